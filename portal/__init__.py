@@ -1,0 +1,23 @@
+"""整改监督平台 — the rectification supervision portal."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, CLI — nothing else."""
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
+                template_folder="../templates", static_folder="../static")
+    from . import config, db, i18n, security
+    from .api import bp as api_bp
+    from .commands import register as register_commands
+    from .public import bp as public_bp
+
+    config.load(app, test_config)
+    db.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    register_commands(app)
+    return app

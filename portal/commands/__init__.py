@@ -1,0 +1,11 @@
+"""Operator commands (flask …), one module per group."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from . import campaign, db, demo, figures, ledger, report
+
+    for module in (db, campaign, ledger, figures, report, demo):
+        app.cli.add_command(module.cli)

@@ -1,0 +1,32 @@
+"""flask figures: print a campaign's computed figures."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from .. import db
+from ..services.campaigns import CampaignError, get_campaign
+from ..services.figures import campaign_figures
+
+
+@click.command("figures")
+@click.option("--campaign", "slug", required=True, help="整改任务标识。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+def cli(slug: str, as_json: bool) -> None:
+    """按整改台账计算并显示整改进展数字。"""
+    session = db.session()
+    try:
+        figures = campaign_figures(session, get_campaign(session, slug))
+    except CampaignError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{figures['categories']}个方面 {figures['problems']}个问题 {figures['measures']}条措施："
+               f"已完成{figures['done']}条，正在整改{figures['in_progress']}条，整改率{figures['rate']}%；"
+               f"已整改到位问题{figures['rectified_problems']}个。")
+    for cls in figures["deadline_classes"]:
+        click.echo(f"  “{cls['label']}”：{cls['problems']}个问题，已整改{cls['rectified']}个，正在整改{cls['in_progress']}个")
+    for cat in figures["by_category"]:
+        click.echo(f"  {cat['title']}：{cat['problems']}个问题，{cat['measures']}条措施，已完成{cat['done']}条")

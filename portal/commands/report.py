@@ -1,0 +1,7 @@
+"""flask report …: import published progress reports."""
+import click
+
+
+@click.group("report")
+def cli() -> None:
+    """进展通报。"""

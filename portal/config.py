@@ -1,0 +1,54 @@
+"""Configuration: defaults here, then instance/config.py, then PORTAL_* environment variables."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+
+class Defaults:
+    #: SQLAlchemy URL; empty means SQLite in the instance folder
+    DATABASE_URL = ""
+    #: signs sessions and CSRF tokens; generated into instance/secret_key when not configured
+    SECRET_KEY = ""
+    BABEL_DEFAULT_LOCALE = "zh_Hans"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_Hans", "en")
+    #: largest upload accepted, in bytes (a few attachments of 10 MB each)
+    MAX_CONTENT_LENGTH = 60 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    #: set to true when served over HTTPS (behind the reverse proxy)
+    SESSION_COOKIE_SECURE = False
+    #: the campaign shown on the home page; empty means the most recently created one
+    DEFAULT_CAMPAIGN = ""
+    #: rows per page in public lists
+    PAGE_SIZE = 20
+
+
+def load(app: Flask, overrides: dict | None) -> None:
+    """Apply defaults, instance/config.py, PORTAL_* variables and test overrides, in that order."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("PORTAL")
+    if overrides:
+        app.config.update(overrides)
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "portal.db")
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def _instance_secret(instance: Path) -> str:
+    """Read, or create once, a random secret key kept in the instance folder (mode 0600)."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key

@@ -1,0 +1,4 @@
+"""placeholder"""
+
+def import_ledger(*a, **k):
+    raise NotImplementedError

@@ -1,0 +1,4 @@
+"""placeholder"""
+
+def import_report(*a, **k):
+    raise NotImplementedError
