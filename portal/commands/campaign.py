@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 
 from .. import db
 from ..services.campaigns import CampaignError, create_campaign, list_campaigns
 
 
-@click.group("campaign")
+@click.group("campaign", cls=AppGroup)
 def cli() -> None:
     """整改任务管理。"""
 

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 from alembic import command
 
 from .. import db
 from ..migrate import alembic_config
 
 
-@click.group("db")
+@click.group("db", cls=AppGroup)
 def cli() -> None:
     """数据库迁移 (Alembic)。"""
 

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 
 from .. import db
 from ..services.demo import DEMO_SLUG, load_demo
 
 
-@click.group("demo")
+@click.group("demo", cls=AppGroup)
 def cli() -> None:
     """示例数据。"""
 

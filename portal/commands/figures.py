@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import click
+from flask.cli import with_appcontext
 
 from .. import db
 from ..services.campaigns import CampaignError, get_campaign
@@ -11,6 +12,7 @@ from ..services.figures import campaign_figures
 
 
 @click.command("figures")
+@with_appcontext
 @click.option("--campaign", "slug", required=True, help="整改任务标识。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 def cli(slug: str, as_json: bool) -> None:

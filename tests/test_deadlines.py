@@ -1,0 +1,49 @@
+"""Deadline classes and the due dates they give from the feedback date."""
+from datetime import date
+
+import pytest
+
+from portal.services.deadlines import add_months, classify, due_date
+
+FEEDBACK = date(2020, 11, 16)
+
+
+@pytest.mark.parametrize("label, expected", [
+    ("1个月内整改到位", date(2020, 12, 16)),
+    ("3个月内整改到位", date(2021, 2, 16)),
+    ("3个月内取得阶段性成效并在1年内整改到位", date(2021, 11, 16)),
+    ("１个月内整改到位", date(2020, 12, 16)),
+    ("三个月内整改到位", date(2021, 2, 16)),
+    ("6个月内完成", date(2021, 5, 16)),
+    ("半年内整改到位", date(2021, 5, 16)),
+    ("立行立改", FEEDBACK),
+    ("年底前完成", date(2020, 12, 31)),
+    ("3个月内初见成效，年底前完成", date(2020, 12, 31)),
+    ("长期坚持", None),
+    ("按上级部署推进", None),
+])
+def test_due_date_by_deadline_class(label, expected):
+    assert due_date(FEEDBACK, label) == expected
+
+
+def test_unmapped_phrasing_is_its_own_class_not_refused():
+    cls = classify(" 按上级部署推进 ")
+    assert (cls.kind, cls.label) == ("unknown", "按上级部署推进")
+
+
+def test_deadline_classes_sort_shortest_first():
+    labels = ["长期坚持", "3个月内取得阶段性成效并在1年内整改到位", "1个月内整改到位", "3个月内整改到位", "立行立改"]
+    ordered = sorted(labels, key=lambda label: classify(label).sort_key)
+    assert ordered == ["立行立改", "1个月内整改到位", "3个月内整改到位",
+                       "3个月内取得阶段性成效并在1年内整改到位", "长期坚持"]
+
+
+@pytest.mark.parametrize("start, months, expected", [
+    (date(2020, 11, 30), 3, date(2021, 2, 28)),
+    (date(2023, 11, 30), 3, date(2024, 2, 29)),
+    (date(2020, 1, 31), 1, date(2020, 2, 29)),
+    (date(2020, 12, 15), 1, date(2021, 1, 15)),
+    (date(2020, 11, 16), 12, date(2021, 11, 16)),
+])
+def test_add_months_clamps_to_month_end(start, months, expected):
+    assert add_months(start, months) == expected
