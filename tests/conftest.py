@@ -78,3 +78,71 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(monkeypatch):
+    """Argon2 with small parameters, so tests that create many accounts stay quick."""
+    from argon2 import PasswordHasher
+
+    from portal.services import users
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture
+def make_user(session):
+    """Factory: make_user("handler", department="办公室") → a staff user with password 'correct horse 1'."""
+    from portal.services.users import create_user
+    counter = iter(range(1, 10_000))
+
+    def make(role: str, department: str | None = None, email: str | None = None):
+        user = create_user(session, email or f"{role}{next(counter)}@example.org", f"{role}用户", role,
+                           "correct horse 1", department=department)
+        session.flush()
+        return user
+    return make
+
+
+@pytest.fixture
+def intake_settings(app):
+    from portal.services.intake import IntakeSettings
+    return IntakeSettings.from_app(app)
+
+
+@pytest.fixture
+def new_item(session, intake_settings):
+    """Factory: new_item(channel="web", content=…, **fields) → (item, query_code) created through intake."""
+    from portal.services.intake import NewItem, create_item
+
+    def make(channel: str = "web", kind: str = "suggestion", content: str = "建议加快整改进度，公开更多细节。",
+             **fields):
+        return create_item(session, NewItem(channel=channel, kind=kind, content=content, **fields), intake_settings)
+    return make
+
+
+@pytest.fixture
+def small_campaign(session):
+    """Campaign "t": problem 1 (2 measures done), 2 (1 of 2 done), 3 in a second category (done)."""
+    from datetime import date
+
+    from portal.models import DONE, IN_PROGRESS, Category, Measure, Problem
+    from portal.services.campaigns import create_campaign
+
+    campaign = create_campaign(session, "t", "测试", date(2020, 11, 16))
+    cat_a = Category(campaign_id=campaign.id, position=1, title="甲方面")
+    cat_b = Category(campaign_id=campaign.id, position=2, title="乙方面")
+    session.add_all([cat_a, cat_b])
+    session.flush()
+    shape = [(cat_a, 1, "1个月内整改到位", [DONE, DONE]),
+             (cat_a, 2, "3个月内整改到位", [DONE, IN_PROGRESS]),
+             (cat_b, 3, "1个月内整改到位", [DONE])]
+    for cat, number, label, statuses in shape:
+        problem = Problem(campaign_id=campaign.id, category_id=cat.id, number=number, description=f"问题{number}",
+                          deadline_label=label)
+        session.add(problem)
+        session.flush()
+        for i, status in enumerate(statuses, 1):
+            session.add(Measure(campaign_id=campaign.id, problem_id=problem.id, code=f"{number}-{i}",
+                                position=number * 10 + i, text="措施", status=status))
+    session.flush()
+    return campaign

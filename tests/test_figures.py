@@ -1,8 +1,7 @@
 """Figures are counts derived from measure statuses, never averages or stored totals."""
 from datetime import date
 
-from portal.models import DONE, IN_PROGRESS, Category, Measure, Problem
-from portal.services.campaigns import create_campaign
+from portal.models import Problem
 from portal.services.figures import ProblemProgress, campaign_figures, problem_progress, rate
 
 
@@ -29,29 +28,8 @@ def test_overdue_means_past_due_and_not_rectified():
     assert not ProblemProgress(2, 1, None).is_overdue(today)
 
 
-def _ledger(session):
-    campaign = create_campaign(session, "t", "测试", date(2020, 11, 16))
-    cat_a = Category(campaign_id=campaign.id, position=1, title="甲方面")
-    cat_b = Category(campaign_id=campaign.id, position=2, title="乙方面")
-    session.add_all([cat_a, cat_b])
-    session.flush()
-    shape = [(cat_a, 1, "1个月内整改到位", [DONE, DONE]),
-             (cat_a, 2, "3个月内整改到位", [DONE, IN_PROGRESS]),
-             (cat_b, 3, "1个月内整改到位", [DONE])]
-    for cat, number, label, statuses in shape:
-        problem = Problem(campaign_id=campaign.id, category_id=cat.id, number=number, description=f"问题{number}",
-                          deadline_label=label)
-        session.add(problem)
-        session.flush()
-        for i, status in enumerate(statuses, 1):
-            session.add(Measure(campaign_id=campaign.id, problem_id=problem.id, code=f"{number}-{i}",
-                                position=number * 10 + i, text="措施", status=status))
-    session.flush()
-    return campaign
-
-
-def test_campaign_figures_count_measures_problems_and_classes(session):
-    figures = campaign_figures(session, _ledger(session))
+def test_campaign_figures_count_measures_problems_and_classes(session, small_campaign):
+    figures = campaign_figures(session, small_campaign)
     assert {k: figures[k] for k in ("categories", "problems", "measures", "done", "in_progress", "rate",
                                     "rectified_problems")} == {
         "categories": 2, "problems": 3, "measures": 5, "done": 4, "in_progress": 1, "rate": "80.00",
@@ -64,8 +42,8 @@ def test_campaign_figures_count_measures_problems_and_classes(session):
         ("甲方面", 2, 4, 3), ("乙方面", 1, 1, 1)]
 
 
-def test_problem_progress_per_problem(session):
-    campaign = _ledger(session)
+def test_problem_progress_per_problem(session, small_campaign):
+    campaign = small_campaign
     problems = session.query(Problem).filter_by(campaign_id=campaign.id).order_by(Problem.number).all()
     progress = problem_progress(session, problems)
     assert [progress[p.id].rectified for p in problems] == [True, False, True]

@@ -1,10 +1,15 @@
 """SQLAlchemy models, one module per domain area."""
+from .audit import AuditEvent
 from .base import Base, utcnow
 from .campaign import Campaign
+from .feedback import (Attachment, FeedbackContact, FeedbackItem, FeedbackLink, Note, Reply)
 from .ledger import DONE, IN_PROGRESS, MEASURE_STATUSES, Category, Measure, MeasureUpdate, Problem
 from .report import ProgressReport
+from .staff import Department, LoginFailure, User
 
 __all__ = [
     "Base", "utcnow", "Campaign", "Category", "Problem", "Measure", "MeasureUpdate",
     "ProgressReport", "DONE", "IN_PROGRESS", "MEASURE_STATUSES",
+    "AuditEvent", "Attachment", "FeedbackContact", "FeedbackItem", "FeedbackLink", "Note", "Reply",
+    "Department", "LoginFailure", "User",
 ]

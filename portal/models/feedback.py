@@ -1,0 +1,161 @@
+"""意见建议 / 来信来电: feedback items from every channel, their contact data, links, files and notes."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime, utcnow
+
+WEB, PHONE, LETTER, EMAIL = "web", "phone", "letter", "email"
+CHANNELS = (WEB, PHONE, LETTER, EMAIL)
+KINDS = ("suggestion", "report", "appeal", "inquiry", "praise")
+
+RECEIVED, ACCEPTED, NOT_ACCEPTED, TRANSFERRED, DUPLICATE, SPAM = (
+    "received", "accepted", "not_accepted", "transferred", "duplicate", "spam")
+HANDLING, REPLIED, CLOSED, REVIEW = "handling", "replied", "closed", "review"
+STATES = (RECEIVED, ACCEPTED, HANDLING, REPLIED, REVIEW, CLOSED, NOT_ACCEPTED, TRANSFERRED, DUPLICATE, SPAM)
+
+
+class FeedbackItem(Base):
+    """One opinion, call, letter or email in the triage queue, with its state and clocks."""
+
+    __tablename__ = "feedback_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: GH-2021-000123, readable and unique
+    case_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    #: HMAC of the query code; the code itself is shown once and never stored
+    query_code_hash: Mapped[str] = mapped_column(String(64))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16), index=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    subject: Mapped[str | None] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), default=RECEIVED, index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: 受理期限: decide whether to accept by this date
+    accept_due: Mapped[date] = mapped_column(Date)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: 办理期限: conclude by this date (after any extension)
+    handle_due: Mapped[date | None] = mapped_column(Date)
+    #: the date that counts now: accept_due while undecided, handle_due while being handled
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    extension_days: Mapped[int | None] = mapped_column(Integer)
+    extension_approver: Mapped[str | None] = mapped_column(String(100))
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    #: 不予受理 reason, told to the submitter
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    #: 转办: where the item was forwarded
+    transferred_to: Mapped[str | None] = mapped_column(String(200))
+    #: 重复: the original item
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_item.id"))
+    wants_reply: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_publish: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: flagged for staff attention, e.g. a citizen's follow-up arrived
+    needs_attention: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: phone items: when the call came, how long, on which line
+    call_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    call_duration_seconds: Mapped[int | None] = mapped_column(Integer)
+    phone_line: Mapped[str | None] = mapped_column(String(32))
+    #: letter items: postmark date
+    postmark_date: Mapped[date | None] = mapped_column(Date)
+    #: the clerk who logged a phone call or letter
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+
+    contact = relationship("FeedbackContact", uselist=False, back_populates="item", cascade="all, delete-orphan")
+    links = relationship("FeedbackLink", back_populates="item", cascade="all, delete-orphan")
+    attachments = relationship("Attachment", back_populates="item", order_by="Attachment.id")
+    notes = relationship("Note", back_populates="item", order_by="Note.id")
+    department = relationship("Department")
+    duplicate_of = relationship("FeedbackItem", remote_side=[id])
+
+
+class FeedbackContact(Base):
+    """Personal data of a submitter, kept apart from the item and masked on screen."""
+
+    __tablename__ = "feedback_contact"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("feedback_item.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    address: Mapped[str | None] = mapped_column(String(300))
+    #: when the personal data was anonymised at the end of its retention period
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    item = relationship("FeedbackItem", back_populates="contact")
+
+
+class FeedbackLink(Base):
+    """An item is about a measure or a problem (many-to-many; either side may be several)."""
+
+    __tablename__ = "feedback_link"
+    __table_args__ = (
+        CheckConstraint("(measure_id IS NULL) <> (problem_id IS NULL)", name="one_target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("feedback_item.id", ondelete="CASCADE"), index=True)
+    measure_id: Mapped[int | None] = mapped_column(ForeignKey("measure.id"), index=True)
+    problem_id: Mapped[int | None] = mapped_column(ForeignKey("problem.id"), index=True)
+
+    item = relationship("FeedbackItem", back_populates="links")
+    measure = relationship("Measure")
+    problem = relationship("Problem")
+
+
+class Attachment(Base):
+    """A file that came with an item (web upload, letter scan, email part), stored under instance/."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("feedback_item.id", ondelete="CASCADE"), index=True)
+    #: the name the submitter gave, cleaned; shown to staff only
+    filename: Mapped[str] = mapped_column(String(255))
+    #: random name on disk; never derived from user input
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    item = relationship("FeedbackItem", back_populates="attachments")
+
+
+class Note(Base):
+    """An internal note on an item, visible to staff only."""
+
+    __tablename__ = "feedback_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("feedback_item.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    text: Mapped[str] = mapped_column(Text)
+
+    item = relationship("FeedbackItem", back_populates="notes")
+    author = relationship("User")
+
+
+class Reply(Base):
+    """答复: the answer to an item, by email, letter or phone call."""
+
+    __tablename__ = "reply"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("feedback_item.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(16))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    approver_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    department = relationship("Department")

@@ -1,0 +1,165 @@
+"""Staff accounts: creation, argon2 passwords, login with throttling per account and per address."""
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import Department, LoginFailure, User
+from ..models.staff import HANDLER, ROLES
+from . import audit
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD = 10
+ROLE_LABELS = {"admin": "系统管理员", "clerk": "登记员", "triager": "分办员", "handler": "承办部门",
+               "research": "政研室", "supervisor": "监督人员"}
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class UserError(ValueError):
+    """An account could not be created or changed; the message is in Chinese."""
+
+
+class LoginRefused(Exception):
+    """Login failed; the message never says whether the account exists."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_problem(password: str) -> str | None:
+    if len(password or "") < MIN_PASSWORD:
+        return f"密码至少需要{MIN_PASSWORD}个字符。"
+    return None
+
+
+def department_named(session: Session, name: str) -> Department:
+    """The department with this name, created when it does not exist yet."""
+    name = name.strip()
+    department = session.scalar(select(Department).where(Department.name == name))
+    if department is None:
+        department = Department(name=name)
+        session.add(department)
+        session.flush()
+    return department
+
+
+def create_user(session: Session, email: str, name: str, role: str, password: str, *,
+                department: str | None = None, actor: User | None = None) -> User:
+    email = (email or "").strip().lower()
+    if not EMAIL_RE.match(email):
+        raise UserError("电子邮箱格式不正确。")
+    if role not in ROLES:
+        raise UserError(f"角色无效，可选：{'、'.join(ROLES)}。")
+    if role == HANDLER and not (department or "").strip():
+        raise UserError("承办部门人员必须指定所属部门。")
+    if problem := password_problem(password):
+        raise UserError(problem)
+    if session.scalar(select(User.id).where(User.email == email)):
+        raise UserError(f"账号 {email} 已存在。")
+    user = User(email=email, name=(name or email.split("@")[0]).strip(), role=role,
+                department_id=department_named(session, department).id if department else None,
+                password_hash=hash_password(password), session_token=secrets.token_hex(16))
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "user.create", "staff_user", user.id, actor_label=None if actor else "运维命令",
+                 role=role, email=email)
+    return user
+
+
+def update_user(session: Session, user: User, actor: User, *, role: str, department: str | None,
+                active: bool, name: str) -> None:
+    if role not in ROLES:
+        raise UserError("角色无效。")
+    if role == HANDLER and not (department or "").strip():
+        raise UserError("承办部门人员必须指定所属部门。")
+    if user.id == actor.id and (not active or role != user.role):
+        raise UserError("不能停用自己的账号或修改自己的角色。")
+    changes = {}
+    new_department_id = department_named(session, department).id if department else None
+    for attr, value in (("role", role), ("department_id", new_department_id), ("active", active), ("name", name)):
+        if getattr(user, attr) != value:
+            changes[attr] = [getattr(user, attr), value]
+            setattr(user, attr, value)
+    if "active" in changes or "role" in changes:
+        user.session_token = secrets.token_hex(16)
+    if changes:
+        audit.record(session, actor, "user.update", "staff_user", user.id, changes=changes)
+    session.flush()
+
+
+def load_user(session: Session, session_id: str) -> User | None:
+    """The user behind a session id "id:token"; None when the token was rotated (logout everywhere)."""
+    user_id, _, token = (session_id or "").partition(":")
+    if not user_id.isdigit():
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+def authenticate(session: Session, email: str, password: str, ip: str, now: datetime | None = None) -> User:
+    """The user when email and password match and neither the account nor the address is locked."""
+    now = now or datetime.now(UTC)
+    window_start = now - timedelta(minutes=LOCK_MINUTES)
+    email = (email or "").strip().lower()
+    user = session.scalar(select(User).where(User.email == email))
+    ip_failures = session.scalar(select(func.count(LoginFailure.id)).where(
+        LoginFailure.ip == ip, LoginFailure.at > window_start))
+    account_locked = user is not None and user.locked_until is not None and user.locked_until > now
+    if ip_failures >= MAX_FAILURES or account_locked:
+        audit.record(session, user, "user.login_throttled", "staff_user", user.id if user else None,
+                     actor_label=None if user else f"未知账号 {email[:60]}", ip=ip)
+        raise LoginRefused(f"登录失败次数过多，请{LOCK_MINUTES}分钟后再试。")
+    if not _verify(user.password_hash if user else _DUMMY_HASH, password) or user is None or not user.active:
+        session.add(LoginFailure(ip=ip, at=now))
+        if user is not None:
+            user.failed_logins += 1
+            if user.failed_logins >= MAX_FAILURES:
+                user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+                user.failed_logins = 0
+        audit.record(session, user, "user.login_failed", "staff_user", user.id if user else None,
+                     actor_label=None if user else f"未知账号 {email[:60]}", ip=ip)
+        session.flush()
+        raise LoginRefused("邮箱或密码不正确。")
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    audit.record(session, user, "user.login", "staff_user", user.id, ip=ip)
+    session.flush()
+    return user
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def change_password(session: Session, user: User, old: str, new: str) -> None:
+    """Change one's own password; every other session of the account ends."""
+    if not _verify(user.password_hash, old):
+        raise UserError("原密码不正确。")
+    if problem := password_problem(new):
+        raise UserError(problem)
+    user.password_hash = hash_password(new)
+    user.session_token = secrets.token_hex(16)
+    audit.record(session, user, "user.password_change", "staff_user", user.id)
+    session.flush()
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.role, User.email)))

@@ -1,0 +1,54 @@
+"""Clock arithmetic across month ends, time zones, extensions and the review window."""
+from datetime import UTC, date, datetime
+
+import pytest
+
+from portal.services.clocks import ClockSettings
+
+CLOCKS = ClockSettings()
+
+
+@pytest.mark.parametrize("received, expected", [
+    (datetime(2021, 1, 20, 3, tzinfo=UTC), date(2021, 2, 4)),
+    (datetime(2021, 2, 20, 3, tzinfo=UTC), date(2021, 3, 7)),
+    (datetime(2024, 2, 20, 3, tzinfo=UTC), date(2024, 3, 6)),
+    (datetime(2021, 12, 25, 3, tzinfo=UTC), date(2022, 1, 9)),
+    # 23:30 UTC on 31 March is already 1 April in Lanzhou (UTC+8)
+    (datetime(2021, 3, 31, 23, 30, tzinfo=UTC), date(2021, 4, 16)),
+])
+def test_accept_due_is_fifteen_days_after_receipt_in_local_time(received, expected):
+    assert CLOCKS.accept_due(received) == expected
+
+
+def test_handle_due_is_sixty_days_after_acceptance():
+    assert CLOCKS.handle_due(datetime(2021, 12, 15, 1, tzinfo=UTC)) == date(2022, 2, 13)
+
+
+def test_extension_is_limited_to_the_configured_maximum():
+    assert CLOCKS.extended(date(2021, 2, 13), 30) == date(2021, 3, 15)
+    with pytest.raises(ValueError):
+        CLOCKS.extended(date(2021, 2, 13), 31)
+    with pytest.raises(ValueError):
+        CLOCKS.extended(date(2021, 2, 13), 0)
+
+
+def test_review_window_is_thirty_days_after_the_reply():
+    assert CLOCKS.review_open_until(datetime(2021, 1, 31, 1, tzinfo=UTC)) == date(2021, 3, 2)
+
+
+def test_overdue_and_due_soon():
+    today = date(2021, 3, 10)
+    assert CLOCKS.is_overdue(date(2021, 3, 9), today)
+    assert not CLOCKS.is_overdue(date(2021, 3, 10), today)
+    assert CLOCKS.is_due_soon(date(2021, 3, 13), today)
+    assert not CLOCKS.is_due_soon(date(2021, 3, 14), today)
+    assert not CLOCKS.is_due_soon(date(2021, 3, 9), today)
+    assert not CLOCKS.is_overdue(None, today) and not CLOCKS.is_due_soon(None, today)
+
+
+def test_clock_values_come_from_config():
+    clocks = ClockSettings.from_config({"ACCEPT_DAYS": 7, "HANDLE_DAYS": 30, "MAX_EXTENSION_DAYS": 10})
+    assert clocks.accept_due(datetime(2021, 3, 1, 1, tzinfo=UTC)) == date(2021, 3, 8)
+    assert clocks.handle_due(datetime(2021, 3, 1, 1, tzinfo=UTC)) == date(2021, 3, 31)
+    with pytest.raises(ValueError):
+        clocks.extended(date(2021, 3, 31), 11)

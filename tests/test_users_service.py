@@ -1,0 +1,65 @@
+"""Staff accounts: argon2 hashes, lockout per account and per address, password change ends sessions."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.models import AuditEvent
+from portal.services.users import LoginRefused, UserError, authenticate, change_password, create_user, load_user
+
+NOW = datetime(2026, 1, 5, 8, tzinfo=UTC)
+
+
+def test_password_is_stored_as_argon2(session, make_user):
+    user = make_user("clerk")
+    assert user.password_hash.startswith("$argon2")
+    assert authenticate(session, user.email.upper(), "correct horse 1", "10.0.0.1", NOW) is user
+
+
+def test_handler_needs_a_department_and_passwords_a_minimum_length(session):
+    with pytest.raises(UserError, match="部门"):
+        create_user(session, "h@example.org", "承办", "handler", "long enough password")
+    with pytest.raises(UserError, match="至少"):
+        create_user(session, "c@example.org", "登记", "clerk", "short")
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(session, make_user):
+    user = make_user("triager")
+    for i in range(5):
+        with pytest.raises(LoginRefused, match="不正确"):
+            authenticate(session, user.email, "wrong", f"10.0.0.{i}", NOW)
+    with pytest.raises(LoginRefused, match="15分钟"):
+        authenticate(session, user.email, "correct horse 1", "10.0.1.1", NOW + timedelta(minutes=1))
+    assert authenticate(session, user.email, "correct horse 1", "10.0.1.1", NOW + timedelta(minutes=16)) is user
+
+
+def test_five_failures_from_one_address_lock_that_address(session, make_user):
+    user = make_user("triager")
+    for i in range(5):
+        with pytest.raises(LoginRefused):
+            authenticate(session, f"nobody{i}@example.org", "x", "10.9.9.9", NOW)
+    with pytest.raises(LoginRefused, match="15分钟"):
+        authenticate(session, user.email, "correct horse 1", "10.9.9.9", NOW)
+    assert authenticate(session, user.email, "correct horse 1", "10.9.9.8", NOW) is user
+
+
+def test_failed_and_successful_logins_are_audited(session, make_user):
+    user = make_user("clerk")
+    with pytest.raises(LoginRefused):
+        authenticate(session, user.email, "wrong", "10.0.0.1", NOW)
+    authenticate(session, user.email, "correct horse 1", "10.0.0.1", NOW)
+    actions = session.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == user.id)).all()
+    assert "user.login_failed" in actions and "user.login" in actions
+
+
+def test_password_change_ends_other_sessions(session, make_user):
+    user = make_user("clerk")
+    old_session_id = user.get_id()
+    assert load_user(session, old_session_id) is user
+    change_password(session, user, "correct horse 1", "a new long password")
+    assert load_user(session, old_session_id) is None
+    assert load_user(session, user.get_id()) is user
+    with pytest.raises(UserError, match="原密码"):
+        change_password(session, user, "wrong", "another long password")

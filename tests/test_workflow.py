@@ -1,0 +1,163 @@
+"""The state machine: every state × every transition; legal ones succeed and are audited, the rest are refused."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.models import AuditEvent, Reply
+from portal.models.feedback import STATES
+from portal.services import workflow
+from portal.services.clocks import ClockSettings
+from portal.services.users import department_named
+from portal.services.workflow import TRANSITIONS, WorkflowError
+
+CLOCKS = ClockSettings()
+
+#: how to reach each state from 待分办, as (action, fields) steps
+PATHS = {
+    "received": [],
+    "accepted": [("accept", {})],
+    "handling": [("accept", {}), ("assign", {"department": "DEPT"})],
+    "replied": [("accept", {}), ("assign", {"department": "DEPT"}), ("reply", {"answer": "已处理。"})],
+    "review": [("accept", {}), ("assign", {"department": "DEPT"}), ("reply", {"answer": "已处理。"}),
+               ("review", {"reason": "群众申请复查"})],
+    "closed": [("accept", {}), ("assign", {"department": "DEPT"}), ("reply", {"answer": "已处理。"}), ("close", {})],
+    "not_accepted": [("reject", {"reason": "不属于受理范围"})],
+    "transferred": [("transfer", {"transferred_to": "兰州市总工会"})],
+    "duplicate": [("merge", {"original": "ORIGINAL"})],
+    "spam": [("spam", {})],
+}
+FIELDS = {"reject": {"reason": "不属于受理范围"}, "transfer": {"transferred_to": "兰州市总工会"},
+          "merge": {"original": "ORIGINAL"}, "assign": {"department": "DEPT"},
+          "extend": {"days": 20, "approver": "张主任", "reason": "需要调查"}, "reply": {"answer": "答复内容"},
+          "review": {"reason": "申请复查"}}
+
+
+@pytest.fixture
+def actors(make_user):
+    return {"triager": make_user("triager"), "research": make_user("research")}
+
+
+def _actor(actors, action):
+    return actors["research"] if action == "reply" else actors["triager"]
+
+
+def _run(session, item, action, fields, actors, dept, original):
+    resolved = {k: (dept.id if v == "DEPT" else original.case_number if v == "ORIGINAL" else v)
+                for k, v in fields.items()}
+    workflow.apply(session, item, action, _actor(actors, action), CLOCKS, **resolved)
+
+
+def test_paths_reach_every_state():
+    assert set(PATHS) == set(STATES)
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("action", list(TRANSITIONS))
+def test_transition_from_state(session, new_item, actors, state, action):
+    dept = department_named(session, "办公室")
+    original, _ = new_item()
+    item, _ = new_item()
+    for step, fields in PATHS[state]:
+        _run(session, item, step, fields, actors, dept, original)
+    assert item.state == state
+    transition = TRANSITIONS[action]
+    if state in transition.sources:
+        _run(session, item, action, FIELDS.get(action, {}), actors, dept, original)
+        assert item.state == (transition.target or state)
+        event = session.scalars(select(AuditEvent).where(AuditEvent.item_id == item.id)
+                                .order_by(AuditEvent.id.desc())).first()
+        assert event.action == f"item.{action}"
+        assert event.details["from"] == state and event.details["to"] == item.state
+    else:
+        with pytest.raises(WorkflowError, match="不能执行"):
+            _run(session, item, action, FIELDS.get(action, {}), actors, dept, original)
+        assert item.state == state
+
+
+@pytest.mark.parametrize("action, missing", [("reject", "理由"), ("transfer", "转往单位"), ("merge", "原件编号")])
+def test_required_fields_are_enforced(session, new_item, actors, action, missing):
+    item, _ = new_item()
+    with pytest.raises(WorkflowError, match=missing):
+        workflow.apply(session, item, action, actors["triager"], CLOCKS)
+    assert item.state == "received"
+
+
+def test_accept_sets_the_sixty_day_handling_clock(session, new_item, actors):
+    item, _ = new_item()
+    accepted = datetime(2021, 3, 31, 2, 0, tzinfo=UTC)
+    workflow.apply(session, item, "accept", actors["triager"], CLOCKS, now=accepted)
+    assert item.handle_due == date(2021, 5, 30)
+    assert item.due_date == item.handle_due
+
+
+def test_only_one_extension_of_at_most_thirty_days(session, new_item, actors):
+    dept = department_named(session, "办公室")
+    item, _ = new_item()
+    workflow.apply(session, item, "accept", actors["triager"], CLOCKS)
+    workflow.apply(session, item, "assign", actors["triager"], CLOCKS, department=dept.id)
+    due = item.handle_due
+    with pytest.raises(WorkflowError, match="1到30"):
+        workflow.apply(session, item, "extend", actors["triager"], CLOCKS, days=31, approver="张主任", reason="调查")
+    workflow.apply(session, item, "extend", actors["triager"], CLOCKS, days=30, approver="张主任", reason="调查")
+    assert item.handle_due == due + timedelta(days=30)
+    assert (item.extension_approver, item.extension_reason) == ("张主任", "调查")
+    with pytest.raises(WorkflowError, match="只能延期一次"):
+        workflow.apply(session, item, "extend", actors["triager"], CLOCKS, days=5, approver="张主任", reason="再延")
+
+
+def test_review_only_within_thirty_days_of_the_reply(session, new_item, actors):
+    dept = department_named(session, "办公室")
+    item, _ = new_item()
+    replied = datetime(2021, 3, 1, 4, tzinfo=UTC)
+    workflow.apply(session, item, "accept", actors["triager"], CLOCKS)
+    workflow.apply(session, item, "assign", actors["triager"], CLOCKS, department=dept.id)
+    workflow.apply(session, item, "reply", actors["research"], CLOCKS, now=replied, answer="已处理")
+    with pytest.raises(WorkflowError, match="复查申请期限"):
+        workflow.apply(session, item, "review", actors["triager"], CLOCKS, now=replied + timedelta(days=32),
+                       reason="不满意")
+    workflow.apply(session, item, "review", actors["triager"], CLOCKS, now=replied + timedelta(days=30),
+                   reason="不满意")
+    assert item.state == "review" and item.needs_attention
+
+
+def test_duplicate_names_the_original_on_both_items(session, new_item, actors):
+    original, _ = new_item()
+    item, _ = new_item()
+    workflow.apply(session, item, "merge", actors["triager"], CLOCKS, original=original.case_number.lower())
+    assert item.duplicate_of_id == original.id
+    events = session.scalars(select(AuditEvent).where(AuditEvent.item_id == original.id)).all()
+    assert any(e.action == "item.duplicate_received" and e.details["duplicate"] == item.case_number for e in events)
+
+
+def test_item_cannot_duplicate_itself_or_a_duplicate(session, new_item, actors):
+    original, _ = new_item()
+    dup, _ = new_item()
+    workflow.apply(session, dup, "merge", actors["triager"], CLOCKS, original=original.case_number)
+    item, _ = new_item()
+    with pytest.raises(WorkflowError, match="自身"):
+        workflow.apply(session, item, "merge", actors["triager"], CLOCKS, original=item.case_number)
+    with pytest.raises(WorkflowError, match="本身是重复件"):
+        workflow.apply(session, item, "merge", actors["triager"], CLOCKS, original=dup.case_number)
+
+
+def test_reply_is_recorded_with_its_department(session, new_item, actors):
+    dept = department_named(session, "组织部")
+    item, _ = new_item()
+    workflow.apply(session, item, "accept", actors["triager"], CLOCKS)
+    workflow.apply(session, item, "assign", actors["triager"], CLOCKS, department=dept.id)
+    workflow.apply(session, item, "reply", actors["research"], CLOCKS, answer="经核查，已整改。")
+    reply = session.scalar(select(Reply).where(Reply.item_id == item.id))
+    assert (reply.text, reply.department_id, reply.channel) == ("经核查，已整改。", dept.id, "web")
+
+
+def test_bulk_assign_accepts_waiting_items_and_skips_closed_ones(session, new_item, actors):
+    dept = department_named(session, "办公室")
+    waiting, _ = new_item()
+    spam, _ = new_item()
+    workflow.apply(session, spam, "spam", actors["triager"], CLOCKS)
+    done, skipped = workflow.bulk_assign(session, [waiting, spam], dept.id, actors["triager"], CLOCKS)
+    assert done == [waiting] and waiting.state == "handling" and waiting.department_id == dept.id
+    assert [s[0] for s in skipped] == [spam] and spam.state == "spam"
