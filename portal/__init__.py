@@ -8,16 +8,21 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     """Build the application: config, extensions, blueprints, CLI — nothing else."""
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
                 template_folder="../templates", static_folder="../static")
-    from . import config, db, i18n, security
+    from . import auth, config, db, i18n, labels, limits, security
     from .api import bp as api_bp
     from .commands import register as register_commands
     from .public import bp as public_bp
+    from .staff import bp as staff_bp
 
     config.load(app, test_config)
     db.init_app(app)
     i18n.init_app(app)
+    labels.init_app(app)
     security.init_app(app)
+    limits.init_app(app)
+    auth.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(staff_bp, url_prefix="/staff")
     register_commands(app)
     return app

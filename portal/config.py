@@ -26,6 +26,28 @@ class Defaults:
     DEFAULT_CAMPAIGN = ""
     #: rows per page in public lists
     PAGE_SIZE = 20
+    #: rate limits per client address (Flask-Limiter syntax)
+    FORM_RATE_LIMIT = "5 per minute"
+    LOOKUP_RATE_LIMIT = "10 per minute"
+    LOGIN_RATE_LIMIT = "20 per minute"
+    #: where rate-limit counters live: memory:// on one host, redis://host:6379 when there are several
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    #: how many reverse proxies set X-Forwarded-For in front of the app (0: use the socket address)
+    PROXY_FIX_X_FOR = 0
+    #: feedback clocks in days (《信访工作条例》): decide, conclude, extend at most, ask for review
+    ACCEPT_DAYS = 15
+    HANDLE_DAYS = 60
+    MAX_EXTENSION_DAYS = 30
+    REVIEW_WINDOW_DAYS = 30
+    DUE_SOON_DAYS = 3
+    #: case numbers look like GH-2021-000123
+    CASE_PREFIX = "GH"
+    #: key of the query-code HMAC; defaults to SECRET_KEY (changing it invalidates every query code)
+    QUERY_CODE_KEY = ""
+    #: items per page in the staff queue
+    QUEUE_PAGE_SIZE = 50
+    WTF_CSRF_TIME_LIMIT = None
 
 
 def load(app: Flask, overrides: dict | None) -> None:

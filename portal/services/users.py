@@ -17,8 +17,6 @@ from . import audit
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD = 10
-ROLE_LABELS = {"admin": "系统管理员", "clerk": "登记员", "triager": "分办员", "handler": "承办部门",
-               "research": "政研室", "supervisor": "监督人员"}
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -1,0 +1,30 @@
+"""Staff sessions with Flask-Login: loading the user behind a session, and the current staff member."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import LoginManager, current_user
+
+from . import db
+from .models import User
+from .services import authz, users
+
+login_manager = LoginManager()
+login_manager.login_view = "staff.login"
+login_manager.login_message = "请先登录。"
+login_manager.login_message_category = "info"
+login_manager.session_protection = "basic"
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.jinja_env.globals["can"] = lambda action, item=None: authz.can(current_staff(), action, item)
+
+
+@login_manager.user_loader
+def _load(session_id: str) -> User | None:
+    return users.load_user(db.session(), session_id)
+
+
+def current_staff() -> User | None:
+    """The logged-in staff user, or None for the public."""
+    return current_user if current_user.is_authenticated else None

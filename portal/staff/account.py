@@ -1,0 +1,1 @@
+"""Staff pages: account (being written)."""

@@ -1,0 +1,1 @@
+"""Staff pages: audit_log (being written)."""
