@@ -6,6 +6,7 @@ Run only the SQLite half with `pytest -m "not postgres"`.
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -146,3 +147,34 @@ def small_campaign(session):
                                 position=number * 10 + i, text="措施", status=status))
     session.flush()
     return campaign
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def csrf_token(client, page: str = "/staff/login") -> str:
+    """A valid CSRF token for client's session, read from a page that renders a form."""
+    html = client.get(page).get_data(as_text=True)
+    match = CSRF_FIELD.search(html)
+    assert match, f"no csrf_token field on {page}"
+    return match.group(1)
+
+
+@pytest.fixture
+def post_form(client):
+    """post_form(url, data, page=url) → response; adds a CSRF token read from page (default: the staff login)."""
+    def post(url: str, data: dict | None = None, page: str = "/staff/login", **kwargs):
+        return client.post(url, data={**(data or {}), "csrf_token": csrf_token(client, page)}, **kwargs)
+    return post
+
+
+@pytest.fixture
+def login(client, session):
+    """login(user) logs the test client in through the real login form (password 'correct horse 1')."""
+    def do_login(user, password: str = "correct horse 1"):
+        session.commit()
+        response = client.post("/staff/login", data={"email": user.email, "password": password,
+                                                    "csrf_token": csrf_token(client)})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+    return do_login
