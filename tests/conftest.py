@@ -18,23 +18,25 @@ BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="
 
 
 @pytest.fixture(scope="session")
-def pg_url(worker_id: str) -> str:
-    """A PostgreSQL database of this test worker's own, created empty with the current schema."""
+def pg_url(worker_id: str):
+    """A PostgreSQL database of this test process's own, created with the current schema, dropped afterwards."""
     base = os.environ.get("PORTAL_TEST_DATABASE_URL")
     if not base:
         pytest.fail("PORTAL_TEST_DATABASE_URL is not set: run the tests with scripts/test, "
                     "or deselect PostgreSQL with -m 'not postgres'")
-    name = f"portal_test_{worker_id}"
+    name = f"portal_test_{worker_id}_{os.getpid()}"
     admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
     url = base.rsplit("/", 1)[0] + "/" + name
     engine = db.make_engine(url)
     Base.metadata.create_all(engine)
     engine.dispose()
-    return url
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -20,7 +20,7 @@ def empty_url(request, tmp_path, worker_id):
     base = os.environ.get("PORTAL_TEST_DATABASE_URL")
     if not base:
         pytest.fail("PORTAL_TEST_DATABASE_URL is not set: run the tests with scripts/test")
-    name = f"portal_migrate_{worker_id}"
+    name = f"portal_migrate_{worker_id}_{os.getpid()}"
     admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
