@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Campaign, Category, Measure, MeasureUpdate, Problem, utcnow
-from . import deadlines
+from . import deadlines, departments
 from .ledger_read import PROBLEM_COLUMNS, LedgerRejected, LedgerRow, LedgerSheet, RowError, read_ledger
 
 #: LedgerRow attribute of each problem-level column, in ledger order
@@ -62,7 +62,10 @@ def import_ledger(session: Session, campaign: Campaign, path: Path | str, *, act
     errors = sheet.errors + _consistency_errors(sheet) + _missing_measures(sheet, existing)
     if errors:
         raise LedgerRejected(errors)
-    return _Applier(session, campaign, existing, actor, dry_run).apply(sheet.rows, progress)
+    result = _Applier(session, campaign, existing, actor, dry_run).apply(sheet.rows, progress)
+    if not dry_run:
+        departments.sync_from_ledger(session, campaign)
+    return result
 
 
 class _Existing:
