@@ -47,3 +47,16 @@ def test_problem_progress_per_problem(session, small_campaign):
     problems = session.query(Problem).filter_by(campaign_id=campaign.id).order_by(Problem.number).all()
     progress = problem_progress(session, problems)
     assert [progress[p.id].rectified for p in problems] == [True, False, True]
+
+
+def test_report_mismatches_compare_deadline_classes_on_stated_figures_only():
+    from portal.models import ProgressReport
+    snapshot = {"problems": 54, "rate": "88.08", "deadline_classes": [
+        {"label": "1个月内整改到位", "problems": 8, "rectified": 8, "in_progress": 0}]}
+    report = ProgressReport(declared={"problems": 54, "rate": "88.08", "deadline_classes": [
+        {"label": "1个月内整改到位", "problems": 8}]}, snapshot=snapshot)
+    assert report.mismatches == []
+    report.declared = {"problems": 55, "deadline_classes": [{"label": "1个月内整改到位", "rectified": 7}]}
+    assert report.mismatches == ["problems", "deadline_classes"]
+    report.declared = {"deadline_classes": [{"label": "6个月内整改到位", "problems": 1}]}
+    assert report.mismatches == ["deadline_classes"]

@@ -34,5 +34,20 @@ class ProgressReport(Base):
 
     @property
     def mismatches(self) -> list[str]:
-        """Keys whose declared value differs from the computed snapshot."""
-        return [k for k, v in self.declared.items() if k in self.snapshot and str(self.snapshot[k]) != str(v)]
+        """Keys whose declared value differs from the computed snapshot.
+
+        A deadline class is matched by its label and compared only on the figures the report states for it.
+        """
+        different = []
+        for key, declared in (self.declared or {}).items():
+            if key not in (self.snapshot or {}):
+                continue
+            computed = self.snapshot[key]
+            if key == "deadline_classes":
+                by_label = {c["label"]: c for c in computed}
+                if any(str(by_label.get(c["label"], {}).get(k)) != str(v)
+                       for c in declared for k, v in c.items() if k != "label"):
+                    different.append(key)
+            elif str(computed) != str(declared):
+                different.append(key)
+        return different
