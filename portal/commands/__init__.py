@@ -5,7 +5,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import campaign, db, demo, figures, ledger, report
+    from . import campaign, db, demo, feedback, figures, ledger, report
 
-    for module in (db, campaign, ledger, figures, report, demo):
+    for module in (db, campaign, ledger, figures, report, demo, feedback):
         app.cli.add_command(module.cli)

@@ -1,1 +1,85 @@
-"""Staff pages: intake (being written)."""
+"""Staff pages: log a phone call or a letter, then show its case number and query code once."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, current_app, redirect, render_template, session as cookie, url_for
+from werkzeug.wrappers import Response
+
+from .. import db
+from ..auth import current_staff
+from ..models import FeedbackItem
+from ..services import attachments, authz, clerk_intake
+from ..services.intake import IntakeError, IntakeSettings
+from ..services.lookup import find_by_case_number
+from . import bp
+from .intake_forms import ItemForm, LetterForm, PhoneForm
+
+#: where the query code waits, in the signed session cookie, for the one page that shows it
+JUST_LOGGED = "just_logged"
+
+
+@bp.route("/log/phone", methods=["GET", "POST"])
+def log_phone():
+    """登记来电."""
+    session, slug = db.session(), current_app.config["DEFAULT_CAMPAIGN"]
+    form = PhoneForm(clerk_intake.link_picker(session, current_staff(), "log_phone", slug))
+    if form.validate_on_submit():
+        done = _save(form, lambda: clerk_intake.log_phone(session, form.to_call(), _settings(), current_staff(), slug))
+        if done:
+            return done
+    elif form.is_submitted():
+        form.add_service_errors(clerk_intake.phone_problems(session, form.to_call(), _settings(), current_staff(),
+                                                            slug))
+    return _render("staff/log_phone.html", form)
+
+
+@bp.route("/log/letter", methods=["GET", "POST"])
+def log_letter():
+    """登记来信."""
+    session, slug = db.session(), current_app.config["DEFAULT_CAMPAIGN"]
+    form = LetterForm(clerk_intake.link_picker(session, current_staff(), "log_letter", slug))
+    if form.validate_on_submit():
+        done = _save(form, lambda: clerk_intake.log_letter(session, form.to_letter(), _settings(), current_staff(),
+                                                            slug))
+        if done:
+            return done
+    elif form.is_submitted():
+        form.add_service_errors(clerk_intake.letter_problems(session, form.to_letter(), _settings(), current_staff(),
+                                                             slug))
+    return _render("staff/log_letter.html", form)
+
+
+@bp.route("/log/done/<case_number>")
+def logged(case_number: str) -> str:
+    """登记成功: the case number, and the query code the first time only."""
+    item = find_by_case_number(db.session(), case_number)
+    if item is None:
+        abort(404)
+    authz.require(current_staff(), "view_queue", item)
+    just = cookie.pop(JUST_LOGGED, None)
+    code = just["code"] if just and just.get("case_number") == item.case_number else None
+    return render_template("staff/logged.html", item=item, code=code)
+
+
+def _settings() -> IntakeSettings:
+    return IntakeSettings.from_app(current_app)
+
+
+def _save(form: ItemForm, create: Callable[[], tuple[FeedbackItem, str]]) -> Response | None:
+    """Create the item and redirect to its confirmation; None with the refusals put next to the fields."""
+    session = db.session()
+    try:
+        item, code = create()
+    except IntakeError as exc:
+        session.rollback()
+        form.add_service_errors(exc.errors)
+        return None
+    session.commit()
+    cookie[JUST_LOGGED] = {"case_number": item.case_number, "code": code}
+    return redirect(url_for("staff.logged", case_number=item.case_number))
+
+
+def _render(template: str, form: ItemForm) -> tuple[str, int]:
+    """The form, with status 422 when it carries refusals."""
+    return render_template(template, form=form, max_files=attachments.MAX_FILES), 422 if form.error_list() else 200
