@@ -9,6 +9,7 @@ import os
 import re
 
 import pytest
+from flask import g
 from sqlalchemy import create_engine, text
 
 from portal import create_app, db
@@ -178,5 +179,6 @@ def login(client, session):
         response = client.post("/staff/login", data={"email": user.email, "password": password,
                                                     "csrf_token": csrf_token(client)})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        g.pop("csrf_token", None)  # the token cached in the test's app context belonged to the old session
         return response
     return do_login

@@ -1,6 +1,7 @@
 """Back office (/staff/): login, queue, items, phone and letter logging, users, audit log."""
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, request
 from flask_login import current_user
+from werkzeug.exceptions import Forbidden
 
 from ..auth import login_manager
 from ..services.authz import PermissionDenied
@@ -27,8 +28,8 @@ def _no_store(response: Response) -> Response:
 
 
 @bp.errorhandler(PermissionDenied)
-def _forbidden(_exc):
-    abort(403)
+def _forbidden(_exc) -> Forbidden:
+    return Forbidden()
 
 
 from . import account, audit_log, intake, items, queue, users  # noqa: E402,F401
