@@ -17,11 +17,22 @@ ROLES = {"admin": _l("系统管理员"), "clerk": _l("登记员"), "triager": _l
 TRANSITIONS = {"accept": _l("受理"), "reject": _l("不予受理"), "transfer": _l("转办"), "merge": _l("重复件"),
                "spam": _l("无效件"), "assign": _l("交办"), "extend": _l("延期"), "reply": _l("答复"),
                "close": _l("办结"), "review": _l("复查")}
+ACTIONS = {
+    "item.create": _l("登记"), "item.accept": _l("受理"), "item.reject": _l("不予受理"), "item.transfer": _l("转办"),
+    "item.merge": _l("标为重复件"), "item.duplicate_received": _l("收到重复件"), "item.spam": _l("标为无效件"),
+    "item.assign": _l("交办"), "item.extend": _l("延期"), "item.reply": _l("答复"), "item.close": _l("办结"),
+    "item.review": _l("复查"), "item.link": _l("关联问题或措施"), "item.unlink": _l("取消关联"),
+    "item.note": _l("内部备注"), "item.reveal_contact": _l("查看联系方式"), "item.download_attachment": _l("下载附件"),
+    "user.login": _l("登录"), "user.login_failed": _l("登录失败"), "user.login_throttled": _l("登录被限制"),
+    "user.logout": _l("退出"), "user.create": _l("新建账号"), "user.update": _l("修改账号"),
+    "user.deactivate": _l("停用账号"), "user.password_change": _l("修改密码"), "user.password_reset": _l("重置密码"),
+    "report.import": _l("发布进展通报"),
+}
 PHONE_LINES = {"0931-8821762": "0931-8821762", "12351": _l("12351职工服务热线"), "other": _l("其他")}
 
 
 def init_app(app: Flask) -> None:
     """Expose label(kind, code) to templates: {{ label('state', item.state) }}."""
-    tables = {"state": STATES, "kind": KINDS, "channel": CHANNELS, "role": ROLES, "transition": TRANSITIONS,
+    tables = {"state": STATES, "kind": KINDS, "channel": CHANNELS, "role": ROLES, "transition": TRANSITIONS, "action": ACTIONS,
               "phone_line": PHONE_LINES}
     app.jinja_env.globals["label"] = lambda table, code: tables[table].get(code, code)
