@@ -1,4 +1,9 @@
-"""Open data API: /api/v1/…"""
+"""Open data API: /api/v1/… (JSON, and CSV with the same rows)."""
 from flask import Blueprint
 
+from ..public.common import install_cache
+
 bp = Blueprint("api", __name__)
+bp.record_once(install_cache)
+
+from . import views  # noqa: E402,F401

@@ -1,6 +1,11 @@
-"""Public site: progress, problems, measures, reports, contact."""
+"""Public site: progress, problems, measures, reports, contact, language switch."""
 from flask import Blueprint
 
-bp = Blueprint("public", __name__)
+from ..services.svg_bars import progress_bar
+from .common import install_cache
 
-from . import views  # noqa: E402,F401
+bp = Blueprint("public", __name__)
+bp.record_once(install_cache)
+bp.add_app_template_global(progress_bar)
+
+from . import errors, language, ledger, pages, reports  # noqa: E402,F401

@@ -1,0 +1,81 @@
+"""What every public page needs: the campaign from the URL or config, the cache, today's date."""
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from datetime import date
+from typing import Any
+
+from flask import abort, current_app, request
+from flask.blueprints import BlueprintSetupState
+
+from .. import db
+from ..i18n import select_locale
+from ..models import Campaign
+from ..services.campaigns import find_campaign
+from ..services.public_pages import CampaignSummary, CampaignVersion, campaign_summary, campaign_version, today
+from ..services.versioned_cache import VersionedCache
+
+CACHE_KEY = "portal.public_cache"
+
+
+def install_cache(state: BlueprintSetupState) -> None:
+    """Give the app one cache, shared by the public pages and the open data API."""
+    state.app.extensions.setdefault(CACHE_KEY, VersionedCache())
+
+
+def campaign_or_404(slug: str) -> Campaign:
+    campaign = find_campaign(db.session(), slug)
+    if campaign is None:
+        abort(404)
+    return campaign
+
+
+def default_campaign() -> Campaign | None:
+    """The configured DEFAULT_CAMPAIGN, else the newest campaign; None when there is none."""
+    session = db.session()
+    configured = current_app.config["DEFAULT_CAMPAIGN"]
+    return (configured and find_campaign(session, configured)) or find_campaign(session)
+
+
+def find_campaign_version(slug: str | None) -> CampaignVersion | None:
+    """The campaign with this slug, or without one default_campaign(), as id and version in one light query."""
+    with db.engine().connect() as connection:
+        if slug:
+            return campaign_version(connection, slug)
+        configured = current_app.config["DEFAULT_CAMPAIGN"]
+        return (configured and campaign_version(connection, configured)) or campaign_version(connection)
+
+
+def cached(campaign: Campaign | CampaignVersion, key: Hashable, compute: Callable[[], Any]) -> Any:
+    """compute() once per campaign data version (campaign.touch() moves it on every ledger or report change)."""
+    cache: VersionedCache = current_app.extensions[CACHE_KEY]
+    return cache.get(campaign.id, campaign.data_version or 0, key, compute)
+
+
+def campaign_version_or_404(slug: str) -> CampaignVersion:
+    return find_campaign_version(slug) or abort(404)
+
+
+def cached_page(found: CampaignVersion, render: Callable[[Campaign], str]) -> str:
+    """render(campaign) for this page once per data version and language; no query but the version's otherwise.
+
+    Only for pages that show nothing but the campaign's ledger and reports: nothing that changes without
+    campaign.touch() (such as opinion counts), nothing that depends on the visitor or on today's date.
+    A request with a query string is rendered afresh, so that arbitrary URLs cannot fill the cache.
+    """
+    def compute() -> str:
+        return render(db.session().get(Campaign, found.id))
+
+    if request.query_string:
+        return compute()
+    key = (request.endpoint, tuple(sorted(request.view_args.items())), select_locale())
+    return cached(found, key, compute)
+
+
+def summary(campaign: Campaign) -> CampaignSummary:
+    """The campaign's figures, category links and latest report, computed once per data version."""
+    return cached(campaign, "summary", lambda: campaign_summary(db.session(), campaign))
+
+
+def local_today() -> date:
+    return today(current_app.config["BABEL_DEFAULT_TIMEZONE"])

@@ -1,0 +1,31 @@
+"""Category, problem and measure pages (整改台账 as the public reads it)."""
+from __future__ import annotations
+
+from flask import abort, render_template
+
+from .. import db
+from ..services.public_pages import category_page, find_measure, problem_page
+from . import bp
+from .common import campaign_or_404, local_today, summary
+
+
+@bp.get("/campaigns/<slug>/categories/<int:position>")
+def category(slug: str, position: int) -> str:
+    campaign = campaign_or_404(slug)
+    page = category_page(db.session(), campaign, position) or abort(404)
+    return render_template("public/category.html", campaign=campaign, page=page, today=local_today(),
+                           figures=summary(campaign).category_figures(page.category.title))
+
+
+@bp.get("/campaigns/<slug>/problems/<int:number>")
+def problem(slug: str, number: int) -> str:
+    campaign = campaign_or_404(slug)
+    page = problem_page(db.session(), campaign, number) or abort(404)
+    return render_template("public/problem.html", campaign=campaign, page=page, today=local_today())
+
+
+@bp.get("/campaigns/<slug>/measures/<code>")
+def measure(slug: str, code: str) -> str:
+    campaign = campaign_or_404(slug)
+    found = find_measure(db.session(), campaign, code) or abort(404)
+    return render_template("public/measure.html", campaign=campaign, measure=found)

@@ -1,0 +1,38 @@
+"""In-process cache of what a campaign's public data gives (figures, the home page), keyed by its data version."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import Any
+
+
+class VersionedCache:
+    """Values per campaign, valid while the campaign's data version is unchanged.
+
+    Only the newest version of each campaign is kept, so the cache is bounded by the number of
+    campaigns times the few keys callers use per campaign. Each process keeps its own copy; the
+    version read from the database on every request keeps them all consistent.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[int, tuple[int, dict[Hashable, Any]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, campaign_id: int, version: int, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The value stored under key for this campaign version, computed and stored when missing."""
+        entry = self._entries.get(campaign_id)
+        if entry is not None and entry[0] == version and key in entry[1]:
+            return entry[1][key]
+        value = compute()
+        with self._lock:
+            current = self._entries.get(campaign_id)
+            if current is None or current[0] < version:
+                self._entries[campaign_id] = (version, {key: value})
+            elif current[0] == version:
+                current[1][key] = value
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
