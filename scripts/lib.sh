@@ -32,6 +32,6 @@ ensure_env() {
   fi
   export PATH="$ROOT/.venv/bin:$PATH"
   if compgen -G "portal/translations/*/LC_MESSAGES/messages.po" >/dev/null; then
-    pybabel compile --use-fuzzy -q -d portal/translations
+    pybabel compile --use-fuzzy -d portal/translations >/dev/null 2>&1 || pybabel compile --use-fuzzy -d portal/translations
   fi
 }
