@@ -63,6 +63,13 @@ def app(db_url, tmp_path):
     instance.mkdir()
     app = create_app({"TESTING": True, "DATABASE_URL": db_url, "SECRET_KEY": "test-secret"},
                      instance_path=str(instance))
+
+    @app.before_request
+    def _fresh_request_globals() -> None:
+        """Requests share the test's app context (and so g): forget the previous request's user and token."""
+        for name in ("_login_user", "csrf_token"):
+            g.pop(name, None)
+
     yield app
     app.extensions["portal.db"].kw["bind"].dispose()
 

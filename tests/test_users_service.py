@@ -63,3 +63,11 @@ def test_password_change_ends_other_sessions(session, make_user):
     assert load_user(session, user.get_id()) is user
     with pytest.raises(UserError, match="原密码"):
         change_password(session, user, "wrong", "another long password")
+
+
+def test_logout_ends_every_session_of_the_account(session, make_user):
+    from portal.services.users import record_logout
+    user = make_user("clerk")
+    copied_cookie_id = user.get_id()
+    record_logout(session, user)
+    assert load_user(session, copied_cookie_id) is None

@@ -131,7 +131,7 @@ def authenticate(session: Session, email: str, password: str, ip: str, now: date
     account_locked = user is not None and is_locked(user, now)
     if ip_failures >= MAX_FAILURES or account_locked:
         audit.record(session, user, "user.login_throttled", "staff_user", user.id if user else None,
-                     actor_label=None if user else f"未知账号 {email[:60]}", ip=ip)
+                     actor_label=None if user else "未知账号", ip=ip)
         raise LoginRefused(f"登录失败次数过多，请{LOCK_MINUTES}分钟后再试。")
     if not _verify(user.password_hash if user else _DUMMY_HASH, password) or user is None or not user.active:
         session.add(LoginFailure(ip=ip, at=now))
@@ -141,7 +141,7 @@ def authenticate(session: Session, email: str, password: str, ip: str, now: date
                 user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
                 user.failed_logins = 0
         audit.record(session, user, "user.login_failed", "staff_user", user.id if user else None,
-                     actor_label=None if user else f"未知账号 {email[:60]}", ip=ip)
+                     actor_label=None if user else "未知账号", ip=ip)
         session.flush()
         raise LoginRefused("邮箱或密码不正确。")
     user.failed_logins = 0
@@ -239,6 +239,7 @@ def deactivate_user(session: Session, user: User) -> bool:
 
 
 def record_logout(session: Session, user: User) -> None:
-    """Audit the end of a session."""
+    """End every session of the account (a copied session cookie stops working too) and audit it."""
+    user.session_token = secrets.token_hex(16)
     audit.record(session, user, "user.logout", "staff_user", user.id)
     session.flush()
