@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, render_template
 
 from .. import db
-from ..services.public_pages import category_page, find_measure, problem_page
+from ..services.public_pages import category_page, feedback_counts, find_measure, problem_page
 from . import bp
 from .common import campaign_or_404, local_today, summary
 
@@ -28,4 +28,5 @@ def problem(slug: str, number: int) -> str:
 def measure(slug: str, code: str) -> str:
     campaign = campaign_or_404(slug)
     found = find_measure(db.session(), campaign, code) or abort(404)
-    return render_template("public/measure.html", campaign=campaign, measure=found)
+    return render_template("public/measure.html", campaign=campaign, measure=found,
+                           feedback=feedback_counts(db.session(), "measure", found.id))

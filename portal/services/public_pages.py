@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from ..models import Campaign, Category, Measure, Problem, ProgressReport
 from .figures import ProblemProgress, campaign_figures, problem_progress
+from .links import public_counts
 
 #: built once: building a statement costs more than running this one
 _VERSION_BY_SLUG = select(Campaign.id, Campaign.data_version).where(Campaign.slug == bindparam("slug"))
@@ -54,9 +55,18 @@ class CategoryPage:
 
 
 @dataclass(frozen=True)
+class FeedbackCounts:
+    """收到意见 N 件，已答复 M 件 about a problem or measure: numbers only, never content."""
+
+    received: int = 0
+    answered: int = 0
+
+
+@dataclass(frozen=True)
 class ProblemPage:
     problem: Problem
     progress: ProblemProgress
+    feedback: FeedbackCounts
 
 
 def today(timezone: str) -> date:
@@ -110,7 +120,8 @@ def problem_page(session: Session, campaign: Campaign, number: int) -> ProblemPa
     )
     if problem is None:
         return None
-    return ProblemPage(problem, problem_progress(session, [problem])[problem.id])
+    return ProblemPage(problem, problem_progress(session, [problem])[problem.id],
+                       feedback_counts(session, "problem", problem.id))
 
 
 def find_measure(session: Session, campaign: Campaign, code: str) -> Measure | None:
@@ -119,6 +130,12 @@ def find_measure(session: Session, campaign: Campaign, code: str) -> Measure | N
         select(Measure).where(Measure.campaign_id == campaign.id, Measure.code == code)
         .options(joinedload(Measure.problem).joinedload(Problem.category), selectinload(Measure.updates))
     )
+
+
+def feedback_counts(session: Session, kind: str, target_id: int) -> FeedbackCounts:
+    """Opinions received and answered about one problem (its measures included) or measure, in one query."""
+    counts = public_counts(session, **{f"{kind}_ids": [target_id]})
+    return FeedbackCounts(*counts.get((kind, target_id), (0, 0)))
 
 
 def list_reports(session: Session, campaign: Campaign) -> list[ProgressReport]:

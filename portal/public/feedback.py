@@ -1,0 +1,75 @@
+"""我要提意见: the public opinion form, its one-time confirmation, and the personal-information notice."""
+from __future__ import annotations
+
+from flask import current_app, render_template, request
+from flask_babel import gettext as _
+from flask_limiter import RequestLimit
+from werkzeug.wrappers import Response
+
+from .. import db
+from ..limits import form_limit, limiter
+from ..models import Campaign
+from ..services.campaigns import find_campaign
+from ..services.feedback_targets import target_tree
+from ..services.intake import IntakeError, IntakeSettings, create_item, validate
+from . import bp
+from .common import default_campaign
+from .feedback_forms import FeedbackForm, field_errors, prefill_target
+
+#: years personal data is kept after a case is closed, unless PRIVACY_RETENTION_YEARS says otherwise
+RETENTION_YEARS = 3
+
+
+def no_store(body: str, status: int = 200) -> Response:
+    """A page that holds a case number, a query code or what a citizen typed: never cached anywhere."""
+    response = current_app.make_response((body, status))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def too_many_requests(_limit: RequestLimit) -> Response:
+    """429 in the site's language and look, for the form and the lookup alike."""
+    return no_store(render_template("public/too_many_requests.html", campaign=default_campaign()), 429)
+
+
+def retention_years() -> int:
+    return int(current_app.config.get("PRIVACY_RETENTION_YEARS", RETENTION_YEARS))
+
+
+@bp.route("/feedback", methods=["GET", "POST"])
+@limiter.limit(form_limit, methods=["POST"], on_breach=too_many_requests)
+def feedback() -> Response:
+    campaign = _chosen_campaign(request.values.get("campaign"))
+    form = FeedbackForm(target=prefill_target(request.args), campaign=campaign.slug if campaign else "")
+    form.set_targets(target_tree(db.session(), campaign.id) if campaign else [])
+    if request.method == "GET":
+        return _form_page(form, campaign, {})
+    if form.website.data:
+        return _form_page(form, campaign, {"form": _("提交失败，请稍后再试。")}, 422)
+    new = form.new_item(campaign)
+    errors = form.own_errors()
+    if errors:
+        return _form_page(form, campaign, {**field_errors(validate(new)), **errors}, 422)
+    settings = IntakeSettings.from_app(current_app)
+    try:
+        item, code = create_item(db.session(), new, settings)
+    except IntakeError as exc:
+        return _form_page(form, campaign, field_errors(exc.errors), 422)
+    db.session().commit()
+    return no_store(render_template("public/feedback_done.html", campaign=campaign, item=item, code=code,
+                                    accept_days=settings.clocks.accept_days))
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    return render_template("public/privacy.html", campaign=default_campaign(), retention_years=retention_years())
+
+
+def _chosen_campaign(slug: str | None) -> Campaign | None:
+    """The campaign a problem or measure page linked from (?campaign=slug), else the default one."""
+    return (slug and find_campaign(db.session(), slug)) or default_campaign()
+
+
+def _form_page(form: FeedbackForm, campaign: Campaign | None, errors: dict[str, str], status: int = 200) -> Response:
+    return no_store(render_template("public/feedback.html", form=form, campaign=campaign, errors=errors,
+                                    retention_years=retention_years()), status)
