@@ -48,6 +48,8 @@ class Defaults:
     #: items per page in the staff queue
     QUEUE_PAGE_SIZE = 50
     WTF_CSRF_TIME_LIMIT = None
+    #: personal data of a closed case is kept this many years, then anonymised (个人信息保护法 art. 19)
+    PRIVACY_RETENTION_YEARS = 3
 
 
 def load(app: Flask, overrides: dict | None) -> None:

@@ -77,3 +77,11 @@ def test_lookup_needs_the_right_number_and_code(session, new_item, intake_settin
     assert status is not None and status.state == "received"
     assert lookup.lookup_case(session, item.case_number, "AAAAAAAA", intake_settings.code_key) is None
     assert lookup.lookup_case(session, "GH-2099-999999", code, intake_settings.code_key) is None
+
+
+def test_control_characters_are_removed_and_overlong_contact_refused(session, new_item):
+    item, _ = new_item(content="内容\x00里有空字符，应当被去掉。", contact=Contact(name="张\x00三"))
+    assert item.content == "内容里有空字符，应当被去掉。" and item.contact.name == "张三"
+    with pytest.raises(IntakeError) as refused:
+        new_item(contact=Contact(name="名" * 101, email="a" * 250 + "@x.org"))
+    assert set(refused.value.errors) == {"name", "email"}

@@ -2,9 +2,22 @@
 from __future__ import annotations
 
 from flask import Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from . import bp
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("请求无效"), _("提交的内容无法处理。请返回上一页检查后重新提交。")),
+        403: (_("无权访问"), _("您的账号没有执行此操作的权限。如需权限，请联系系统管理员。")),
+        405: (_("请求方式不正确"), _("此页面不接受这种请求方式。请从页面上的链接或按钮进入。")),
+        413: (_("文件过大"), _("上传的内容超过了大小限制：每个附件不超过10MB。")),
+        429: (_("操作过于频繁"), _("为防止滥用，同一网络地址在短时间内的请求次数有限制。请等待一分钟后再试。")),
+        500: (_("系统错误"), _("服务器暂时无法处理您的请求，请稍后再试。如果问题持续，请通过联系我们页面的电话反映。")),
+    }
 
 
 @bp.app_errorhandler(404)
@@ -12,3 +25,23 @@ def not_found(error: HTTPException) -> tuple[Response | str, int]:
     if request.path.startswith("/api/"):
         return jsonify(error="not_found", message="未找到请求的资源。"), 404
     return render_template("public/404.html"), 404
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_failed(error: CSRFError) -> tuple[str, int]:
+    return render_template("error.html", code=400, title=_("页面已过期"),
+                           message=_("为保护您的提交，表单带有安全校验码，它已失效或缺失。请返回上一页，刷新后重新提交。")), 400
+
+
+@bp.app_errorhandler(400)
+@bp.app_errorhandler(403)
+@bp.app_errorhandler(405)
+@bp.app_errorhandler(413)
+@bp.app_errorhandler(429)
+@bp.app_errorhandler(500)
+def http_error(error: HTTPException) -> tuple[Response | str, int]:
+    code = getattr(error, "code", 500) or 500
+    title, message = _messages()[code]
+    if request.path.startswith("/api/"):
+        return jsonify(error=title, message=message), code
+    return render_template("error.html", code=code, title=title, message=message), code

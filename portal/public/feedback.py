@@ -16,10 +16,6 @@ from . import bp
 from .common import default_campaign
 from .feedback_forms import FeedbackForm, field_errors, prefill_target
 
-#: years personal data is kept after a case is closed, unless PRIVACY_RETENTION_YEARS says otherwise
-RETENTION_YEARS = 3
-
-
 def no_store(body: str, status: int = 200) -> Response:
     """A page that holds a case number, a query code or what a citizen typed: never cached anywhere."""
     response = current_app.make_response((body, status))
@@ -33,7 +29,7 @@ def too_many_requests(_limit: RequestLimit) -> Response:
 
 
 def retention_years() -> int:
-    return int(current_app.config.get("PRIVACY_RETENTION_YEARS", RETENTION_YEARS))
+    return int(current_app.config["PRIVACY_RETENTION_YEARS"])
 
 
 @bp.route("/feedback", methods=["GET", "POST"])

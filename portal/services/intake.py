@@ -18,6 +18,9 @@ CHANNEL_LABELS = {"web": "网上留言", PHONE: "来电", LETTER: "来信", EMAI
 PHONE_LINES = ("0931-8821762", "12351", "other")
 MIN_CONTENT, MAX_CONTENT = 10, 5000
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: longest value each contact field holds (the columns' sizes)
+CONTACT_LIMITS = {"name": 100, "phone": 50, "email": 254, "address": 300}
 PHONE_RE = re.compile(r"^[0-9+()\- ]{5,20}$")
 
 
@@ -75,10 +78,20 @@ class IntakeSettings:
                    app.config.get("CASE_PREFIX", "GH"), Path(app.instance_path) / "uploads")
 
 
+def clean_text(text: str | None) -> str:
+    """Text as stored: control characters (NUL and the like) removed, surrounding blanks stripped."""
+    return CONTROL_CHARS.sub("", text or "").strip()
+
+
 def validate(new: NewItem) -> dict[str, str]:
     """Field name → what is wrong, in Chinese; empty when the item can be created."""
     errors: dict[str, str] = {}
-    content = (new.content or "").strip()
+    for name, limit in CONTACT_LIMITS.items():
+        if len(getattr(new.contact, name) or "") > limit:
+            errors[name] = f"最多{limit}个字符。"
+    if len(new.subject or "") > 200:
+        errors["subject"] = "主题最多200个字。"
+    content = clean_text(new.content)
     if new.channel not in CHANNELS:
         errors["channel"] = "渠道无效。"
     if new.kind not in KINDS:
@@ -106,6 +119,9 @@ def validate(new: NewItem) -> dict[str, str]:
 def create_item(session: Session, new: NewItem, settings: IntakeSettings, *, actor: User | None = None,
                 now: datetime | None = None) -> tuple[FeedbackItem, str]:
     """Create an item from any channel; returns it with its query code (shown once, stored only hashed)."""
+    new.content, new.subject = clean_text(new.content), clean_text(new.subject)
+    for name in CONTACT_LIMITS:
+        setattr(new.contact, name, clean_text(getattr(new.contact, name)))
     errors = validate(new)
     targets = []
     if new.campaign_id is not None:
@@ -122,8 +138,7 @@ def create_item(session: Session, new: NewItem, settings: IntakeSettings, *, act
     code = casecodes.new_query_code()
     item = FeedbackItem(
         query_code_hash=casecodes.hash_query_code(code, settings.code_key), campaign_id=new.campaign_id,
-        channel=new.channel, kind=new.kind, subject=(new.subject or "").strip()[:200] or None,
-        content=new.content.strip(), state=RECEIVED, received_at=received_at,
+        channel=new.channel, kind=new.kind, subject=new.subject or None, content=new.content, state=RECEIVED, received_at=received_at,
         accept_due=settings.clocks.accept_due(received_at), wants_reply=new.wants_reply,
         consent_publish=new.consent_publish, call_at=new.call_at, call_duration_seconds=new.call_duration_seconds,
         phone_line=new.phone_line, postmark_date=new.postmark_date, logged_by_id=actor.id if actor else None,
