@@ -48,6 +48,35 @@ class Defaults:
     #: items per page in the staff queue
     QUEUE_PAGE_SIZE = 50
     WTF_CSRF_TIME_LIMIT = None
+    #: the portal's public address, for links in emails (the case lookup)
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    #: outgoing mail (Flask-Mail): the research office's SMTP account
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "gsghzys@163.com"
+    MAIL_TIMEOUT = 30
+    #: domain and key of signed Message-IDs; default to the sender's domain and SECRET_KEY
+    MESSAGE_ID_DOMAIN = ""
+    MESSAGE_ID_KEY = ""
+    #: seconds to wait before each retry of a failed send; after the last one the message is marked failed
+    OUTBOX_RETRY_SCHEDULE = [60, 300, 1800, 7200, 43200]
+    #: inbound mail by IMAP polling (flask mail fetch)
+    IMAP_HOST = ""
+    IMAP_PORT = 993
+    #: ssl (port 993), starttls or none (loopback test servers only)
+    IMAP_SECURITY = "ssl"
+    IMAP_USER = ""
+    IMAP_PASSWORD = ""
+    IMAP_FOLDER = "INBOX"
+    #: when set, processed messages are moved here; otherwise they are only marked seen
+    IMAP_PROCESSED_FOLDER = ""
+    IMAP_BATCH = 50
+    #: largest raw inbound message kept, in bytes
+    INBOUND_MAX_BYTES = 60 * 1024 * 1024
     #: personal data of a closed case is kept this many years, then anonymised (个人信息保护法 art. 19)
     PRIVACY_RETENTION_YEARS = 3
 

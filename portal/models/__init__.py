@@ -2,14 +2,17 @@
 from .audit import AuditEvent
 from .base import Base, utcnow
 from .campaign import Campaign
-from .feedback import (Attachment, FeedbackContact, FeedbackItem, FeedbackLink, Note, Reply)
+from .feedback import (Attachment, FeedbackContact, FeedbackItem, FeedbackLink, FollowUp, Note, Reply,
+                       ReplyTemplate)
 from .ledger import DONE, IN_PROGRESS, MEASURE_STATUSES, Category, Measure, MeasureUpdate, Problem
+from .mail import InboundMessage, OutboxMessage
 from .report import ProgressReport
 from .staff import Department, LoginFailure, User
 
 __all__ = [
     "Base", "utcnow", "Campaign", "Category", "Problem", "Measure", "MeasureUpdate",
     "ProgressReport", "DONE", "IN_PROGRESS", "MEASURE_STATUSES",
-    "AuditEvent", "Attachment", "FeedbackContact", "FeedbackItem", "FeedbackLink", "Note", "Reply",
+    "AuditEvent", "Attachment", "FeedbackContact", "FeedbackItem", "FeedbackLink", "FollowUp", "Note", "Reply",
+    "ReplyTemplate", "InboundMessage", "OutboxMessage",
     "Department", "LoginFailure", "User",
 ]

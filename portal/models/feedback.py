@@ -143,19 +143,64 @@ class Note(Base):
     author = relationship("User")
 
 
+DRAFT, SUBMITTED, RETURNED, APPROVED, SENT = "draft", "submitted", "returned", "approved", "sent"
+REPLY_STATUSES = (DRAFT, SUBMITTED, RETURNED, APPROVED, SENT)
+NOT_PUBLISHED, PROPOSED, PUBLISHED = "none", "proposed", "published"
+
+
 class Reply(Base):
-    """答复: the answer to an item, by email, letter or phone call."""
+    """答复: the answer to an item — drafted by a handler, approved by the research office, then sent."""
 
     __tablename__ = "reply"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("feedback_item.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text)
+    #: email, letter, phone (a call-back) or web (shown only in the case lookup)
     channel: Mapped[str] = mapped_column(String(16))
+    #: draft → submitted → approved → sent, or submitted → returned → (edited) submitted …
+    status: Mapped[str] = mapped_column(String(16), default=SENT, index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     approver_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    #: the research office's comment when sending a draft back
+    review_comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: redacted text for the public 答复公开 page (only with the citizen's consent)
+    public_text: Mapped[str | None] = mapped_column(Text)
+    #: none, proposed (redacted text awaiting the research office) or published
+    publish_status: Mapped[str] = mapped_column(String(16), default=NOT_PUBLISHED, index=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
 
     department = relationship("Department")
+    author = relationship("User", foreign_keys=[author_id])
+    approver = relationship("User", foreign_keys=[approver_id])
+
+
+class ReplyTemplate(Base):
+    """答复模板: a canned reply text the research office maintains."""
+
+    __tablename__ = "reply_template"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(100), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class FollowUp(Base):
+    """A citizen's later message on an item (a reply to our email), kept in order."""
+
+    __tablename__ = "follow_up"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("feedback_item.id", ondelete="CASCADE"), index=True)
+    inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_message.id"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    subject: Mapped[str | None] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
