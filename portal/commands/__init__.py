@@ -5,7 +5,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import campaign, db, demo, feedback, figures, ledger, report, users
+    from . import campaign, db, demo, feedback, figures, ledger, mail, report, users
 
-    for module in (db, campaign, ledger, figures, report, demo, feedback, users):
+    for module in (db, campaign, ledger, figures, report, demo, mail, feedback, users):
         app.cli.add_command(module.cli)
