@@ -37,7 +37,6 @@ def retention_years() -> int:
 def feedback() -> Response:
     campaign = _chosen_campaign(request.values.get("campaign"))
     form = FeedbackForm(target=prefill_target(request.args), campaign=campaign.slug if campaign else "")
-    form.set_targets(target_tree(db.session(), campaign.id) if campaign else [])
     if request.method == "GET":
         return _form_page(form, campaign, {})
     if form.website.data:
@@ -67,5 +66,7 @@ def _chosen_campaign(slug: str | None) -> Campaign | None:
 
 
 def _form_page(form: FeedbackForm, campaign: Campaign | None, errors: dict[str, str], status: int = 200) -> Response:
+    """The form, offering the campaign's problems and measures (loaded only when the form is shown)."""
+    form.set_targets(target_tree(db.session(), campaign.id) if campaign else [])
     return no_store(render_template("public/feedback.html", form=form, campaign=campaign, errors=errors,
                                     retention_years=retention_years()), status)
