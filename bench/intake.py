@@ -22,28 +22,19 @@ import urllib.parse
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from wrk import ROOT, gunicorn  # noqa: E402
+from wrk import ROOT, fresh_database, gunicorn  # noqa: E402
 
 from portal import create_app, db  # noqa: E402
-from portal.models import Base, FeedbackItem  # noqa: E402
+from portal.models import FeedbackItem  # noqa: E402
 from portal.services.demo import load_demo  # noqa: E402
 
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 CASE = re.compile(r'class="case-number">([A-Z]+-\d{4}-\d{6,})<')
 PHRASES = ("建议加快劳模补助办法出台", "希望公开整改台账的进展说明", "反映基层工会经费使用不规范", "咨询职工书屋建设规划",
            "表扬政研室答复及时", "请核查技能竞赛奖励发放情况")
-
-
-def fresh_database(base_url: str) -> str:
-    admin = create_engine(base_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text('DROP DATABASE IF EXISTS "portal_bench_intake" WITH (FORCE)'))
-        conn.execute(text('CREATE DATABASE "portal_bench_intake"'))
-    admin.dispose()
-    return base_url.rsplit("/", 1)[0] + "/portal_bench_intake"
 
 
 class Client(threading.Thread):
@@ -96,7 +87,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
-    url = fresh_database(os.environ["BENCH_DATABASE_URL"])
+    url = fresh_database(os.environ["BENCH_DATABASE_URL"], "portal_bench_intake")
     subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
                    env={**os.environ, "FLASK_APP": "wsgi", "PORTAL_DATABASE_URL": url, "PORTAL_SECRET_KEY": "bench"})
     with tempfile.TemporaryDirectory() as instance:

@@ -16,26 +16,21 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import insert, select, text
 
-from portal import create_app, db
-from portal.models import Base, Department, FeedbackItem
-from portal.models.feedback import CHANNELS, KINDS, STATES
-from portal.services.demo import load_demo
-from portal.services.users import create_user
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from wrk import fresh_database  # noqa: E402
+
+from portal import create_app, db  # noqa: E402
+from portal.models import Base, Department, FeedbackItem  # noqa: E402
+from portal.models.feedback import CHANNELS, KINDS, STATES  # noqa: E402
+from portal.services.demo import load_demo  # noqa: E402
+from portal.services.users import create_user  # noqa: E402
 
 WORDS = ("整改", "劳模", "补助", "职工", "工会", "规划", "落实", "制度", "困难", "帮扶", "资金", "技能", "竞赛", "培训",
          "监督", "会议", "台账", "办法", "标准", "基层", "服务", "热线", "维权", "经费", "审计", "选人用人")
-
-
-def fresh_database(base_url: str) -> str:
-    admin = create_engine(base_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text('DROP DATABASE IF EXISTS "portal_bench_queue" WITH (FORCE)'))
-        conn.execute(text('CREATE DATABASE "portal_bench_queue"'))
-    admin.dispose()
-    return base_url.rsplit("/", 1)[0] + "/portal_bench_queue"
 
 
 def fill(session, count: int) -> None:
@@ -85,7 +80,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=100)
     args = parser.parse_args()
-    url = fresh_database(os.environ["BENCH_DATABASE_URL"])
+    url = fresh_database(os.environ["BENCH_DATABASE_URL"], "portal_bench_queue")
     engine = db.make_engine(url)
     Base.metadata.create_all(engine)
     engine.dispose()

@@ -1,4 +1,4 @@
-"""Start gunicorn apps on loopback and measure them with wrk; shared by the benchmarks."""
+"""Shared by the benchmarks: a fresh PostgreSQL database, gunicorn apps on loopback, and wrk to measure them."""
 from __future__ import annotations
 
 import contextlib
@@ -13,6 +13,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -26,6 +28,16 @@ class WrkResult:
 
     def row(self, label: str) -> str:
         return (f"| {label} | {self.requests_per_s:,.0f} | {self.p50_ms:.1f} | {self.p99_ms:.1f} | {self.errors} |")
+
+
+def fresh_database(base_url: str, name: str) -> str:
+    """Drop and create database name on the server of base_url; return its URL."""
+    admin = create_engine(base_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base_url.rsplit("/", 1)[0] + "/" + name
 
 
 def free_port() -> int:
