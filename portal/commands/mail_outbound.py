@@ -1,8 +1,52 @@
-"""flask mail send (being written)."""
+"""flask mail send: send the due outbox messages once (cron), or keep sending until stopped (systemd)."""
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from ..models import utcnow
+from ..services.mail_send import BatchResult, Mailer, SendSettings, send_due
 
 
 @click.command("send")
-def send() -> None:
-    """发送待发邮件。"""
-    raise click.ClickException("尚未完成")
+@click.option("--loop", is_flag=True, help="持续发送，直到收到 SIGTERM 或 SIGINT。")
+@click.option("--interval", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="--loop 时，没有更多到期邮件后等待的秒数。")
+@click.option("--batch", type=click.IntRange(min=1), default=100, show_default=True, help="每批最多发送的邮件数。")
+@with_appcontext
+def send(loop: bool, interval: float, batch: int) -> None:
+    """发送到期的待发邮件（一批）；--loop 时反复发送，空闲的批次不输出。SIGTERM/SIGINT 在当前邮件发完后停止。"""
+    app = current_app._get_current_object()
+    mailer, settings = Mailer(app), SendSettings.from_config(app.config)
+    sessions = app.extensions["portal.db"]
+    stop = threading.Event()
+    with _stop_on_signals(stop):
+        while True:
+            result = send_due(sessions, mailer, settings, utcnow(), batch, stop.is_set)
+            if result.attempted or not loop:
+                click.echo(_summary(result))
+            if not loop or stop.is_set():
+                break
+            if result.attempted < batch and stop.wait(interval):
+                break
+
+
+def _summary(result: BatchResult) -> str:
+    return f"已发送 {result.sent} 封，稍后重试 {result.retry} 封，发送失败 {result.failed} 封"
+
+
+@contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGTERM and SIGINT set stop: the message being sent is finished and marked, then the command ends."""
+    previous = {sig: signal.signal(sig, lambda _sig, _frame: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from .. import db
 from ..limits import form_limit, limiter
 from ..models import Campaign
+from ..services.acknowledgements import AckSettings, acknowledge
 from ..services.campaigns import find_campaign
 from ..services.feedback_targets import target_tree
 from ..services.intake import IntakeError, IntakeSettings, create_item, validate
@@ -50,6 +51,7 @@ def feedback() -> Response:
         item, code = create_item(db.session(), new, settings)
     except IntakeError as exc:
         return _form_page(form, campaign, field_errors(exc.errors), 422)
+    acknowledge(db.session(), item, code, AckSettings.from_app(current_app))
     db.session().commit()
     return no_store(render_template("public/feedback_done.html", campaign=campaign, item=item, code=code,
                                     accept_days=settings.clocks.accept_days))
