@@ -26,7 +26,7 @@ ACTIONS = {
     "user.login": _l("登录"), "user.login_failed": _l("登录失败"), "user.login_throttled": _l("登录被限制"),
     "user.logout": _l("退出"), "user.create": _l("新建账号"), "user.update": _l("修改账号"),
     "user.deactivate": _l("停用账号"), "user.password_change": _l("修改密码"), "user.password_reset": _l("重置密码"),
-    "report.import": _l("发布进展通报"),
+    "report.import": _l("发布进展通报"), "outbox.retry": _l("重新发送邮件"),
 }
 PHONE_LINES = {"0931-8821762": "0931-8821762", "12351": _l("12351职工服务热线"), "other": _l("其他")}
 

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from portal.models import AuditEvent
-from portal.services import workflow
+from portal.services import replies, workflow
 from portal.services.attachments import Upload
 from portal.services.clocks import ClockSettings
 from portal.services.intake import Contact
@@ -122,7 +123,6 @@ FORMS = {
     "spam": ("received", "triager", {"confirm": "1"}),
     "assign": ("handling", "triager", {"department": "OTHER"}),
     "extend": ("handling", "triager", {"days": "20", "approver": "张主任", "reason": "需要调查"}),
-    "reply": ("handling", "research", {"answer": "经核查，已整改。"}),
     "close": ("replied", "triager", {}),
     "review": ("replied", "triager", {"reason": "群众申请复查"}),
 }
@@ -134,7 +134,13 @@ def bring_to(session, item, state, triager, research, office):
         workflow.apply(session, item, "accept", triager, CLOCKS)
         workflow.apply(session, item, "assign", triager, CLOCKS, department=office.id)
     if state == "replied":
-        workflow.apply(session, item, "reply", research, CLOCKS, answer="已处理。")
+        reply = replies.start_draft(session, research, item, "已处理。", CLOCKS)
+        replies.submit(session, research, reply)
+        replies.approve(session, research, reply, replies.ReplySettings.from_app(current_app), confirmed=True)
+
+
+def test_forms_cover_every_transition_but_reply():
+    assert set(FORMS) == set(workflow.TRANSITIONS) - {"reply"}
 
 
 @pytest.mark.parametrize("action", list(FORMS))

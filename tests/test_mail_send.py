@@ -170,3 +170,13 @@ def test_the_command_sends_one_batch_and_says_how_it_went(app, session, queue, r
     smtp_sink.stop()
     result = runner.invoke(args=["mail", "send"])
     assert result.exit_code == 0 and result.output.strip() == "已发送 0 封，稍后重试 1 封，发送失败 0 封"
+
+
+def test_sent_acknowledgement_no_longer_stores_the_query_code(app, session, new_item, send, smtp_sink):  # noqa: F811
+    item, code = new_item(contact=Contact(email="citizen@example.org"))
+    with app.test_request_context():
+        queued = acknowledge(session, item, code, AckSettings.from_app(current_app))
+    assert send().sent == 1
+    stored = session.get(OutboxMessage, queued.id)
+    assert stored.status == "sent" and code not in stored.body_text and stored.body_html is None
+    assert code in smtp_sink.messages[0].email.get_body(("plain",)).get_content()

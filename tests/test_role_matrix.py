@@ -6,12 +6,15 @@ no audit event. The item lives in 办公室: inside the department of handler_in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from portal.models import AuditEvent, FeedbackItem, FeedbackLink
-from portal.services import workflow
+from portal.services import replies, workflow
 from portal.services.attachments import Upload
 from portal.services.authz import ACTION_ROLES
 from portal.services.clocks import ClockSettings
@@ -35,7 +38,7 @@ AUDITED = {"view_queue": None, "view_item": None, "reveal_contact": "item.reveal
 FIELDS = {"reject": {"reason": "不属于受理范围", "confirm": "1"},
           "transfer": {"transferred_to": "兰州市总工会", "confirm": "1"}, "merge": {"confirm": "1"},
           "spam": {"confirm": "1"}, "extend": {"days": "10", "approver": "张主任", "reason": "调查"},
-          "reply": {"answer": "经核查，已整改。"}, "review": {"reason": "群众申请复查"}}
+          "reply": {"confirm": "1"}, "review": {"reason": "群众申请复查"}}
 
 
 @dataclass
@@ -45,6 +48,7 @@ class World:
     other_department_id: int
     attachment_id: int
     link_id: int
+    reply_id: int | None
 
 
 def build(session, new_item, make_user, campaign, state: str) -> World:
@@ -55,12 +59,16 @@ def build(session, new_item, make_user, campaign, state: str) -> World:
     original, _ = new_item()
     item, _ = new_item(campaign_id=campaign.id, targets=["1-1"], contact=Contact(name="张三丰", phone="13812341762"),
                        uploads=[Upload("scan.pdf", b"%PDF-1.4\n")])
+    reply = None
     if state in ("handling", "replied"):
         workflow.apply(session, item, "accept", triager, CLOCKS)
         workflow.apply(session, item, "assign", triager, CLOCKS, department=office.id)
+        reply = replies.start_draft(session, research, item, "已处理。", CLOCKS)
+        replies.submit(session, research, reply)
+        replies.approve(session, research, reply, replies.ReplySettings.from_app(current_app), confirmed=True)
     if state == "replied":
-        workflow.apply(session, item, "reply", research, CLOCKS, answer="已处理。")
-    return World(item, original, other.id, item.attachments[0].id, item.links[0].id)
+        replies.record_delivery(session, research, reply, CLOCKS, datetime.now(UTC), confirmed=True)
+    return World(item, original, other.id, item.attachments[0].id, item.links[0].id, reply.id if reply else None)
 
 
 def actor_for(make_user, role: str):
@@ -95,6 +103,10 @@ def perform(client, post_form, action: str, world: World):
     if action == "bulk_assign":
         return post_form("/staff/queue/assign", {"item_ids": [str(world.item.id)],
                                                  "assign_department": str(world.other_department_id)})
+    if action == "reply":
+        called_back = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%dT%H:%M")
+        return post_form(f"{item_url}/replies/{world.reply_id}/delivered",
+                         {**FIELDS["reply"], "delivered_at": called_back})
     if action in TRANSITION_START:
         fields = dict(FIELDS.get(action, {}))
         if action == "merge":

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import AuditEvent, Reply
-from portal.models.feedback import STATES
+from portal.models.feedback import APPROVED, STATES
 from portal.services import workflow
 from portal.services.clocks import ClockSettings
 from portal.services.users import department_named
@@ -20,10 +20,10 @@ PATHS = {
     "received": [],
     "accepted": [("accept", {})],
     "handling": [("accept", {}), ("assign", {"department": "DEPT"})],
-    "replied": [("accept", {}), ("assign", {"department": "DEPT"}), ("reply", {"answer": "已处理。"})],
-    "review": [("accept", {}), ("assign", {"department": "DEPT"}), ("reply", {"answer": "已处理。"}),
+    "replied": [("accept", {}), ("assign", {"department": "DEPT"}), ("reply", {"reply": "REPLY"})],
+    "review": [("accept", {}), ("assign", {"department": "DEPT"}), ("reply", {"reply": "REPLY"}),
                ("review", {"reason": "群众申请复查"})],
-    "closed": [("accept", {}), ("assign", {"department": "DEPT"}), ("reply", {"answer": "已处理。"}), ("close", {})],
+    "closed": [("accept", {}), ("assign", {"department": "DEPT"}), ("reply", {"reply": "REPLY"}), ("close", {})],
     "not_accepted": [("reject", {"reason": "不属于受理范围"})],
     "transferred": [("transfer", {"transferred_to": "兰州市总工会"})],
     "duplicate": [("merge", {"original": "ORIGINAL"})],
@@ -31,7 +31,7 @@ PATHS = {
 }
 FIELDS = {"reject": {"reason": "不属于受理范围"}, "transfer": {"transferred_to": "兰州市总工会"},
           "merge": {"original": "ORIGINAL"}, "assign": {"department": "DEPT"},
-          "extend": {"days": 20, "approver": "张主任", "reason": "需要调查"}, "reply": {"answer": "答复内容"},
+          "extend": {"days": 20, "approver": "张主任", "reason": "需要调查"}, "reply": {"reply": "REPLY"},
           "review": {"reason": "申请复查"}}
 
 
@@ -44,10 +44,21 @@ def _actor(actors, action):
     return actors["research"] if action == "reply" else actors["triager"]
 
 
+def approved_reply(session, item, research, text="已处理。") -> Reply:
+    """A reply the research office has approved, ready to go out (the replies service's job, made by hand here)."""
+    reply = Reply(item_id=item.id, text=text, channel="web", status=APPROVED, author_id=research.id,
+                  approver_id=research.id, department_id=item.department_id, approved_at=datetime.now(UTC))
+    session.add(reply)
+    session.flush()
+    return reply
+
+
 def _run(session, item, action, fields, actors, dept, original):
-    resolved = {k: (dept.id if v == "DEPT" else original.case_number if v == "ORIGINAL" else v)
-                for k, v in fields.items()}
-    workflow.apply(session, item, action, _actor(actors, action), CLOCKS, **resolved)
+    def resolve(value):
+        if value == "REPLY":
+            return approved_reply(session, item, actors["research"])
+        return dept.id if value == "DEPT" else original.case_number if value == "ORIGINAL" else value
+    workflow.apply(session, item, action, _actor(actors, action), CLOCKS, **{k: resolve(v) for k, v in fields.items()})
 
 
 def test_paths_reach_every_state():
@@ -114,7 +125,8 @@ def test_review_only_within_thirty_days_of_the_reply(session, new_item, actors):
     replied = datetime(2021, 3, 1, 4, tzinfo=UTC)
     workflow.apply(session, item, "accept", actors["triager"], CLOCKS)
     workflow.apply(session, item, "assign", actors["triager"], CLOCKS, department=dept.id)
-    workflow.apply(session, item, "reply", actors["research"], CLOCKS, now=replied, answer="已处理")
+    workflow.apply(session, item, "reply", actors["research"], CLOCKS, now=replied,
+                   reply=approved_reply(session, item, actors["research"]))
     with pytest.raises(WorkflowError, match="复查申请期限"):
         workflow.apply(session, item, "review", actors["triager"], CLOCKS, now=replied + timedelta(days=32),
                        reason="不满意")
@@ -143,14 +155,44 @@ def test_item_cannot_duplicate_itself_or_a_duplicate(session, new_item, actors):
         workflow.apply(session, item, "merge", actors["triager"], CLOCKS, original=dup.case_number)
 
 
-def test_reply_is_recorded_with_its_department(session, new_item, actors):
+def test_reply_marks_the_approved_reply_sent(session, new_item, actors):
     dept = department_named(session, "组织部")
     item, _ = new_item()
     workflow.apply(session, item, "accept", actors["triager"], CLOCKS)
     workflow.apply(session, item, "assign", actors["triager"], CLOCKS, department=dept.id)
-    workflow.apply(session, item, "reply", actors["research"], CLOCKS, answer="经核查，已整改。")
-    reply = session.scalar(select(Reply).where(Reply.item_id == item.id))
-    assert (reply.text, reply.department_id, reply.channel) == ("经核查，已整改。", dept.id, "web")
+    reply = approved_reply(session, item, actors["research"], "经核查，已整改。")
+    sent = datetime(2021, 3, 31, 2, 0, tzinfo=UTC)
+    workflow.apply(session, item, "reply", actors["research"], CLOCKS, now=sent, reply=reply)
+    assert (reply.status, reply.sent_at, item.replied_at, item.due_date) == ("sent", sent, sent, None)
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "item.reply")).one()
+    assert event.details == {"from": "handling", "to": "replied", "channel": "web", "reply": reply.id}
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "returned", "sent"])
+def test_reply_needs_a_reply_the_research_office_approved(session, new_item, actors, status):
+    dept = department_named(session, "组织部")
+    item, _ = new_item()
+    workflow.apply(session, item, "accept", actors["triager"], CLOCKS)
+    workflow.apply(session, item, "assign", actors["triager"], CLOCKS, department=dept.id)
+    reply = approved_reply(session, item, actors["research"])
+    reply.status = status
+    with pytest.raises(WorkflowError, match="审核同意"):
+        workflow.apply(session, item, "reply", actors["research"], CLOCKS, reply=reply)
+    with pytest.raises(WorkflowError, match="经审核同意的答复"):
+        workflow.apply(session, item, "reply", actors["research"], CLOCKS, answer="直接写的答复")
+    assert item.state == "handling"
+
+
+def test_reply_of_another_item_is_refused(session, new_item, actors):
+    dept = department_named(session, "组织部")
+    item, _ = new_item()
+    other, _ = new_item()
+    for target in (item, other):
+        workflow.apply(session, target, "accept", actors["triager"], CLOCKS)
+        workflow.apply(session, target, "assign", actors["triager"], CLOCKS, department=dept.id)
+    with pytest.raises(WorkflowError, match="本件"):
+        workflow.apply(session, item, "reply", actors["research"], CLOCKS,
+                       reply=approved_reply(session, other, actors["research"]))
 
 
 def test_bulk_assign_accepts_waiting_items_and_skips_closed_ones(session, new_item, actors):

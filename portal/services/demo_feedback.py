@@ -4,11 +4,12 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from ..models import Campaign, User
 from ..models.staff import ROLES
-from . import workflow
+from . import publication, replies, workflow
 from .intake import Contact, IntakeSettings, NewItem, create_item
 from .users import create_user, department_named
 
@@ -28,7 +29,7 @@ def create_demo_accounts(session: Session) -> dict[str, tuple[User, str]]:
 
 def create_demo_items(session: Session, campaign: Campaign, settings: IntakeSettings,
                       accounts: dict[str, tuple[User, str]]) -> None:
-    """Five sample items: waiting, overdue, being handled, answered with consent to publish, spam."""
+    """Five sample items: waiting, overdue, being handled, answered (by email, published with consent), spam."""
     now = datetime.now(UTC)
     triager, research = accounts["triager"][0], accounts["research"][0]
 
@@ -53,7 +54,13 @@ def create_demo_items(session: Session, campaign: Campaign, settings: IntakeSett
                     contact=Contact(email="worker@example.org"), wants_reply=True)
     workflow.apply(session, answered, "accept", triager, settings.clocks, now=now - timedelta(days=28))
     workflow.apply(session, answered, "assign", triager, settings.clocks, department=department_named(session, "政研室"))
-    workflow.apply(session, answered, "reply", research, settings.clocks, now=now - timedelta(days=10),
-                   answer="困难劳模动态管理台账已于2021年建立，可向所在基层工会提出帮扶申请。（示例数据）")
+    reply = replies.start_draft(session, accounts["handler"][0], answered,
+                                "困难劳模动态管理台账已于2021年建立，可向所在基层工会提出帮扶申请。（示例数据）",
+                                settings.clocks)
+    replies.submit(session, accounts["handler"][0], reply, now=now - timedelta(days=11))
+    replies.approve(session, research, reply, replies.ReplySettings.from_app(current_app), confirmed=True,
+                    now=now - timedelta(days=10))
+    publication.propose(session, research, reply)
+    publication.publish(session, research, reply, confirmed=True, spans_checked=False)
     spam = item(2, channel="web", kind="suggestion", content="无关广告内容无关广告内容。（示例数据）")
     workflow.apply(session, spam, "spam", triager, settings.clocks)

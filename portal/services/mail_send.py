@@ -19,6 +19,8 @@ from ..models.mail import DELIVERED, PENDING, SENDING_FAILED
 from . import audit
 from .privacy import mask_email
 
+ACK_BODY_CLEARED = "（受理回执已发送；正文含查询码，发送后不再保存。）"
+
 #: longest last_error kept: enough for the server's reply, short enough for a table cell
 ERROR_CHARS = 300
 #: errors that concern one message: the next one may still go through on the same connection
@@ -186,6 +188,10 @@ def _attempt(link: _Link, message: OutboxMessage, settings: SendSettings, now: d
         return True
     message.status = DELIVERED
     message.sent_at = now
+    if message.kind == "ack":
+        # the query code is otherwise stored only hashed: do not keep it in the sent acknowledgement
+        message.body_text = ACK_BODY_CLEARED
+        message.body_html = None
     return False
 
 

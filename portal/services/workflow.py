@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Department, FeedbackItem, Reply, User
-from ..models.feedback import (ACCEPTED, CLOSED, DUPLICATE, EMAIL, HANDLING, LETTER, NOT_ACCEPTED, PHONE,
-                               RECEIVED, REPLIED, REVIEW, SPAM, TRANSFERRED)
+from ..models.feedback import (ACCEPTED, APPROVED, CLOSED, DUPLICATE, HANDLING, NOT_ACCEPTED, RECEIVED, REPLIED,
+                               REVIEW, SENT, SPAM, TRANSFERRED)
 from . import audit, authz
 from .clocks import ClockSettings
 
@@ -38,13 +38,13 @@ TRANSITIONS = {t.action: t for t in (
     Transition("spam", "无效件", frozenset({RECEIVED}), SPAM),
     Transition("assign", "交办", frozenset({ACCEPTED, HANDLING, REVIEW}), HANDLING, ("department",)),
     Transition("extend", "延期", frozenset({HANDLING}), None, ("days", "approver", "reason")),
-    Transition("reply", "答复", frozenset({HANDLING}), REPLIED, ("answer",)),
+    Transition("reply", "答复", frozenset({HANDLING, REVIEW}), REPLIED, ("reply",)),
     Transition("close", "办结", frozenset({REPLIED}), CLOSED),
     Transition("review", "复查", frozenset({REPLIED}), REVIEW, ("reason",)),
 )}
 
 FIELD_LABELS = {"reason": "理由", "transferred_to": "转往单位", "original": "原件编号", "department": "承办部门",
-                "days": "延期天数", "approver": "批准人", "answer": "答复内容"}
+                "days": "延期天数", "approver": "批准人", "reply": "经审核同意的答复"}
 
 
 class WorkflowError(ValueError):
@@ -137,14 +137,16 @@ def _extend(session, item, actor, clocks, now, days, approver, reason):
     return {"days": days, "approver": item.extension_approver, "reason": item.extension_reason}
 
 
-def _reply(session, item, actor, clocks, now, answer):
-    channel = {PHONE: PHONE, LETTER: LETTER}.get(item.channel, EMAIL if item.contact and item.contact.email else "web")
-    session.add(Reply(item_id=item.id, text=answer.strip(), channel=channel, author_id=actor.id,
-                      approver_id=actor.id, department_id=item.department_id, sent_at=now))
+def _reply(session, item, actor, clocks, now, reply):
+    """答复: the research office's approved reply goes out (email, letter, call-back or the case lookup)."""
+    if not isinstance(reply, Reply) or reply.item_id != item.id or reply.status != APPROVED:
+        raise WorkflowError("只能发出本件经政研室审核同意的答复。")
+    reply.status = SENT
+    reply.sent_at = now
     item.replied_at = now
     item.due_date = None
     item.needs_attention = False
-    return {"channel": channel}
+    return {"channel": reply.channel, "reply": reply.id}
 
 
 def _close(session, item, actor, clocks, now):

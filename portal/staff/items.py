@@ -9,7 +9,7 @@ from .. import db
 from ..auth import current_staff
 from ..labels import TRANSITIONS
 from ..models import FeedbackItem
-from ..services import authz, items, workflow
+from ..services import authz, items, replies, workflow
 from ..services.attachments import path_of
 from ..services.clocks import ClockSettings
 from ..services.intake import IntakeSettings
@@ -17,6 +17,8 @@ from . import bp
 
 #: transitions that end an item's handling: the form asks for an explicit confirmation
 CONFIRM_ACTIONS = frozenset({"reject", "transfer", "merge", "spam"})
+#: transitions without a form of their own: 答复 happens when the research office approves a reply (staff.replies)
+NO_FORM_ACTIONS = frozenset({"reply"})
 
 
 def _clocks() -> ClockSettings:
@@ -44,10 +46,12 @@ def _render(item: FeedbackItem, status: int = 200, *, contact: items.ContactView
         campaign_id = items.link_campaign_id(session, item, current_app.config["DEFAULT_CAMPAIGN"])
         candidates = items.link_candidates(session, user, item, link_query, campaign_id)
     clocks = _clocks()
+    detail = items.detail(session, user, item, clocks, contact=contact)
     return render_template(
-        "staff/item.html", detail=items.detail(session, user, item, clocks, contact=contact), clocks=clocks,
+        "staff/item.html", detail=detail, clocks=clocks,
         departments=workflow.departments(session), link_query=link_query, candidates=candidates,
-        confirm_actions=CONFIRM_ACTIONS, max_field=items.MAX_FIELD, errors=errors or {}, values=values or {}), status
+        confirm_actions=CONFIRM_ACTIONS, no_form_actions=NO_FORM_ACTIONS, max_field=items.MAX_FIELD,
+        may_draft_reply=replies.may_draft(user, item, detail.replies), errors=errors or {}, values=values or {}), status
 
 
 @bp.get("/items/<case_number>")
@@ -109,6 +113,8 @@ def remove_link(case_number: str, link_id: int) -> Response:
 
 @bp.post("/items/<case_number>/transitions/<action>")
 def transition(case_number: str, action: str) -> Response | tuple[str, int]:
+    if action in NO_FORM_ACTIONS:
+        abort(404)
     item = _item_or_404(case_number)
     session = db.session()
     confirmed = action not in CONFIRM_ACTIONS or bool(request.form.get("confirm"))

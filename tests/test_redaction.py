@@ -1,0 +1,75 @@
+"""Personal data in Chinese reply texts is found and masked in the privacy module's style before publication."""
+from __future__ import annotations
+
+import pytest
+
+from portal.models import FeedbackContact
+from portal.services.redaction import contact_leaks, find, redact
+
+CONTACT = FeedbackContact(name="张三丰", phone="13812341762", email="zhangsan@163.com",
+                          address="兰州市城关区东岗西路123号")
+
+
+@pytest.mark.parametrize(("text", "masked", "kind"), [
+    ("请拨打13812341762联系", "请拨打138****1762联系", "mobile"),
+    ("手机138 1234 1762", "手机138****1762", "mobile"),
+    ("手机+86 13812341762", "手机138****1762", "mobile"),
+    ("电话0931-8821762", "电话0931-****762", "landline"),
+    ("电话（0931）8821762", "电话0931-****762", "landline"),
+    ("电话０９３１－８８２１７６２", "电话0931-****762", "landline"),
+    ("身份证号62010219800101123X。", "身份证号62*************23X。", "id_card"),
+    ("身份证号62010219800101123x。", "身份证号62*************23x。", "id_card"),
+    ("邮箱lisi@example.org.cn", "邮箱l***@example.org.cn", "email"),
+    ("张先生您好", "张**您好", "name"),
+    ("李女士反映", "李**反映", "name"),
+    ("经查，王某某所述属实", "经查，王**所述属实", "name"),
+    ("欧阳先生", "欧***", "name"),
+    ("家住兰州市城关区东岗西路123号", "家住兰州市城关区****", "address"),
+    ("地址：甘肃省兰州市七里河区西津西路16号3单元501室", "地址：甘肃省兰州市****", "address"),
+])
+def test_each_kind_is_masked(text, masked, kind):
+    result = redact(text)
+    assert result.text == masked
+    assert [span.kind for span in result.spans] == [kind]
+
+
+def test_the_contacts_own_values_are_masked_wherever_they_appear():
+    text = "张三丰同志：您反映的问题已核实。张三丰本人可来电，或发邮件至ZhangSan@163.com。"
+    result = redact(text, CONTACT)
+    assert "张三丰" not in result.text and "ZhangSan" not in result.text
+    assert result.text.startswith("张**同志：") and "Z***@163.com" in result.text
+    assert [span.kind for span in result.spans] == ["name", "name", "email"]
+
+
+def test_numbers_dates_hotlines_and_ordinary_words_stay():
+    text = ("2021年3月31日前完成整改，投入资金12345678元，职工服务热线12351。"
+            "关于某单位的问题，对于某某事项，向某部门反映，已按道路养护标准整改。")
+    assert redact(text).text == text
+    assert find(text) == ()
+
+
+def test_redacting_twice_changes_nothing():
+    text = "张三丰（13812341762，62010219800101123X，zhangsan@163.com）住兰州市城关区东岗西路123号，李女士同住。"
+    once = redact(text, CONTACT)
+    assert redact(once.text, CONTACT).text == once.text
+    assert find(once.text, CONTACT) == ()
+
+
+def test_segments_rebuild_the_original_and_mark_the_spans():
+    text = "请李女士拨打0931-8821762。"
+    result = redact(text)
+    assert "".join(piece for piece, _ in result.segments()) == text
+    assert [(piece, span.kind) for piece, span in result.segments() if span] == [
+        ("李女士", "name"), ("0931-8821762", "landline")]
+    assert result.counts() == {"name": 1, "landline": 1}
+
+
+def test_overlapping_finds_become_one_span():
+    result = redact("来信地址兰州市城关区东岗西路123号", CONTACT)
+    assert len(result.spans) == 1 and result.spans[0].original == "兰州市城关区东岗西路123号"
+
+
+def test_contact_leaks_name_the_kinds_of_the_contacts_own_data():
+    assert contact_leaks("答复张三丰：请致电13812341762。", CONTACT) == ["name", "mobile"]
+    assert contact_leaks("答复张**：请致电138****1762。", CONTACT) == []
+    assert contact_leaks("任何内容", None) == []
