@@ -1,14 +1,100 @@
-"""flask mail ingest / fetch (being written)."""
+"""flask mail ingest (one raw message from the MTA pipe) and flask mail fetch (the mailbox by IMAP)."""
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from typing import BinaryIO, NoReturn
+
 import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import Session
+
+from .. import db
+from ..services import imap_fetch, mail_ingest
+from ..services.mail_ingest import IngestResult, IngestSettings
+
+#: sysexits.h EX_TEMPFAIL: the MTA keeps the message and delivers it again later
+EX_TEMPFAIL = 75
+OUTCOME_LABELS = {"item": "新件", "follow_up": "补充材料", "ignored": "已忽略", "quarantined": "已隔离",
+                  mail_ingest.DUPLICATE: "重复（已收过）"}
+#: the database cannot be reached or refused the transaction (connect, statement or commit; pool exhausted)
+DATABASE_ERRORS = (DBAPIError, PoolTimeout)
+
+
+def receive(session: Session, raw: bytes, source: str, settings: IngestSettings) -> IngestResult:
+    """Ingest one message in its own transaction and commit it (a copy stored concurrently makes it a duplicate)."""
+    try:
+        result = mail_ingest.ingest(session, raw, source, settings)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return result
+
+
+def _tempfail(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(EX_TEMPFAIL)
 
 
 @click.command("ingest")
-def ingest() -> None:
-    """读入一封原始邮件。"""
-    raise click.ClickException("尚未完成")
+@with_appcontext
+@click.argument("source", type=click.File("rb"), default="-")
+def ingest(source: BinaryIO) -> None:
+    """读入一封原始邮件（文件或标准输入，供 MTA 管道投递）；数据库不可用时退出码为 75。"""
+    settings = IngestSettings.from_app(current_app)
+    raw = source.read()
+    try:
+        result = receive(db.session(), raw, "pipe", settings)
+    except DATABASE_ERRORS as exc:
+        _tempfail(f"数据库暂时不可用，邮件未处理，MTA 稍后重新投递：{type(exc).__name__}")
+    except Exception:  # noqa: BLE001 - any other exit status would make the MTA bounce the citizen's mail
+        _tempfail(f"{traceback.format_exc()}处理邮件时出错，邮件未处理，MTA 稍后重新投递。")
+    detail = f"，{result.item.case_number}" if result.item is not None else ""
+    reason = f"：{result.inbound.reason}" if result.inbound is not None and result.inbound.reason else ""
+    click.echo(f"{OUTCOME_LABELS[result.outcome]}{detail}（{result.message_id}）{reason}")
 
 
 @click.command("fetch")
-def fetch() -> None:
-    """从 IMAP 邮箱收取邮件。"""
-    raise click.ClickException("尚未完成")
+@with_appcontext
+@click.option("--loop", is_flag=True, help="持续收取，每隔 --interval 秒检查一次，直到中断。")
+@click.option("--interval", type=click.IntRange(min=1), default=60, show_default=True, help="两次检查之间的秒数。")
+def fetch(loop: bool, interval: int) -> None:
+    """从 IMAP 邮箱收取未读邮件，分批入库；入库提交后才标为已读。"""
+    try:
+        imap = imap_fetch.ImapSettings.from_config(current_app.config)
+    except imap_fetch.ImapConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    settings = IngestSettings.from_app(current_app)
+    while True:
+        try:
+            _fetch_once(imap, settings)
+        except DATABASE_ERRORS as exc:
+            _retry_later(f"数据库暂时不可用（{type(exc).__name__}），未处理的邮件仍为未读，下次重新收取。", loop)
+        except imap_fetch.IMAP_ERRORS as exc:
+            _retry_later(f"IMAP 连接失败（{exc}），未处理的邮件仍为未读，下次重新收取。", loop)
+        if not loop:
+            return
+        time.sleep(interval)
+
+
+def _retry_later(message: str, loop: bool) -> None:
+    """Say why this run stopped: in a loop the next round retries, otherwise exit 75 for cron or systemd."""
+    if not loop:
+        _tempfail(message)
+    click.echo(message, err=True)
+
+
+def _fetch_once(imap: imap_fetch.ImapSettings, settings: IngestSettings) -> None:
+    session = db.session()
+    total = 0
+    for number, counts in enumerate(imap_fetch.fetch(imap, lambda raw: receive(session, raw, "imap", settings).outcome),
+                                    start=1):
+        total += sum(counts.values())
+        parts = "，".join(f"{label}{counts[key]}" for key, label in OUTCOME_LABELS.items())
+        click.echo(f"第{number}批：收取{sum(counts.values())}封（{parts}）")
+    click.echo(f"共收取{total}封。" if total else "没有未读邮件。")

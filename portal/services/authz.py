@@ -32,6 +32,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "view_audit": frozenset({ADMIN, SUPERVISOR}),
     "manage_users": frozenset({ADMIN}),
     "export_items": frozenset({SUPERVISOR, RESEARCH, ADMIN}),
+    "view_inbound": frozenset({TRIAGER, RESEARCH, SUPERVISOR, ADMIN}),
     "view_outbox": frozenset({RESEARCH, SUPERVISOR, ADMIN}),
     "retry_outbox": frozenset({RESEARCH, ADMIN}),
 }

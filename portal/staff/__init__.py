@@ -32,4 +32,4 @@ def _forbidden(_exc) -> Forbidden:
     return Forbidden()
 
 
-from . import account, audit_log, intake, items, outbox, queue, replies, users  # noqa: E402,F401
+from . import account, audit_log, inbound, intake, items, outbox, queue, replies, users  # noqa: E402,F401

@@ -1,0 +1,167 @@
+"""Inbound mail throughput: N varied messages through the pipe path and through IMAP fetch, on SQLite and PostgreSQL.
+
+Target (email issue): at least 100 messages/s parsed and stored, one transaction per message, then a re-run that
+creates no duplicates. The pipe path is the ingest service in this process, as `flask mail ingest` runs it; the IMAP
+path is `flask mail fetch`'s loop against pymap on loopback. Messages come from tests/mail_corpus.py (every encoding
+case, attachments, HTML, auto-replies and bounces), each with its own Message-ID.
+Run: bench/mail_ingest [--messages N] [--backends sqlite,postgresql] [--batch N]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, select, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+import mail_corpus  # noqa: E402
+from imap_fixtures import running_pymap  # noqa: E402
+from portal import create_app, db  # noqa: E402
+from portal.commands.mail_inbound import receive  # noqa: E402
+from portal.models import Base, FeedbackItem, InboundMessage  # noqa: E402
+from portal.services import imap_fetch  # noqa: E402
+from portal.services.mail_ingest import IngestSettings  # noqa: E402
+from portal.services.mail_parse import MailParseError, parse  # noqa: E402
+
+#: messages per second, parsed and stored (the issue's target)
+TARGET = 100
+
+
+def database(backend: str, workdir: Path, name: str) -> str:
+    """An empty database with the current schema: a SQLite file, or a fresh PostgreSQL database."""
+    if backend == "sqlite":
+        url = f"sqlite:///{workdir / (name + '.db')}"
+    else:
+        base = os.environ.get("BENCH_DATABASE_URL")
+        if not base:
+            sys.exit("BENCH_DATABASE_URL is not set: run bench/mail_ingest, which starts a private PostgreSQL")
+        admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = base.rsplit("/", 1)[0] + "/" + name
+    engine = db.make_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return url
+
+
+def counts(app) -> tuple[int, int]:
+    with app.app_context():
+        session = db.session()
+        return (session.scalar(select(func.count()).select_from(FeedbackItem)),
+                session.scalar(select(func.count()).select_from(InboundMessage)))
+
+
+def pipe(app, messages: list[bytes]) -> tuple[float, float, Counter]:
+    """Wall and CPU seconds to ingest every message, one transaction each, and the outcomes."""
+    outcomes: Counter = Counter()
+    with app.app_context():
+        settings, session = IngestSettings.from_app(app), db.session()
+        started, cpu = time.perf_counter(), time.process_time()
+        for raw in messages:
+            outcomes[receive(session, raw, "pipe", settings).outcome] += 1
+        return time.perf_counter() - started, time.process_time() - cpu, outcomes
+
+
+def imap(app) -> tuple[float, float, Counter]:
+    """Wall and CPU seconds for one `flask mail fetch` run over the whole folder, and the outcomes."""
+    outcomes: Counter = Counter()
+    with app.app_context():
+        settings, session = IngestSettings.from_app(app), db.session()
+        started, cpu = time.perf_counter(), time.process_time()
+        for batch_counts in imap_fetch.fetch(imap_fetch.ImapSettings.from_config(app.config),
+                                             lambda raw: receive(session, raw, "imap", settings).outcome):
+            outcomes.update(batch_counts)
+        return time.perf_counter() - started, time.process_time() - cpu, outcomes
+
+
+def report(label: str, seconds: float, cpu: float, outcomes: Counter, before: tuple[int, int],
+           after: tuple[int, int]) -> None:
+    """One line of figures; CPU is this process only (parsing, ORM, templates), not the database's or pymap's."""
+    total = sum(outcomes.values())
+    print(f"  {label:<24} {total:>5} msgs {seconds:7.2f} s = {total / seconds:6.1f} msgs/s "
+          f"(CPU {1000 * cpu / total:4.1f} ms/msg)  items +{after[0] - before[0]}, stored +{after[1] - before[1]}, "
+          f"ignored {outcomes['ignored']}, quarantined {outcomes['quarantined']}, duplicates {outcomes['duplicate']}",
+          flush=True)
+
+
+def run_backend(backend: str, count: int, batch: int, server, workdir: Path) -> list[str]:
+    """Pipe then IMAP on one backend; returns the failed checks."""
+    failures = []
+    for path in ("pipe", "imap"):
+        instance = workdir / f"{backend}-{path}"
+        instance.mkdir()
+        url = database(backend, workdir, f"portal_bench_mail_{path}")
+        server.new_folder()
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": False,
+                          **server.config(IMAP_PORT=server.port, IMAP_BATCH=batch)}, instance_path=str(instance))
+        messages = mail_corpus.varied(count, tag=f"{backend}-{path}")
+        expected_items = mail_corpus.items_in_varied(count)
+        empty = counts(app)
+        if path == "pipe":
+            seconds, cpu, outcomes = pipe(app, messages)
+        else:
+            started = time.perf_counter()
+            server.append(*messages)
+            print(f"  (appended {count} messages to the IMAP folder in {time.perf_counter() - started:.1f} s)")
+            seconds, cpu, outcomes = imap(app)
+        first = counts(app)
+        report(f"{backend} {path}", seconds, cpu, outcomes, empty, first)
+        if path == "pipe":
+            rerun_seconds, rerun_cpu, again = pipe(app, messages)
+        else:
+            client = server.connect()
+            client.select(server.folder)
+            client.store("1:*", "-FLAGS", r"(\Seen)")
+            client.logout()
+            rerun_seconds, rerun_cpu, again = imap(app)
+        second = counts(app)
+        report(f"{backend} {path} re-run", rerun_seconds, rerun_cpu, again, first, second)
+        if count / seconds < TARGET:
+            failures.append(f"{backend} {path}: {count / seconds:.0f} msgs/s is below the target of {TARGET}")
+        if first != (expected_items, count):
+            failures.append(f"{backend} {path}: {first[0]} items / {first[1]} stored, expected {expected_items} / {count}")
+        if second != first or again["duplicate"] != count:
+            failures.append(f"{backend} {path} re-run created rows or missed duplicates: {dict(again)}")
+    return failures
+
+
+def parse_only(messages: list[bytes]) -> float:
+    started = time.perf_counter()
+    for raw in messages:
+        try:
+            parse(raw)
+        except MailParseError:
+            pass
+    return len(messages) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--batch", type=int, default=50, help="IMAP_BATCH")
+    args = parser.parse_args()
+    print(f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f}; "
+          f"{args.messages} messages, {mail_corpus.items_in_varied(args.messages)} of them new items")
+    print(f"  parsing only: {parse_only(mail_corpus.varied(args.messages, tag='parse')):.0f} msgs/s")
+    failures = []
+    with tempfile.TemporaryDirectory() as tmp, running_pymap() as server:
+        for backend in args.backends.split(","):
+            failures += run_backend(backend.strip(), args.messages, args.batch, server, Path(tmp))
+    print("FAILED: " + "; ".join(failures) if failures else "OK: every message stored once, re-runs made no duplicates")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
