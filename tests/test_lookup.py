@@ -4,8 +4,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import current_app
 
 from portal import create_app
+from portal.services import replies
 from portal.services.clocks import ClockSettings
 from portal.services.users import department_named
 from portal.services.workflow import apply
@@ -83,7 +85,9 @@ def test_answer_department_and_dates_are_shown_after_the_reply(client, session, 
     item, code = new_item()
     apply(session, item, "accept", triager, clocks)
     apply(session, item, "assign", triager, clocks, department=department_named(session, "办公室"))
-    apply(session, item, "reply", research, clocks, answer="感谢监督。\n第二批措施已于3月底公开。")
+    reply = replies.start_draft(session, research, item, "感谢监督。\n第二批措施已于3月底公开。", clocks)
+    replies.submit(session, research, reply)
+    replies.approve(session, research, reply, replies.ReplySettings.from_app(current_app), confirmed=True)
     session.commit()
     html = look_up(post_form, item.case_number, code).get_data(as_text=True)
     assert "已答复" in html and "答复部门" in html and "办公室" in html

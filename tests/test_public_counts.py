@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import current_app
 
+from portal.services import replies
 from portal.services.clocks import ClockSettings
 from portal.services.users import department_named
 from portal.services.workflow import apply
@@ -29,7 +31,9 @@ def opinions(session, small_campaign, new_item, make_user):
     opinion("2-1")
     apply(session, answered, "accept", triager, clocks)
     apply(session, answered, "assign", triager, clocks, department=department_named(session, "办公室"))
-    apply(session, answered, "reply", research, clocks, answer="答复：账目已于3月公开。")
+    reply = replies.start_draft(session, research, answered, "答复：账目已于3月公开。", clocks)
+    replies.submit(session, research, reply)
+    replies.approve(session, research, reply, replies.ReplySettings.from_app(current_app), confirmed=True)
     session.commit()
     return small_campaign
 
