@@ -8,13 +8,14 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     """Build the application: config, extensions, blueprints, CLI — nothing else."""
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
                 template_folder="../templates", static_folder="../static")
-    from . import auth, config, db, i18n, labels, limits, security
+    from . import auth, config, db, health, i18n, labels, limits, logging_setup, security
     from .api import bp as api_bp
     from .commands import register as register_commands
     from .public import bp as public_bp
     from .staff import bp as staff_bp
 
     config.load(app, test_config)
+    logging_setup.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
@@ -24,5 +25,6 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(health.bp)
     register_commands(app)
     return app

@@ -5,7 +5,9 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import campaign, db, demo, feedback, figures, ledger, mail, report, users
+    from . import campaign, db, demo, feedback, figures, ledger, mail, ops, report, users
 
     for module in (db, campaign, ledger, figures, report, demo, mail, feedback, users):
         app.cli.add_command(module.cli)
+    for command in ops.COMMANDS:
+        app.cli.add_command(command)

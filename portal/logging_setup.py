@@ -1,0 +1,133 @@
+"""Structured logs: JSON lines on stderr, one per request, never client addresses, cookies, forms or queries."""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+import sys
+import time
+from datetime import UTC, datetime
+
+from flask import Flask, Response, current_app, g, has_request_context, request
+from flask.logging import default_handler
+
+HANDLER_NAME = "portal.json"
+REQUEST_LOGGER = "portal.request"
+#: fields a request line carries besides time, level, logger and message
+REQUEST_FIELDS = ("request_id", "method", "path", "status", "duration_ms")
+PERSONAL_DATA = (
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
+    (re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
+                r"(?![0-9A-Za-z])"), "[id-number]"),
+    (re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)"), "[mobile]"),
+)
+
+
+def redact(text: str) -> str:
+    """text with anything looking like an email address, an ID-card number or a mainland mobile number masked."""
+    for pattern, replacement in PERSONAL_DATA:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class RedactFilter(logging.Filter):
+    """Safety net under every log line: messages are masked even when a caller formatted personal data into them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True  # a malformed call: the handler reports it through handleError instead of raising here
+        record.msg, record.args = redact(message), None
+        return True
+
+
+class DropClientLines(logging.Filter):
+    """Werkzeug's development server logs each client address and query string; our request line replaces them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return " - - [" not in str(record.msg)
+
+
+_DROP_CLIENT_LINES = DropClientLines()
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC), level, logger, message, request id and the request fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+                 "level": record.levelname, "logger": record.name, "message": record.getMessage()}
+        if has_request_context() and "request_id" in g:
+            entry["request_id"] = g.request_id
+        entry.update({name: getattr(record, name) for name in REQUEST_FIELDS if hasattr(record, name)})
+        if record.exc_info:
+            entry["exception"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class StderrHandler(logging.Handler):
+    """Writes to the current sys.stderr (gunicorn and test runners swap it), one line per record."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:
+            self.handleError(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """Name the broken logging call, but never print its arguments as logging's default does."""
+        sys.stderr.write(json.dumps({"time": datetime.now(UTC).isoformat(timespec="milliseconds"), "level": "ERROR",
+                                     "logger": record.name,
+                                     "message": f"无法格式化的日志调用（{record.pathname}:{record.lineno}）"},
+                                    ensure_ascii=False) + "\n")
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("LOG_LEVEL", "INFO")
+    app.config.setdefault("LOG_REQUESTS", True)
+    _install(str(app.config["LOG_LEVEL"]).upper())
+    app.logger.removeHandler(default_handler)
+    app.before_request_funcs.setdefault(None, []).insert(0, _start_request)
+    app.after_request(_finish_request)
+
+
+def _install(level: str) -> None:
+    """Route every logger through one JSON handler on the root logger (replacing the one a previous app set up).
+
+    The portal's own loggers log at `level`; other libraries only from WARNING, so their chatter stays out.
+    """
+    portal_level = logging.getLevelNamesMapping().get(level)
+    if portal_level is None:
+        raise ValueError(f"LOG_LEVEL 无效：{level}（可选 DEBUG、INFO、WARNING、ERROR）。")
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if h.name == HANDLER_NAME]:
+        root.removeHandler(handler)
+    handler = StderrHandler()
+    handler.name = HANDLER_NAME
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RedactFilter())
+    root.addHandler(handler)
+    logging.getLogger("portal").setLevel(portal_level)
+    root.setLevel(max(portal_level, logging.WARNING))
+    logging.getLogger("werkzeug").addFilter(_DROP_CLIENT_LINES)
+
+
+def _start_request() -> None:
+    g.request_id = secrets.token_hex(8)
+    g.request_started = time.perf_counter()
+
+
+def _finish_request(response: Response) -> Response:
+    # a URL value preprocessor that fails runs before _start_request; the response still gets an id
+    request_id = g.get("request_id") or secrets.token_hex(8)
+    response.headers["X-Request-ID"] = request_id
+    if current_app.config["LOG_REQUESTS"]:
+        elapsed = time.perf_counter() - g.get("request_started", time.perf_counter())
+        path = redact(request.path)
+        logging.getLogger(REQUEST_LOGGER).info(
+            "%s %s %s", request.method, path, response.status_code,
+            extra={"request_id": request_id, "method": request.method, "path": path,
+                   "status": response.status_code, "duration_ms": round(elapsed * 1000, 1)})
+    return response
