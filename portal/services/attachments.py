@@ -1,10 +1,12 @@
-"""Attachments: PDF/JPEG/PNG checked by content, size-limited, stored under instance/ with random names."""
+"""Attachments: PDF/JPEG/PNG checked by content (no active PDF, no image bomb), size-limited, randomly named."""
 from __future__ import annotations
 
 import hashlib
 import re
 import secrets
 import unicodedata
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,23 @@ SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
 )
 EXTENSIONS = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+#: an image may declare at most this many pixels, and this many on either side (decoding more is a memory bomb)
+MAX_PIXELS = 40_000_000
+MAX_SIDE = 20_000
+#: PDF names that run code, act on their own or carry other files (ISO 32000 §12.6, §7.11.4, Adobe RichMedia)
+PDF_ACTIVE = {b"JavaScript": "脚本", b"JS": "脚本", b"Launch": "启动程序的动作", b"AA": "自动执行的动作",
+              b"EmbeddedFile": "嵌入文件", b"EmbeddedFiles": "嵌入文件", b"RichMedia": "富媒体"}
+#: a PDF name token: / and regular characters (delimiters and white space end it)
+PDF_NAME = re.compile(rb"/([^\s()<>\[\]{}/%]*)")
+PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+#: the keyword that starts a stream's raw body (followed by CRLF or LF, ISO 32000 §7.3.8.1)
+PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+#: most bytes inflated from a PDF's object streams for inspection
+MAX_INFLATED = 20 * 1024 * 1024
+#: JPEG start-of-frame markers (SOF0–SOF15 except DHT C4, JPG C8 and DAC CC): they carry the dimensions
+JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+#: JPEG markers without a length field
+JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xD9)})
 
 
 class UploadRejected(ValueError):
@@ -33,9 +52,10 @@ class Upload:
 
 
 def clean_filename(name: str) -> str:
-    """The last path component, without control characters, at most 120 characters."""
+    """The last path component, without control or invisible format characters (U+202E…), at most 120 characters."""
     name = unicodedata.normalize("NFC", name or "").replace("\\", "/").split("/")[-1]
-    name = re.sub(r"[\x00-\x1f\x7f<>:\"|?*]", "", name).strip(" .")
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf"))
+    name = re.sub(r"[<>:\"|?*]", "", name).strip(" .")
     return name[-120:] or "附件"
 
 
@@ -52,7 +72,94 @@ def check_upload(upload: Upload) -> str:
     claimed = EXTENSIONS.get(Path(name).suffix.lower())
     if claimed != detected:
         raise UploadRejected(f"文件“{name}”的扩展名与内容不符（只接受 .pdf .jpg .jpeg .png）。")
+    if detected == "application/pdf":
+        _check_pdf(name, upload.data)
+    else:
+        _check_dimensions(name, _png_size(upload.data) if detected == "image/png" else _jpeg_size(upload.data))
     return detected
+
+
+def _check_pdf(name: str, data: bytes) -> None:
+    """Refuse a PDF naming active content in its objects, also inside its compressed object streams."""
+    budget = MAX_INFLATED
+    for outside, body in _pdf_parts(data):
+        names = _pdf_names(outside)
+        if b"ObjStm" in names:
+            inflated = _inflated(name, body, budget)
+            budget -= len(inflated)
+            names |= _pdf_names(inflated)
+        active = sorted(names & PDF_ACTIVE.keys())
+        if active:
+            raise UploadRejected(f"文件“{name}”含有{PDF_ACTIVE[active[0]]}（/{active[0].decode()}），出于安全原因不予接收；"
+                                 f"请将其打印或另存为普通PDF后重新上传。")
+
+
+def _pdf_parts(data: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """(the objects before a stream, that stream's raw body) through the file; image data is never read as names."""
+    at = 0
+    for keyword in PDF_STREAM.finditer(data):
+        if keyword.start() < at:
+            continue
+        end = data.find(b"endstream", keyword.end())
+        end = len(data) if end < 0 else end
+        yield data[at:keyword.start()], data[keyword.end():end]
+        at = end
+    yield data[at:], b""
+
+
+def _pdf_names(data: bytes) -> set[bytes]:
+    """Every name in data, #xx escapes decoded (/J#53 is /JS)."""
+    return {PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), match[1]) for match in PDF_NAME.finditer(data)}
+
+
+def _inflated(name: str, body: bytes, budget: int) -> bytes:
+    """An object stream's content, to inspect; UploadRejected when it cannot be read or outgrows the budget."""
+    inflater = zlib.decompressobj()
+    try:
+        inflated = inflater.decompress(body, budget)
+    except zlib.error:
+        inflated = None
+    if inflated is None or inflater.unconsumed_tail:
+        raise UploadRejected(f"文件“{name}”含有无法检查的压缩内容（可能已加密、损坏或过大），"
+                             f"请另存为普通PDF后重新上传。")
+    return inflated
+
+
+def _png_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from the IHDR chunk that must follow the signature."""
+    if len(data) < 24 or data[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from the first start-of-frame segment, walking the segments before the image data."""
+    at = 2
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker = data[at + 1]
+        if marker == 0xFF:
+            at += 1
+        elif marker in JPEG_STANDALONE:
+            at += 2
+        elif marker in JPEG_SOF:
+            if at + 9 > len(data):
+                return None
+            return int.from_bytes(data[at + 7:at + 9], "big"), int.from_bytes(data[at + 5:at + 7], "big")
+        elif marker in (0xD9, 0xDA):
+            return None
+        else:
+            at += 2 + max(int.from_bytes(data[at + 2:at + 4], "big"), 2)
+    return None
+
+
+def _check_dimensions(name: str, size: tuple[int, int] | None) -> None:
+    """Refuse an image whose declared size would take gigabytes to decode; the pixels are never decoded here."""
+    if size is None:
+        return
+    width, height = size
+    if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
+        raise UploadRejected(f"文件“{name}”的图像尺寸过大（{width}×{height}像素，最多{MAX_PIXELS // 10_000}万像素、"
+                             f"每边不超过{MAX_SIDE}像素），请缩小后重新上传。")
 
 
 def check_uploads(uploads: list[Upload]) -> list[str]:
