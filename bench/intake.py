@@ -85,7 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=3)
     args = parser.parse_args()
     url = fresh_database(os.environ["BENCH_DATABASE_URL"], "portal_bench_intake")
     subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL,

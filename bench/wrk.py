@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -48,17 +49,27 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def gunicorn(app: str, env: dict, workers: int = 2, cwd: Path = ROOT):
-    """Serve app (module:variable) with gunicorn on a free loopback port; yield its base URL."""
+    """Serve app (module:variable) with gunicorn on a free loopback port; yield its base URL.
+
+    The app's log (one JSON line per request) goes to a file, as it would in production, not to the terminal.
+    """
     port = free_port()
     cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app]
-    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env})
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env}, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(base, proc)
+        try:
+            _wait(base, proc)
+        except RuntimeError:
+            log.seek(0)
+            sys.stderr.write(log.read().decode(errors="replace")[-4000:])
+            raise
         yield base
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        log.close()
 
 
 def _wait(base: str, proc: subprocess.Popen, timeout: float = 30) -> None:

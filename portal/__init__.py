@@ -8,7 +8,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     """Build the application: config, extensions, blueprints, CLI — nothing else."""
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
                 template_folder="../templates", static_folder="../static")
-    from . import auth, config, db, health, i18n, labels, limits, logging_setup, security
+    from . import auth, config, db, health, i18n, labels, limits, logging_setup, security, sessions
     from .api import bp as api_bp
     from .commands import register as register_commands
     from .public import bp as public_bp
@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     i18n.init_app(app)
     labels.init_app(app)
     security.init_app(app)
+    sessions.init_app(app)
     limits.init_app(app)
     auth.init_app(app)
     app.register_blueprint(public_bp)

@@ -26,13 +26,16 @@ class Defaults:
     DEFAULT_CAMPAIGN = ""
     #: rows per page in public lists
     PAGE_SIZE = 20
+    #: how long (seconds) a process reuses the home page's campaign data version before asking the database again;
+    #: figures can lag a ledger import by that much; 0 asks on every request
+    PUBLIC_VERSION_SECONDS = 1.0
     #: rate limits per client address (Flask-Limiter syntax)
     FORM_RATE_LIMIT = "5 per minute"
     LOOKUP_RATE_LIMIT = "10 per minute"
     LOGIN_RATE_LIMIT = "20 per minute"
     #: where rate-limit counters live: memory:// on one host, redis://host:6379 when there are several
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = False
     #: how many reverse proxies set X-Forwarded-For in front of the app (0: use the socket address)
     PROXY_FIX_X_FOR = 0
     #: feedback clocks in days (《信访工作条例》): decide, conclude, extend at most, ask for review

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache, lru_cache
 
+from babel import Locale
 from flask import Flask, current_app, request
 from flask_babel import Babel, format_date, format_datetime, get_locale
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LOCALE_COOKIE = "lang"
 babel = Babel()
@@ -17,15 +21,25 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
 
 
-def select_locale() -> str:
-    languages = current_app.config["LANGUAGES"]
+def select_locale() -> Locale:
+    """The language cookie when it names an offered language, else English when Accept-Language prefers it over
+    Chinese, else the default. Runs on every request, so the answer per header value is remembered."""
+    config = current_app.config
     chosen = request.cookies.get(LOCALE_COOKIE)
-    if chosen in languages:
-        return chosen
-    best = request.accept_languages.best_match(["zh", "zh-CN", "zh-Hans", "zh-SG", "en"])
-    if best and best.startswith("en"):
-        return "en"
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if chosen not in config["LANGUAGES"]:
+        chosen = "en" if _prefers_english(request.headers.get("Accept-Language", "")) else config["BABEL_DEFAULT_LOCALE"]
+    return _locale(chosen)
+
+
+@lru_cache(maxsize=256)
+def _prefers_english(accept_language: str) -> bool:
+    best = parse_accept_header(accept_language, LanguageAccept).best_match(["zh", "zh-CN", "zh-Hans", "zh-SG", "en"])
+    return bool(best and best.startswith("en"))
+
+
+@cache
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
 
 
 def long_date(value: date | None) -> str:

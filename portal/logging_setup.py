@@ -35,6 +35,8 @@ class RedactFilter(logging.Filter):
     """Safety net under every log line: messages are masked even when a caller formatted personal data into them."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "masked", False):
+            return True  # a request line, built from masked parts
         try:
             message = record.getMessage()
         except (TypeError, ValueError):
@@ -51,6 +53,7 @@ class DropClientLines(logging.Filter):
 
 
 _DROP_CLIENT_LINES = DropClientLines()
+_request_log = logging.getLogger(REQUEST_LOGGER)
 
 
 class JsonFormatter(logging.Formatter):
@@ -121,13 +124,13 @@ def _start_request() -> None:
 
 def _finish_request(response: Response) -> Response:
     # a URL value preprocessor that fails runs before _start_request; the response still gets an id
-    request_id = g.get("request_id") or secrets.token_hex(8)
+    context = g._get_current_object()
+    request_id = context.get("request_id") or secrets.token_hex(8)
     response.headers["X-Request-ID"] = request_id
-    if current_app.config["LOG_REQUESTS"]:
-        elapsed = time.perf_counter() - g.get("request_started", time.perf_counter())
-        path = redact(request.path)
-        logging.getLogger(REQUEST_LOGGER).info(
-            "%s %s %s", request.method, path, response.status_code,
-            extra={"request_id": request_id, "method": request.method, "path": path,
-                   "status": response.status_code, "duration_ms": round(elapsed * 1000, 1)})
+    if current_app.config["LOG_REQUESTS"] and _request_log.isEnabledFor(logging.INFO):
+        elapsed = time.perf_counter() - context.get("request_started", time.perf_counter())
+        method, path = request.method, redact(request.path)
+        _request_log.info("%s %s %s", method, path, response.status_code,
+                          extra={"request_id": request_id, "method": method, "path": path, "masked": True,
+                                 "status": response.status_code, "duration_ms": round(elapsed * 1000, 1)})
     return response

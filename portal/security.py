@@ -20,11 +20,17 @@ def init_app(app: Flask) -> None:
     app.after_request(_add_headers)
 
 
+HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+
+
 def _add_headers(response: Response) -> Response:
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    """HEADERS, except those a view has set itself (one pass over the headers: this runs on every response)."""
+    present = {name.lower() for name, _ in response.headers.items()}
+    response.headers.extend([(name, value) for name, value in HEADERS if name.lower() not in present])
     return response

@@ -61,7 +61,7 @@ def db_url(request, tmp_path) -> str:
 def app(db_url, tmp_path):
     instance = tmp_path / "instance"
     instance.mkdir()
-    app = create_app({"TESTING": True, "DATABASE_URL": db_url, "SECRET_KEY": "test-secret"},
+    app = create_app({"TESTING": True, "DATABASE_URL": db_url, "SECRET_KEY": "test-secret", "PUBLIC_VERSION_SECONDS": 0},
                      instance_path=str(instance))
 
     @app.before_request

@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 
 from flask import abort, current_app, request
+from flask_babel import get_locale
 from flask.blueprints import BlueprintSetupState
 
 from .. import db
-from ..i18n import select_locale
 from ..models import Campaign
 from ..services.campaigns import find_campaign
 from ..services.public_pages import CampaignSummary, CampaignVersion, campaign_summary, campaign_version, today
@@ -38,12 +38,20 @@ def default_campaign() -> Campaign | None:
 
 
 def find_campaign_version(slug: str | None) -> CampaignVersion | None:
-    """The campaign with this slug, or without one default_campaign(), as id and version in one light query."""
-    with db.engine().connect() as connection:
-        if slug:
-            return campaign_version(connection, slug)
-        configured = current_app.config["DEFAULT_CAMPAIGN"]
-        return (configured and campaign_version(connection, configured)) or campaign_version(connection)
+    """The campaign with this slug, or without one default_campaign(), as id and version in one light query.
+
+    The answer is reused for PUBLIC_VERSION_SECONDS: that long after a ledger import a process may still serve
+    the previous figures, and the busiest page costs no database round trip at all.
+    """
+    def lookup() -> CampaignVersion | None:
+        with db.engine().connect() as connection:
+            if slug:
+                return campaign_version(connection, slug)
+            configured = current_app.config["DEFAULT_CAMPAIGN"]
+            return (configured and campaign_version(connection, configured)) or campaign_version(connection)
+
+    cache: VersionedCache = current_app.extensions[CACHE_KEY]
+    return cache.recent(("version", slug), current_app.config["PUBLIC_VERSION_SECONDS"], lookup)
 
 
 def cached(campaign: Campaign | CampaignVersion, key: Hashable, compute: Callable[[], Any]) -> Any:
@@ -68,7 +76,7 @@ def cached_page(found: CampaignVersion, render: Callable[[Campaign], str]) -> st
 
     if request.query_string:
         return compute()
-    key = (request.endpoint, tuple(sorted(request.view_args.items())), select_locale())
+    key = (request.endpoint, tuple(sorted(request.view_args.items())), str(get_locale()))
     return cached(found, key, compute)
 
 

@@ -146,16 +146,14 @@ def create_item(session: Session, new: NewItem, settings: IntakeSettings, *, act
     item.due_date = item.accept_due
     if not new.contact.is_empty():
         item.contact = FeedbackContact(**{k: (v.strip() or None) for k, v in vars(new.contact).items()})
+    item.links = links.new_links(targets)
     session.add(item)
     session.flush()
     item.case_number = casecodes.case_number(settings.case_prefix, settings.clocks.local_date(received_at).year, item.id)
-    for target in targets:
-        links.add_link(session, item, target, actor, audited=False)
     for upload, ctype in zip(new.uploads, attachments.check_uploads(new.uploads)):
         attachments.store(session, item, upload, ctype, settings.upload_dir)
     audit.record(session, actor, "item.create", "feedback_item", item.id, item_id=item.id,
                  actor_label=None if actor else audit.CITIZEN, channel=new.channel, kind=new.kind,
                  links=[t.code if hasattr(t, "code") else str(t.number) for t in targets],
                  attachments=len(new.uploads))
-    session.flush()
     return item, code

@@ -27,6 +27,13 @@ def _label(target: Measure | Problem) -> str:
     return f"措施{target.code}" if isinstance(target, Measure) else f"问题{target.number}"
 
 
+def new_links(targets: list[Measure | Problem]) -> list[FeedbackLink]:
+    """Links for an item being created: one per distinct target, added to the session with the item."""
+    distinct = {(type(target), target.id): target for target in targets}
+    return [FeedbackLink(measure_id=target.id) if isinstance(target, Measure) else FeedbackLink(problem_id=target.id)
+            for target in distinct.values()]
+
+
 def add_link(session: Session, item: FeedbackItem, target: Measure | Problem, actor: User | None,
              audited: bool = True) -> FeedbackLink | None:
     """Link item to a measure or problem; None when it is already linked."""

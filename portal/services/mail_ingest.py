@@ -9,7 +9,7 @@ from email.utils import parseaddr
 
 from flask_babel import force_locale
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ..models import FeedbackItem, InboundMessage
 from ..models.feedback import EMAIL
@@ -94,13 +94,20 @@ def _keep(session: Session, raw: bytes, message_id: str, source: str, outcome: s
     ON CONFLICT DO NOTHING on the unique Message-ID: when another transaction is inserting the same id, the
     database makes this one wait for it, and a commit there means nothing is inserted here: one message, one item.
     """
+    values = dict(received_at=now, message_id=message_id, source=source, raw=raw, sha256=hashlib.sha256(raw).hexdigest(),
+                  from_address=(from_address or None) and from_address[:254],
+                  subject=(subject or None) and subject[:300], outcome=outcome, reason=reason)
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(InboundMessage).values(
-        received_at=now, message_id=message_id, source=source, raw=raw, sha256=hashlib.sha256(raw).hexdigest(),
-        from_address=(from_address or None) and from_address[:254], subject=(subject or None) and subject[:300],
-        outcome=outcome, reason=reason)
-    return session.scalar(statement.on_conflict_do_nothing(index_elements=[InboundMessage.message_id])
-                          .returning(InboundMessage))
+    new_id = session.connection().scalar(
+        insert(InboundMessage.__table__).values(values)
+        .on_conflict_do_nothing(index_elements=[InboundMessage.message_id]).returning(InboundMessage.id))
+    if new_id is None:
+        return None
+    # the row is written: attach it to the session as loaded, without the ORM's much slower INSERT … RETURNING entity
+    inbound = InboundMessage(id=new_id, item_id=None, **values)
+    make_transient_to_detached(inbound)
+    session.add(inbound)
+    return inbound
 
 
 def _quarantine(session: Session, raw: bytes, message_id: str, source: str, reason: str,

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class VersionedCache:
@@ -16,7 +19,20 @@ class VersionedCache:
 
     def __init__(self) -> None:
         self._entries: dict[int, tuple[int, dict[Hashable, Any]]] = {}
+        self._versions: dict[Hashable, tuple[float, Any]] = {}
         self._lock = threading.Lock()
+
+    def recent(self, key: Hashable, max_age: float, lookup: Callable[[], T | None]) -> T | None:
+        """lookup()'s result for key, reused for max_age seconds (so a busy page asks the database at most once per
+        interval per process); a None result is never kept, so that unknown keys cannot fill the memory."""
+        now = time.monotonic()
+        kept = self._versions.get(key)
+        if kept is not None and now - kept[0] < max_age:
+            return kept[1]
+        value = lookup()
+        if value is not None and max_age > 0:
+            self._versions[key] = (now, value)
+        return value
 
     def get(self, campaign_id: int, version: int, key: Hashable, compute: Callable[[], Any]) -> Any:
         """The value stored under key for this campaign version, computed and stored when missing."""
@@ -35,4 +51,5 @@ class VersionedCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._versions.clear()
 
