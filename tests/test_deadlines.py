@@ -47,3 +47,8 @@ def test_deadline_classes_sort_shortest_first():
 ])
 def test_add_months_clamps_to_month_end(start, months, expected):
     assert add_months(start, months) == expected
+
+
+def test_due_date_past_year_9999_is_refused_in_chinese():
+    with pytest.raises(ValueError, match="整改时限过长"):
+        due_date(FEEDBACK, "9000年内整改到位")

@@ -77,7 +77,9 @@ def due_date(feedback_date: date, label: str) -> date | None:
 
 
 def add_months(start: date, months: int) -> date:
-    """start + months, clamped to the end of a shorter month (Nov 30 + 3 months → Feb 28)."""
+    """start + months, clamped to the end of a shorter month (Nov 30 + 3 months → Feb 28); ValueError past 9999."""
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
+    if year > date.max.year:
+        raise ValueError(f"整改时限过长：到期日在{date.max.year}年以后，无法计算")
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))

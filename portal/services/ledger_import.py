@@ -59,7 +59,8 @@ def import_ledger(session: Session, campaign: Campaign, path: Path | str, *, act
     """Import a ledger file into campaign, or raise LedgerRejected listing everything wrong with it."""
     sheet = read_ledger(Path(path))
     existing = _Existing(session, campaign)
-    errors = sheet.errors + _consistency_errors(sheet) + _missing_measures(sheet, existing)
+    errors = (sheet.errors + _consistency_errors(sheet) + _due_date_errors(sheet, campaign)
+              + _missing_measures(sheet, existing))
     if errors:
         raise LedgerRejected(errors)
     result = _Applier(session, campaign, existing, actor, dry_run).apply(sheet.rows, progress)
@@ -101,6 +102,18 @@ def _consistency_errors(sheet: LedgerSheet) -> list[RowError]:
             if None not in (mine, theirs) and mine != theirs:
                 errors.append(RowError(row.row, sheet.columns[column],
                                        f"问题{row.number}的{column}与第{first.row}行不一致"))
+    return errors
+
+
+def _due_date_errors(sheet: LedgerSheet, campaign: Campaign) -> list[RowError]:
+    """Deadlines whose due date falls past the calendar's end (9000年内整改到位)."""
+    errors = []
+    for row in sheet.rows:
+        if row.deadline_label is not None:
+            try:
+                deadlines.due_date(campaign.feedback_date, row.deadline_label)
+            except ValueError as exc:
+                errors.append(RowError(row.row, sheet.columns["整改时限"], str(exc)))
     return errors
 
 

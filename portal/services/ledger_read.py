@@ -13,8 +13,9 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
-from ..models import DONE, IN_PROGRESS
+from ..models import DONE, IN_PROGRESS, Department
 from .deadlines import normalise_label
+from .departments import split_departments
 
 COLUMNS = ("序号", "问题类别", "问题编号", "问题描述", "整改时限", "牵头领导", "责任部门", "成效目标",
            "措施编号", "整改措施", "完成情况", "完成时间", "进展说明")
@@ -43,6 +44,9 @@ STATUS_LABELS = {DONE: "已完成", IN_PROGRESS: "正在整改"}
 HEADER_SCAN_ROWS = 30
 DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(\s+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?")
 DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63]")
+#: the largest problem number the database's integer column holds
+MAX_NUMBER = 2**31 - 1
+DEPARTMENT_NAME_LIMIT = Department.__table__.c.name.type.length
 
 
 @dataclass(frozen=True)
@@ -215,6 +219,9 @@ def _parse(row: int, values: dict[str, Any], names: dict[str, str], errors: list
     """One row's cells turned into values; each bad or missing required cell adds an error."""
     def parsed(column: str, parse, *args):
         value = values.get(column)
+        if isinstance(value, str) and "\x00" in value:
+            errors.append(RowError(row, names[column], "含有空字符（NUL），请删除后重新导入"))
+            return None
         if value is None:
             if column == "问题编号":
                 errors.append(RowError(row, names[column], "措施没有所属问题：问题编号为空，上方也没有可沿用的问题"))
@@ -230,7 +237,7 @@ def _parse(row: int, values: dict[str, Any], names: dict[str, str], errors: list
     return LedgerRow(
         row=row, category=parsed("问题类别", _text), number=parsed("问题编号", _number),
         description=parsed("问题描述", _text), deadline_label=parsed("整改时限", _deadline),
-        lead_leader=parsed("牵头领导", _short_text, 200), departments=parsed("责任部门", _text), goal=parsed("成效目标", _text),
+        lead_leader=parsed("牵头领导", _short_text, 200), departments=parsed("责任部门", _departments), goal=parsed("成效目标", _text),
         code=parsed("措施编号", _code), text=parsed("整改措施", _text), status=parsed("完成情况", _status),
         completed_on=parsed("完成时间", _date), progress_note=parsed("进展说明", _text),
     )
@@ -262,7 +269,17 @@ def _number(value: Any) -> int:
     plain = _plain(value)
     if not plain.isascii() or not plain.isdigit():
         raise ValueError(f"问题编号“{_text(value)}”不是数字")
+    if int(plain) > MAX_NUMBER:
+        raise ValueError(f"问题编号“{plain}”过大（最大为{MAX_NUMBER}）")
     return int(plain)
+
+
+def _departments(value: Any) -> str:
+    text = _text(value)
+    for name in split_departments(text):
+        if len(name) > DEPARTMENT_NAME_LIMIT:
+            raise ValueError(f"部门名称“{name[:20]}…”过长（{len(name)}个字符，最多{DEPARTMENT_NAME_LIMIT}个）")
+    return text
 
 
 def _code(value: Any) -> str:
