@@ -28,6 +28,12 @@ NO_TEXT = "（邮件正文为空，内容见附件）"
 HEADER_END = re.compile(rb"\r?\n\r?\n")
 #: headers kept of a message too large to keep whole
 MAX_HEADER_BYTES = 256 * 1024
+#: INSERT … ON CONFLICT (message_id) DO NOTHING RETURNING id, per dialect; built once so that it is compiled once
+_INSERT_UNLESS_STORED = {
+    dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(InboundMessage.__table__)
+    .on_conflict_do_nothing(index_elements=[InboundMessage.message_id]).returning(InboundMessage.id)
+    for dialect in (postgresql, sqlite)
+}
 
 
 @dataclass(frozen=True)
@@ -97,10 +103,7 @@ def _keep(session: Session, raw: bytes, message_id: str, source: str, outcome: s
     values = dict(received_at=now, message_id=message_id, source=source, raw=raw, sha256=hashlib.sha256(raw).hexdigest(),
                   from_address=(from_address or None) and from_address[:254],
                   subject=(subject or None) and subject[:300], outcome=outcome, reason=reason)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    new_id = session.connection().scalar(
-        insert(InboundMessage.__table__).values(values)
-        .on_conflict_do_nothing(index_elements=[InboundMessage.message_id]).returning(InboundMessage.id))
+    new_id = session.connection().scalar(_INSERT_UNLESS_STORED[session.get_bind().dialect.name], values)
     if new_id is None:
         return None
     # the row is written: attach it to the session as loaded, without the ORM's much slower INSERT … RETURNING entity
