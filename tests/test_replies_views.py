@@ -217,3 +217,19 @@ def test_reply_pages_have_no_inline_style_or_script(session, client, login, hand
     login(staff.research)
     html = page(client, url(item, path.replace("ID", str(reply.id))))
     assert not re.search(r'\sstyle="', html) and "<script" not in html
+
+
+@pytest.mark.parametrize("action, data", [("publish", {"confirm": "1", "spans_checked": "1"}),
+                                          ("text", {"public_text": "公开文本。"}), ("unpublish", {"confirm": "1"})])
+def test_publication_steps_on_a_reply_not_yet_sent_show_the_refusal_on_the_reply_page(session, client, post_form,
+                                                                                      login, handling, staff,
+                                                                                      action, data):
+    item, _ = handling(consent_publish=True)
+    from portal.services import replies
+    draft = replies.start_draft(session, staff.handler, item, "答复草稿。", CLOCKS)
+    login(staff.research)
+    reply_url = url(item, f"/replies/{draft.id}")
+    response = post_form(f"{reply_url}/publication/{action}", data, page=reply_url)
+    assert response.status_code == 409
+    assert "只有已发出的答复才能公开" in response.get_data(as_text=True)
+    assert latest_reply(session, item).publish_status == "none"

@@ -72,12 +72,7 @@ ALSO_ALLOWED = {"staff.reply_letter": frozenset({404})}
 DENIED = frozenset({403, 404})
 #: (role, endpoint) that fails today for a known bug, reported to its owner; listed here so that the rest of the
 #: matrix still runs, and failing the test once the bug is fixed so that the entry is removed
-KNOWN_FAILURES = {
-    ("research", "staff.reply_publish"): "publishing a reply not yet sent: the refusal page raises PublicationError "
-                                         "again (portal/staff/replies.py reply_publish → _publication_page) → 500",
-    ("research", "staff.reply_public_text"): "the same, saving the public text of a reply not yet sent",
-    ("research", "staff.reply_unpublish"): "the same, taking down a reply not yet sent",
-}
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
 
 def staff_rules(app) -> list[Rule]:

@@ -65,9 +65,14 @@ def _reply_page(item: FeedbackItem, reply: Reply, status: int = 200, errors: dic
                            max_text=replies.MAX_TEXT, max_comment=replies.MAX_COMMENT, now_local=_local_now()), status
 
 
-def _publication_page(reply: Reply, status: int = 200, errors: dict | None = None,
+def _publication_page(item: FeedbackItem, reply: Reply, status: int = 200, errors: dict | None = None,
                       values: dict | None = None) -> tuple[str, int]:
-    view = publication.view(db.session(), current_staff(), reply)
+    """The publication page; the reply page with the refusal (409) when the reply cannot be published at all."""
+    try:
+        view = publication.view(db.session(), current_staff(), reply)
+    except publication.PublicationError as exc:
+        flash(str(exc), "error")
+        return _reply_page(item, reply, 409)
     return render_template("staff/reply_publication.html", view=view, errors=errors or {}, values=values or {},
                            max_text=publication.MAX_TEXT), status
 
@@ -189,12 +194,7 @@ def reply_letter(case_number: str, reply_id: int) -> str:
 
 @bp.get("/items/<case_number>/replies/<int(max=2147483647):reply_id>/publication")
 def reply_publication(case_number: str, reply_id: int) -> tuple[str, int]:
-    item, reply = _reply_or_404(case_number, reply_id)
-    try:
-        return _publication_page(reply)
-    except publication.PublicationError as exc:
-        flash(str(exc), "error")
-        return _reply_page(item, reply, 409)
+    return _publication_page(*_reply_or_404(case_number, reply_id))
 
 
 @bp.post("/items/<case_number>/replies/<int(max=2147483647):reply_id>/publication/propose")
@@ -211,7 +211,7 @@ def reply_public_text(case_number: str, reply_id: int) -> Response | tuple[str, 
     text = request.form.get("public_text", "")
     return _act(lambda: publication.save_text(db.session(), current_staff(), reply, text),
                 _url("staff.reply_publication", item, reply), _("公开文本已保存。"),
-                lambda errors: _publication_page(reply, 422, errors, {"public_text": text}))
+                lambda errors: _publication_page(item, reply, 422, errors, {"public_text": text}))
 
 
 @bp.post("/items/<case_number>/replies/<int(max=2147483647):reply_id>/publication/publish")
@@ -221,7 +221,7 @@ def reply_publish(case_number: str, reply_id: int) -> Response | tuple[str, int]
     return _act(lambda: publication.publish(db.session(), current_staff(), reply, bool(form.get("confirm")),
                                             bool(form.get("spans_checked"))),
                 _url("staff.reply_publication", item, reply), _("答复已公开。"),
-                lambda errors: _publication_page(reply, 422, errors))
+                lambda errors: _publication_page(item, reply, 422, errors))
 
 
 @bp.post("/items/<case_number>/replies/<int(max=2147483647):reply_id>/publication/unpublish")
@@ -230,7 +230,7 @@ def reply_unpublish(case_number: str, reply_id: int) -> Response | tuple[str, in
     confirmed = bool(request.form.get("confirm"))
     return _act(lambda: publication.unpublish(db.session(), current_staff(), reply, confirmed),
                 _url("staff.reply_publication", item, reply), _("答复已撤下。"),
-                lambda errors: _publication_page(reply, 422, errors))
+                lambda errors: _publication_page(item, reply, 422, errors))
 
 
 @bp.get("/reply-templates")
