@@ -35,6 +35,26 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(session, make_user):
     assert authenticate(session, user.email, "correct horse 1", "10.0.1.1", NOW + timedelta(minutes=16)) is user
 
 
+def test_unknown_emails_are_locked_out_like_existing_accounts(session, make_user):
+    """The answers for an e-mail no account has are the same, attempt by attempt, as for an existing account."""
+    user = make_user("triager")
+
+    def answers(email: str, password: str) -> list[str]:
+        seen = []
+        for i, minutes in enumerate([0, 0, 0, 0, 0, 1, 14, 16]):
+            try:
+                authenticate(session, email, password, f"10.7.{len(seen)}.{i}", NOW + timedelta(minutes=minutes))
+                seen.append("signed in")
+            except LoginRefused as exc:
+                seen.append(str(exc))
+        return seen
+
+    existing, unknown = answers(user.email, "wrong"), answers("  Nobody@Example.org", "wrong")
+    assert existing == unknown
+    assert existing[5] == existing[6] == "登录失败次数过多，请15分钟后再试。"
+    assert existing[7] == "邮箱或密码不正确。"
+
+
 def test_five_failures_from_one_address_lock_that_address(session, make_user):
     user = make_user("triager")
     for i in range(5):

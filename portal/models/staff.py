@@ -60,10 +60,12 @@ class User(Base):
 
 
 class LoginFailure(Base):
-    """One failed login, kept to throttle by client address."""
+    """One failed login, kept to throttle by client address and by the e-mail typed, whether an account has it."""
 
     __tablename__ = "login_failure"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ip: Mapped[str] = mapped_column(String(64), index=True)
+    #: as typed, normalised (strip, lower), cut to the column's length
+    email: Mapped[str] = mapped_column(String(254), index=True, server_default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import Department, LoginFailure, User
@@ -121,31 +121,37 @@ def load_user(session: Session, session_id: str) -> User | None:
 
 
 def authenticate(session: Session, email: str, password: str, ip: str, now: datetime | None = None) -> User:
-    """The user when email and password match and neither the account nor the address is locked."""
+    """The user when email and password match and neither the e-mail nor the address is locked.
+
+    Failures count per e-mail as typed whether or not an account has it, so that the answers and the work done are
+    the same for unknown e-mails as for existing accounts (a lockout reveals nothing).
+    """
     now = now or datetime.now(UTC)
     window_start = now - timedelta(minutes=LOCK_MINUTES)
-    email = (email or "").strip().lower()
+    email = (email or "").strip().lower()[:LoginFailure.email.type.length]
     user = session.scalar(select(User).where(User.email == email))
     ip_failures = session.scalar(select(func.count(LoginFailure.id)).where(
         LoginFailure.ip == ip, LoginFailure.at > window_start))
-    account_locked = user is not None and is_locked(user, now)
-    if ip_failures >= MAX_FAILURES or account_locked:
+    email_failures = list(session.scalars(select(LoginFailure.at).where(
+        LoginFailure.email == email, LoginFailure.at > window_start).order_by(LoginFailure.at)))
+    if ip_failures >= MAX_FAILURES or len(email_failures) >= MAX_FAILURES:
         audit.record(session, user, "user.login_throttled", "staff_user", user.id if user else None,
                      actor_label=None if user else "未知账号", ip=ip)
         raise LoginRefused(f"登录失败次数过多，请{LOCK_MINUTES}分钟后再试。")
     if not _verify(user.password_hash if user else _DUMMY_HASH, password) or user is None or not user.active:
-        session.add(LoginFailure(ip=ip, at=now))
+        session.add(LoginFailure(ip=ip, email=email, at=now))
+        email_failures.append(now)
         if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILURES:
-                user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-                user.failed_logins = 0
+            user.failed_logins = len(email_failures)
+            if len(email_failures) >= MAX_FAILURES:
+                user.locked_until = email_failures[-MAX_FAILURES] + timedelta(minutes=LOCK_MINUTES)
         audit.record(session, user, "user.login_failed", "staff_user", user.id if user else None,
                      actor_label=None if user else "未知账号", ip=ip)
         session.flush()
         raise LoginRefused("邮箱或密码不正确。")
     user.failed_logins = 0
     user.locked_until = None
+    session.execute(delete(LoginFailure).where(LoginFailure.email == email))
     user.last_login_at = now
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -222,6 +228,7 @@ def reset_password(session: Session, user: User, new: str, actor: User | None = 
     user.session_token = secrets.token_hex(16)
     user.failed_logins = 0
     user.locked_until = None
+    session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
     audit.record(session, actor, "user.password_reset", "staff_user", user.id,
                  actor_label=None if actor else OPERATOR)
     session.flush()
