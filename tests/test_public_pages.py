@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal.models import Campaign
+from portal.models import Campaign, Measure
 from public_factory import add_update, committed, seed, seed_demo
 
 
@@ -113,6 +113,18 @@ def test_measure_permalink_shows_its_history(app, client):
     assert "<caption>变更记录</caption>" in page
     assert page.count("<tr>") >= 3
     assert "已印发执行" in page and "进展说明" in page
+
+
+def test_measure_whose_code_has_a_slash_has_a_working_page(app, client):
+    slug = seed(app, problems=2, open_problems=(2,))
+    with committed(app) as session:
+        campaign = session.query(Campaign).filter_by(slug=slug).one()
+        session.query(Measure).filter_by(campaign_id=campaign.id, code="2-2").one().code = "2/2"
+    link = f'href="/campaigns/{slug}/measures/2/2"'
+    assert link in text(client.get(f"/campaigns/{slug}/problems/2"))
+    response = client.get(f"/campaigns/{slug}/measures/2/2")
+    assert response.status_code == 200
+    assert "整改措施2/2" in text(response)
 
 
 @pytest.mark.parametrize("path", [

@@ -24,7 +24,7 @@ def problem(slug: str, number: int) -> str:
     return render_template("public/problem.html", campaign=campaign, page=page, today=local_today())
 
 
-@bp.get("/campaigns/<slug>/measures/<code>")
+@bp.get("/campaigns/<slug>/measures/<path:code>")
 def measure(slug: str, code: str) -> str:
     campaign = campaign_or_404(slug)
     found = find_measure(db.session(), campaign, code) or abort(404)
