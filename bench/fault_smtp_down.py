@@ -167,19 +167,23 @@ def main() -> None:
     print("| figure | value |\n|---|---|")
     print(f"| replies approved (outbox messages) | {len(approved)} ({len(rows)}) |")
     print(f"| received by the sink before the outage | {delivered_before} |")
-    print(f"| messages retried at least once | {sum(1 for r in rows if r.attempts > 0)} |")
+    print(f"| messages retried at least once / most failed attempts of one | "
+          f"{sum(1 for r in rows if r.attempts > 0)} / {max((r.attempts for r in rows), default=0)} |")
     print(f"| outbox: sent / failed / pending | {len(sent)} / {len(failed)} / {len(pending)} |")
     print(f"| sink: messages / distinct Message-IDs | {sum(at_sink.values())} / {len(at_sink)} |")
     print(f"| first delivery / last approval, from the start | {sink.arrivals[0] - started:.1f} s / "
           f"{approved[-1] - started:.1f} s |")
-    print(f"| delivered after the sink came back: first / last | {min(t for t in sink.arrivals if t >= up_at) - up_at:.1f} s"
-          f" / {max(sink.arrivals) - up_at:.1f} s |")
+    after = [t - up_at for t in sink.arrivals if t >= up_at]
+    print(f"| delivered after the sink came back: count, first / last | {len(after)}, "
+          + (f"{after[0]:.1f} s / {after[-1]:.1f} s |" if after else "– |"))
     print(f"| all settled, after the sink came back | {drained - up_at:.1f} s |")
     print(f"| sent twice / sent but not received / received but not marked sent | "
           f"{len(twice)} / {len(not_received)} / {len(unexpected)} |")
     print(f"| sender exit codes | {codes} |")
-    for row in failed:
+    for row in failed[:20]:
         print(f"failed after {row.attempts} attempts: {row.message_id}: {row.last_error}")
+    if len(failed) > 20:
+        print(f"… and {len(failed) - 20} more failed messages (status failed in outbox_message, /staff/outbox)")
     problems = []
     if twice or not_received or unexpected:
         problems.append("sink and outbox disagree")
