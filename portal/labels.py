@@ -27,6 +27,16 @@ ACTIONS = {
     "user.logout": _l("退出"), "user.create": _l("新建账号"), "user.update": _l("修改账号"),
     "user.deactivate": _l("停用账号"), "user.password_change": _l("修改密码"), "user.password_reset": _l("重置密码"),
     "report.import": _l("发布进展通报"), "outbox.retry": _l("重新发送邮件"),
+    "item.followup": _l("收到补充邮件"), "item.followup_reopened": _l("收到补充邮件并重新办理"),
+    "item.attachments_refused": _l("拒收附件"), "items.export": _l("导出来件"),
+    "reply.draft": _l("起草答复"), "reply.edit": _l("修改答复稿"), "reply.submit": _l("提交答复审核"),
+    "reply.return": _l("退回答复修改"), "reply.approve": _l("审核同意答复"), "reply.send": _l("发出答复"),
+    "reply.letter": _l("打印答复函"), "reply.propose": _l("生成公开文本"), "reply.public_edit": _l("修改公开文本"),
+    "reply.publish": _l("公开答复"), "reply.unpublish": _l("撤下公开答复"),
+    "template.create": _l("新建答复模板"), "template.update": _l("修改答复模板"), "template.delete": _l("删除答复模板"),
+    "inbound.ignored": _l("忽略来件邮件"), "inbound.quarantined": _l("隔离来件邮件"),
+    "inbound.download_raw": _l("下载原始邮件"), "privacy.purge": _l("按保存期限删除个人信息"),
+    "system.backup": _l("备份数据"), "system.restore": _l("恢复备份"),
 }
 PHONE_LINES = {"0931-8821762": "0931-8821762", "12351": _l("12351职工服务热线"), "other": _l("其他")}
 

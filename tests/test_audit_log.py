@@ -146,3 +146,30 @@ def test_the_page_is_paginated_keeping_the_filters(client, session, make_user, l
     assert "action=item.note" in next_page and "page=2" in next_page
     html = client.get(next_page).get_data(as_text=True)
     assert html.count("<code>item.note</code>") == 1 and 'rel="prev"' in html
+
+
+#: audit.record(session, actor, "x.y", …) or replies' _record(session, actor, "x.y", …), across lines
+RECORDED = re.compile(r"\b(?:audit\.record|_record)\(\s*session,\s*[\w.]+,\s*(?:\"([a-z_]+\.[a-z_]+)\"|(\S+?),)")
+
+
+def test_every_audited_action_has_a_chinese_label_and_an_english_translation(app):
+    from pathlib import Path
+
+    from portal.labels import ACTIONS
+    from portal.services.workflow import TRANSITIONS
+
+    source = Path(__file__).resolve().parent.parent / "portal"
+    literal, computed = set(), {}
+    for path in source.rglob("*.py"):
+        for action, expression in RECORDED.findall(path.read_text(encoding="utf-8")):
+            if action:
+                literal.add(action)
+            else:
+                computed[path.name] = expression
+    assert computed == {"workflow.py": 'f"item.{action}"', "replies.py": "action"}, "a new computed action name"
+    used = literal | {f"item.{action}" for action in TRANSITIONS}
+    assert {"reply.publish", "item.followup", "privacy.purge", "system.restore"} <= used
+    assert sorted(used - set(ACTIONS)) == []
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        untranslated = [action for action in used if str(ACTIONS[action]) == ACTIONS[action]._args[0]]
+    assert untranslated == []
