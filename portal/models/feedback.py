@@ -109,6 +109,10 @@ class FeedbackLink(Base):
     problem = relationship("Problem")
 
 
+#: stored_name of an attachment whose file the privacy purge deleted (followed by the attachment's id)
+PURGED_PREFIX = "purged-"
+
+
 class Attachment(Base):
     """A file that came with an item (web upload, letter scan, email part), stored under instance/."""
 
@@ -126,6 +130,11 @@ class Attachment(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     item = relationship("FeedbackItem", back_populates="attachments")
+
+    @property
+    def purged(self) -> bool:
+        """Whether the privacy purge deleted the file (after the retention period)."""
+        return self.stored_name.startswith(PURGED_PREFIX)
 
 
 class Note(Base):

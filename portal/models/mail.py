@@ -11,6 +11,8 @@ from .base import Base, UTCDateTime, utcnow
 PENDING, SENDING_FAILED, DELIVERED = "pending", "failed", "sent"
 #: what became of an inbound message
 AS_ITEM, AS_FOLLOW_UP, IGNORED, QUARANTINED = "item", "follow_up", "ignored", "quarantined"
+#: InboundMessage.reason of a message with attachments refused, followed by one sentence per refused file
+REFUSED_PREFIX = "未收的附件："
 
 
 class OutboxMessage(Base):

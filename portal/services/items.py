@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Attachment, AuditEvent, FeedbackContact, FeedbackItem, FeedbackLink, Note, Reply, User
+from ..models import (Attachment, AuditEvent, FeedbackContact, FeedbackItem, FeedbackLink, FollowUp, InboundMessage,
+                      Note, Reply, User)
+from ..models.mail import REFUSED_PREFIX
 from . import audit, authz, casecodes, links, privacy, workflow
 from .campaigns import find_campaign
 from .clocks import ClockSettings
@@ -53,6 +55,10 @@ class ItemDetail:
     notes: list[Note]
     links: list[FeedbackLink]
     attachments: list[Attachment]
+    #: why attachments of the item's e-mails were refused, one text per e-mail, oldest first
+    refused_attachments: list[str]
+    #: the citizen's later e-mails on the item, oldest first
+    follow_ups: list[FollowUp]
     replies: list[Reply]
     #: the duplicates of this item the user may see
     duplicates: list[FeedbackItem]
@@ -98,6 +104,12 @@ def detail(session: Session, user: User, item: FeedbackItem, clocks: ClockSettin
             selectinload(FeedbackLink.measure), selectinload(FeedbackLink.problem)).filter_by(**by_item)
             .order_by(FeedbackLink.id))),
         attachments=list(session.scalars(select(Attachment).filter_by(**by_item).order_by(Attachment.id))),
+        refused_attachments=[reason.removeprefix(REFUSED_PREFIX) for reason in session.scalars(
+            select(InboundMessage.reason).where(InboundMessage.item_id == item.id,
+                                                InboundMessage.reason.startswith(REFUSED_PREFIX, autoescape=True))
+            .order_by(InboundMessage.received_at, InboundMessage.id))],
+        follow_ups=list(session.scalars(select(FollowUp).filter_by(**by_item)
+                                        .order_by(FollowUp.received_at, FollowUp.id))),
         replies=list(session.scalars(select(Reply).options(selectinload(Reply.department)).filter_by(**by_item)
                                      .order_by(Reply.id))),
         duplicates=list(session.scalars(select(FeedbackItem).where(

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..models import FeedbackItem, FollowUp, InboundMessage
 from ..models.feedback import REPLIED, REVIEW
-from ..models.mail import AS_FOLLOW_UP
+from ..models.mail import AS_FOLLOW_UP, REFUSED_PREFIX
 from . import attachments, audit, outbox
 from .intake import IntakeSettings, clean_text
 from .lookup import find_by_case_number
@@ -74,7 +74,7 @@ def note_refused(session: Session, inbound: InboundMessage, item: FeedbackItem, 
     """Say on the inbound message which attachments were refused, and on the item's history how many."""
     if not refused:
         return
-    inbound.reason = "未收的附件：" + "".join(refused)
+    inbound.reason = REFUSED_PREFIX + "".join(refused)
     audit.record(session, None, "item.attachments_refused", "feedback_item", item.id, item_id=item.id,
                  reason=f"{len(refused)}个邮件附件未收（类型、大小或数量不符合要求），详见“收件记录”。")
 

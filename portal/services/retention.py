@@ -14,12 +14,11 @@ from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal,
 from sqlalchemy.orm import Session
 
 from ..models import Attachment, FeedbackContact, FeedbackItem, FollowUp, InboundMessage, OutboxMessage
-from ..models.feedback import CLOSED, DUPLICATE, NOT_ACCEPTED, SPAM, TRANSFERRED
+from ..models.feedback import CLOSED, DUPLICATE, NOT_ACCEPTED, PURGED_PREFIX, SPAM, TRANSFERRED
 from . import audit
 
 FINAL_STATES = (CLOSED, NOT_ACCEPTED, TRANSFERRED, DUPLICATE, SPAM)
 ANONYMISED_ADDRESS = "（已匿名化）"
-PURGED_PREFIX = "purged-"
 OPERATOR = "运维命令 flask privacy purge"
 #: rows the purge rewrites in bulk; copies already loaded in the session are expired so none shows stale data
 PURGED_MODELS = (FeedbackContact, InboundMessage, OutboxMessage, Attachment)
