@@ -5,7 +5,7 @@ from datetime import date, datetime
 from functools import cache, lru_cache
 
 from babel import Locale
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, format_date, format_datetime, get_locale
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
@@ -23,8 +23,11 @@ def init_app(app: Flask) -> None:
 
 def select_locale() -> Locale:
     """The language cookie when it names an offered language, else English when Accept-Language prefers it over
-    Chinese, else the default. Runs on every request, so the answer per header value is remembered."""
+    Chinese, else the default; the default outside a request (commands, mail workers). Runs on every request, so
+    the answer per header value is remembered."""
     config = current_app.config
+    if not has_request_context():
+        return _locale(config["BABEL_DEFAULT_LOCALE"])
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen not in config["LANGUAGES"]:
         chosen = "en" if _prefers_english(request.headers.get("Accept-Language", "")) else config["BABEL_DEFAULT_LOCALE"]

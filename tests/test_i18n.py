@@ -110,3 +110,16 @@ def test_english_catalogue_translates_every_message():
     for message in catalogue:
         if message.id:
             assert sorted(PLACEHOLDER.findall(message.id)) == sorted(PLACEHOLDER.findall(message.string)), message.id
+
+
+@pytest.mark.parametrize("default, expected", [("zh_Hans", "登录失败"), ("en", "Failed login")])
+def test_outside_a_request_text_is_in_the_default_language(app, default, expected):
+    """Commands and mail workers have no request: they get the default locale, not an error."""
+    from flask_babel import get_locale, refresh
+
+    from portal.labels import ACTIONS
+    app.config["BABEL_DEFAULT_LOCALE"] = default
+    with app.app_context():
+        refresh()
+        assert str(get_locale()) == default
+        assert str(ACTIONS["user.login_failed"]) == expected
