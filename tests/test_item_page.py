@@ -185,3 +185,7 @@ def test_overlong_transition_fields_are_refused_before_the_database(session, new
     with pytest.raises(workflow.WorkflowError, match="不能超过200"):
         items.transition(session, triager, item, "transfer", {"transferred_to": "单" * 201}, CLOCKS)
     assert item.state == "received" and item.transferred_to is None
+
+
+def test_field_limits_are_only_for_fields_the_transitions_take():
+    assert set(items.MAX_FIELD) <= set(workflow.FIELD_LABELS)

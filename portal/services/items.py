@@ -17,8 +17,7 @@ from .queue import parse_id
 
 MAX_NOTE = 5000
 #: longest value each transition field may hold (columns and readable limits)
-MAX_FIELD = {"reason": 2000, "transferred_to": 200, "original": 32, "approver": 100, "answer": 5000, "days": 3,
-             "department": 9}
+MAX_FIELD = {"reason": 2000, "transferred_to": 200, "original": 32, "approver": 100, "days": 3, "department": 9}
 CONTACT_FIELDS = ("name", "phone", "email", "address")
 
 
