@@ -233,3 +233,12 @@ def test_publication_steps_on_a_reply_not_yet_sent_show_the_refusal_on_the_reply
     assert response.status_code == 409
     assert "只有已发出的答复才能公开" in response.get_data(as_text=True)
     assert latest_reply(session, item).publish_status == "none"
+
+
+def test_only_the_research_office_has_the_reply_templates_link(client, login, staff):
+    link = 'href="/staff/reply-templates"'
+    login(staff.research)
+    assert link in page(client, "/staff/queue")
+    assert f'{link} aria-current="page"' in page(client, "/staff/reply-templates")
+    login(staff.triager)
+    assert link not in page(client, "/staff/queue")
