@@ -14,14 +14,15 @@ def init_app(app: Flask) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for url; SQLite gets WAL mode, foreign keys and a busy timeout."""
+    """An engine for url; SQLite gets WAL mode, foreign keys and a busy timeout. SQL parameters (personal data) are
+    kept out of error messages and logs."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

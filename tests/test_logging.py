@@ -136,3 +136,17 @@ def test_the_development_server_lines_with_client_addresses_are_dropped(app, cap
     finally:
         werkzeug.setLevel(level)
     assert [line["message"] for line in log_lines(capsys)] == [" * Running on http://127.0.0.1:5000"]
+
+
+def test_database_errors_do_not_carry_the_sql_parameters(session, make_user):
+    """An error message (logged with its traceback) must not list the values written, often personal data (the
+    database's own detail may still name the duplicate key)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from portal.models import User
+    make_user("clerk", email="zhang.san@example.org")
+    session.add(User(email="zhang.san@example.org", name="张三", role="clerk", password_hash="x", session_token="y"))
+    with pytest.raises(IntegrityError) as failed:
+        session.flush()
+    session.rollback()
+    assert "张三" not in str(failed.value) and "parameters hidden" in str(failed.value)
