@@ -141,9 +141,12 @@ def live_portal_pg(tmp_path_factory, worker_id):
     admin.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Chromium, started once per test process."""
+    """Chromium, started once per test module.
+
+    Not session-scoped: a fixture imported into several modules is a separate fixture in each, and Playwright's sync
+    API marks its event loop as running in this thread until it stops, so a second, overlapping start would fail."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
         pytest.skip(f"{CHROMIUM} is not installed (scripts/test installs Debian's chromium)")
