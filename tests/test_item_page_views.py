@@ -183,6 +183,19 @@ def test_refused_transition_keeps_what_was_typed(session, client, post_form, new
     assert item.extension_days is None
 
 
+def test_the_extension_form_is_gone_after_the_one_extension(session, client, post_form, new_item, triager, office,
+                                                            login):
+    item, _ = new_item()
+    bring_to(session, item, "handling", triager, None, office)
+    login(triager)
+    extend = f'action="{url(item, "/transitions/extend")}"'
+    assert extend in client.get(url(item)).get_data(as_text=True)
+    response = post_form(url(item, "/transitions/extend"), {"days": "20", "approver": "张主任", "reason": "需要调查"},
+                         page=url(item))
+    assert response.status_code == 302 and item.extension_days == 20
+    assert extend not in client.get(url(item)).get_data(as_text=True)
+
+
 def test_closing_transitions_need_the_confirmation(session, client, post_form, new_item, triager, login):
     item, _ = new_item()
     login(triager)

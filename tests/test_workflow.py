@@ -110,11 +110,13 @@ def test_only_one_extension_of_at_most_thirty_days(session, new_item, actors):
     workflow.apply(session, item, "accept", actors["triager"], CLOCKS)
     workflow.apply(session, item, "assign", actors["triager"], CLOCKS, department=dept.id)
     due = item.handle_due
+    assert "extend" in [t.action for t in workflow.allowed_transitions(actors["triager"], item)]
     with pytest.raises(WorkflowError, match="1到30"):
         workflow.apply(session, item, "extend", actors["triager"], CLOCKS, days=31, approver="张主任", reason="调查")
     workflow.apply(session, item, "extend", actors["triager"], CLOCKS, days=30, approver="张主任", reason="调查")
     assert item.handle_due == due + timedelta(days=30)
     assert (item.extension_approver, item.extension_reason) == ("张主任", "调查")
+    assert "extend" not in [t.action for t in workflow.allowed_transitions(actors["triager"], item)]
     with pytest.raises(WorkflowError, match="只能延期一次"):
         workflow.apply(session, item, "extend", actors["triager"], CLOCKS, days=5, approver="张主任", reason="再延")
 

@@ -52,8 +52,9 @@ class WorkflowError(ValueError):
 
 
 def allowed_transitions(user: User, item: FeedbackItem) -> list[Transition]:
-    """The transitions this user may apply to this item in its current state."""
-    return [t for t in TRANSITIONS.values() if item.state in t.sources and authz.can(user, t.action, item)]
+    """The transitions this user may apply to this item in its current state (延期 only once)."""
+    return [t for t in TRANSITIONS.values() if item.state in t.sources and authz.can(user, t.action, item)
+            and not (t.action == "extend" and item.extension_days)]
 
 
 def apply(session: Session, item: FeedbackItem, action: str, actor: User, clocks: ClockSettings,
