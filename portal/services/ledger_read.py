@@ -237,9 +237,9 @@ def _parse(row: int, values: dict[str, Any], names: dict[str, str], errors: list
     return LedgerRow(
         row=row, category=parsed("问题类别", _text), number=parsed("问题编号", _number),
         description=parsed("问题描述", _text), deadline_label=parsed("整改时限", _deadline),
-        lead_leader=parsed("牵头领导", _short_text, 200), departments=parsed("责任部门", _departments), goal=parsed("成效目标", _text),
-        code=parsed("措施编号", _code), text=parsed("整改措施", _text), status=parsed("完成情况", _status),
-        completed_on=parsed("完成时间", _date), progress_note=parsed("进展说明", _text),
+        lead_leader=parsed("牵头领导", _short_text, 200), departments=parsed("责任部门", _departments),
+        goal=parsed("成效目标", _text), code=parsed("措施编号", _code), text=parsed("整改措施", _text),
+        status=parsed("完成情况", _status), completed_on=parsed("完成时间", _date), progress_note=parsed("进展说明", _text),
     )
 
 
