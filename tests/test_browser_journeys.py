@@ -249,5 +249,6 @@ def test_an_opinion_is_triaged_handled_approved_mailed_and_published(browser, li
     main = citizen.locator("main")
     expect(main).to_contain_text("自下季度起在本平台公开发放名单")
     expect(main).not_to_contain_text("13912345678")
+    expect(main).to_contain_text("139****5678")  # the number masked, not dropped
     screenshot(citizen, "06-answers")
     citizen.context.close()
