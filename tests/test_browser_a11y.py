@@ -204,3 +204,16 @@ def test_axe_reports_a_violation_when_there_is_one(page, live_portal):  # noqa: 
     }""")
     found = "\n".join(serious_violations(page))
     assert "image-alt" in found and "label" in found, found
+
+
+def test_every_public_page_reflows_on_a_375_pixel_phone(browser, live_portal):  # noqa: F811
+    """WCAG 1.4.10 reflow: no page of the public site scrolls sideways on a 375-pixel-wide screen."""
+    page = new_page(browser, width=375, height=740, is_mobile=True, has_touch=True)
+    wide = []
+    for path in public_pages(live_portal.app).values():
+        page.goto(live_portal.url + path)
+        scroll = page.evaluate("document.scrollingElement.scrollWidth")
+        if scroll > 375:
+            wide.append(f"{path}: {scroll}px")
+    page.context.close()
+    assert not wide, "pages wider than the screen: " + ", ".join(wide)
