@@ -2,7 +2,7 @@
 
 Import the fixtures into a test module: `from browser_fixtures import browser, live_portal  # noqa: F401`.
 Chromium is Debian's /usr/bin/chromium driven by Playwright's Python package (no browser download); scripts/test
-installs it, fonts-noto-cjk and axe-core when missing. Without chromium or playwright the tests are skipped.
+installs it, fonts-noto-cjk and axe-core when missing. Without chromium or playwright the tests fail, never skip.
 Set PORTAL_SCREENSHOTS=1 to (re)write docs/screenshots/*.png from the journeys.
 """
 from __future__ import annotations
@@ -147,9 +147,9 @@ def browser():
 
     Not session-scoped: a fixture imported into several modules is a separate fixture in each, and Playwright's sync
     API marks its event loop as running in this thread until it stops, so a second, overlapping start would fail."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api
     if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
-        pytest.skip(f"{CHROMIUM} is not installed (scripts/test installs Debian's chromium)")
+        pytest.fail(f"{CHROMIUM} is not installed: run the tests with scripts/test, which installs Debian's chromium")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

@@ -76,7 +76,7 @@ def serious_violations(page) -> list[str]:
 def staff_page(browser, live_portal):  # noqa: F811
     """staff_page(role) → a page logged in as that role (one per role for the module)."""
     if not AXE.exists():
-        pytest.skip(f"{AXE} is missing (scripts/test installs axe-core)")
+        pytest.fail(f"{AXE} is missing: run the tests with scripts/test, which installs axe-core")
     pages = {}
 
     def get(role: str):
@@ -91,7 +91,7 @@ def staff_page(browser, live_portal):  # noqa: F811
 
 def test_every_public_page_has_no_serious_accessibility_violation(browser, live_portal):  # noqa: F811
     if not AXE.exists():
-        pytest.skip(f"{AXE} is missing (scripts/test installs axe-core)")
+        pytest.fail(f"{AXE} is missing: run the tests with scripts/test, which installs axe-core")
     pages = public_pages(live_portal.app)
     public = {rule.endpoint for rule in live_portal.app.url_map.iter_rules()
               if "GET" in rule.methods and rule.endpoint.startswith("public.")}
@@ -195,7 +195,7 @@ def test_the_skip_link_is_the_first_tab_stop_and_moves_to_the_content(page, live
 def test_axe_reports_a_violation_when_there_is_one(page, live_portal):  # noqa: F811
     """The check above is not vacuous: an image without alt text and an unlabelled field are reported."""
     if not AXE.exists():
-        pytest.skip(f"{AXE} is missing (scripts/test installs axe-core)")
+        pytest.fail(f"{AXE} is missing: run the tests with scripts/test, which installs axe-core")
     page.goto(live_portal.url + "/privacy")
     assert serious_violations(page) == []
     page.evaluate("""() => {
