@@ -1,5 +1,6 @@
 """Ingesting email: new items with acknowledgements, follow-ups on their items, ignored and quarantined messages."""
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -8,6 +9,7 @@ import mail_corpus as corpus
 from portal.models import AuditEvent, FeedbackItem, FollowUp, InboundMessage, OutboxMessage
 from portal.models.feedback import REPLIED, REVIEW
 from portal.services import attachments
+from portal.services.campaigns import create_campaign
 from portal.services.mail_ingest import DUPLICATE, IngestSettings, ingest
 
 
@@ -39,6 +41,15 @@ def test_new_email_becomes_an_item_with_contact_and_an_acknowledgement(session, 
     assert ack.kind == "ack" and ack.to_address == "zhang.san@example.cn" and ack.in_reply_to == "<utf8@mail.example.cn>"
     assert item.case_number in ack.subject
 
+
+
+@pytest.mark.parametrize(("configured", "filed_under"), [("", "newer"), ("older", "older"), ("gone", "newer")])
+def test_an_email_item_is_filed_under_the_configured_campaign_else_the_newest(session, settings, configured, filed_under):
+    assert ingest(session, corpus.utf8_plain(), "pipe", settings).item.campaign_id is None
+    campaigns = {slug: create_campaign(session, slug, slug, date(2020, 11, 16)).id for slug in ("older", "newer")}
+    result = ingest(session, corpus.tagged("GH-2099-000001", "li@example.cn", "<other@mail.example.cn>"), "pipe",
+                    replace(settings, default_campaign=configured))
+    assert result.item.campaign_id == campaigns[filed_under]
 
 @pytest.mark.parametrize("make", corpus.NEW_ITEMS, ids=lambda m: m.__name__)
 def test_every_encoding_becomes_a_readable_item(take, make):

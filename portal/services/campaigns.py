@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Campaign
@@ -28,6 +28,16 @@ def find_campaign(session: Session, slug: str | None = None) -> Campaign | None:
     if slug:
         return session.scalar(select(Campaign).where(Campaign.slug == slug))
     return session.scalar(select(Campaign).order_by(Campaign.id.desc()).limit(1))
+
+
+
+def find_campaign_id(session: Session, slug: str | None = None) -> int | None:
+    """find_campaign's campaign, falling back to the newest when the slug is unknown, as an id in one query."""
+    newest = select(func.max(Campaign.id)).scalar_subquery()
+    if not slug:
+        return session.scalar(select(newest))
+    return session.scalar(select(func.coalesce(select(Campaign.id).where(Campaign.slug == slug).scalar_subquery(),
+                                               newest)))
 
 
 def create_campaign(session: Session, slug: str, title: str, feedback_date: date, **details) -> Campaign:

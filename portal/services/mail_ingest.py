@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 from email.utils import parseaddr
 
 from flask_babel import force_locale
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ..models import FeedbackItem, InboundMessage
 from ..models.feedback import EMAIL
 from ..models.mail import AS_ITEM, IGNORED, QUARANTINED
 from . import acknowledgements, audit, intake, mail_followup
-from .campaigns import find_campaign
+from .campaigns import find_campaign_id
 from .mail_parse import MailParseError, ParsedMail, message_id_of, parse
 
 #: a message whose Message-ID is already stored: nothing is written
@@ -28,12 +28,14 @@ NO_TEXT = "（邮件正文为空，内容见附件）"
 HEADER_END = re.compile(rb"\r?\n\r?\n")
 #: headers kept of a message too large to keep whole
 MAX_HEADER_BYTES = 256 * 1024
-#: INSERT … ON CONFLICT (message_id) DO NOTHING RETURNING id, per dialect; built once so that it is compiled once
-_INSERT_UNLESS_STORED = {
-    dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(InboundMessage.__table__)
-    .on_conflict_do_nothing(index_elements=[InboundMessage.message_id]).returning(InboundMessage.id)
-    for dialect in (postgresql, sqlite)
-}
+#: the raw message's columns, in the order of _INSERT_UNLESS_STORED
+_KEPT = ("received_at", "message_id", "source", "raw", "sha256", "from_address", "subject", "outcome", "reason")
+#: INSERT … ON CONFLICT (message_id) DO NOTHING RETURNING id, valid on PostgreSQL and SQLite; written as text because
+#: SQLAlchemy 2.0 compiles its PostgreSQL insert() anew for every execution (sqlalchemy/sqlalchemy#10445)
+_INSERT_UNLESS_STORED = text(
+    f"INSERT INTO {InboundMessage.__tablename__} ({', '.join(_KEPT)}) VALUES ({', '.join(':' + c for c in _KEPT)}) "
+    "ON CONFLICT (message_id) DO NOTHING RETURNING id"
+).bindparams(*(bindparam(c, type_=InboundMessage.__table__.c[c].type) for c in _KEPT))
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ def _keep(session: Session, raw: bytes, message_id: str, source: str, outcome: s
     values = dict(received_at=now, message_id=message_id, source=source, raw=raw, sha256=hashlib.sha256(raw).hexdigest(),
                   from_address=(from_address or None) and from_address[:254],
                   subject=(subject or None) and subject[:300], outcome=outcome, reason=reason)
-    new_id = session.connection().scalar(_INSERT_UNLESS_STORED[session.get_bind().dialect.name], values)
+    new_id = session.connection().scalar(_INSERT_UNLESS_STORED, values)
     if new_id is None:
         return None
     # the row is written: attach it to the session as loaded, without the ORM's much slower INSERT … RETURNING entity
@@ -158,11 +160,10 @@ def _new_item(session: Session, inbound: InboundMessage, mail: ParsedMail, setti
     """A new 电子邮件 item through intake, acknowledged to the sender; quarantined when intake refuses it."""
     uploads, refused = mail_followup.checked_uploads(mail.attachments)
     address = mail.from_address if intake.EMAIL_RE.match(mail.from_address) and len(mail.from_address) <= 254 else ""
-    campaign = (settings.default_campaign and find_campaign(session, settings.default_campaign)) or find_campaign(session)
     new = intake.NewItem(channel=EMAIL, kind=_kind(mail.subject), content=_content(mail, bool(uploads)),
                          subject=mail.subject[:200], contact=intake.Contact(name=mail.from_name[:100], email=address),
-                         wants_reply=bool(address), campaign_id=campaign.id if campaign else None, received_at=now,
-                         uploads=uploads)
+                         wants_reply=bool(address), campaign_id=find_campaign_id(session, settings.default_campaign),
+                         received_at=now, uploads=uploads)
     try:
         item, code = intake.create_item(session, new, settings.intake, now=now)
     except intake.IntakeError as exc:
