@@ -178,17 +178,17 @@ def ui(lang: str, msgid: str) -> str:
 
 
 def staff_page(browser, portal, role: str, lang: str = "zh", width: int | None = None):  # noqa: F811
-    """A fresh context logged in as role; English chosen first with the visible language link, on a phone at width."""
+    """A fresh context logged in as role; English chosen first with the login page's language link; a phone at width."""
     page = (new_page(browser, width=width, height=740, is_mobile=True, has_touch=True) if width
             else new_page(browser))
     page.phone_width = width
     if lang == "zh":
         login(page, portal, role)
         return page
-    page.goto(portal.url + "/")
-    page.get_by_role("link", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", re.compile("^en"))
     page.goto(portal.url + "/staff/login")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(re.compile(r"/staff/login$"))
+    expect(page.locator("html")).to_have_attribute("lang", re.compile("^en"))
     page.get_by_label(ui(lang, "电子邮箱")).fill(portal.accounts[role])
     page.get_by_label(ui(lang, "密码")).fill(PASSWORD)
     page.get_by_role("button", name=ui(lang, "登录")).click()

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from flask_babel import refresh
 
 from portal.i18n import LOCALE_COOKIE
 from public_factory import seed
@@ -123,3 +124,15 @@ def test_outside_a_request_text_is_in_the_default_language(app, default, expecte
         refresh()
         assert str(get_locale()) == default
         assert str(ACTIONS["user.login_failed"]) == expected
+
+
+def test_staff_pages_have_the_switch_link_back_to_the_same_page(client, make_user, login):
+    assert 'href="/lang/en?next=/staff/login"' in page(client, "/staff/login")
+    login(make_user("triager"))
+    queue = page(client, "/staff/queue?state=new")
+    assert 'href="/lang/en?next=/staff/queue?state%3Dnew"' in queue and '<html lang="zh-Hans">' in queue
+    response = client.get("/lang/en", query_string={"next": "/staff/queue?state=new"})
+    assert response.headers["Location"] == "/staff/queue?state=new"
+    refresh()  # the test's app context (held for the session) remembers the locale of the first request
+    english = page(client, "/staff/queue?state=new")
+    assert '<html lang="en">' in english and ">中文</a>" in english
