@@ -82,6 +82,9 @@ class Defaults:
     INBOUND_MAX_BYTES = 60 * 1024 * 1024
     #: personal data of a closed case is kept this many years, then anonymised (个人信息保护法 art. 19)
     PRIVACY_RETENTION_YEARS = 3
+    #: the portal's log level (other libraries log from WARNING); LOG_REQUESTS writes one line per request
+    LOG_LEVEL = "INFO"
+    LOG_REQUESTS = True
 
 
 def load(app: Flask, overrides: dict | None) -> None:

@@ -88,8 +88,6 @@ class StderrHandler(logging.Handler):
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("LOG_LEVEL", "INFO")
-    app.config.setdefault("LOG_REQUESTS", True)
     _install(str(app.config["LOG_LEVEL"]).upper())
     app.logger.removeHandler(default_handler)
     app.before_request_funcs.setdefault(None, []).insert(0, _start_request)
