@@ -54,3 +54,17 @@ def test_other_roles_may_not_see_inbound_mail(client, login, make_user, received
     assert client.get("/staff/inbound").status_code == 403
     assert client.get(f"/staff/inbound/{received['junk'].inbound.id}/raw").status_code == 403
     assert "收件记录" not in client.get("/staff/").get_data(as_text=True)
+
+
+def test_pages_of_fifty_keep_the_outcome_filter(app, client, login, make_user, session):
+    settings = IngestSettings.from_app(app)
+    for n in range(51):
+        ingest(session, corpus.auto_reply(message_id=f"<auto{n}@mail.example.cn>"), "pipe", settings)
+    ingest(session, corpus.UNPARSEABLE[1], "pipe", settings)
+    login(make_user("triager"))
+    first = client.get("/staff/inbound?outcome=ignored").get_data(as_text=True)
+    assert first.split("<tbody>")[1].count("<tr>") == 50 and "第1页，共2页" in first
+    assert 'href="/staff/inbound?page=2&amp;outcome=ignored" rel="next"' in first and 'rel="prev"' not in first
+    second = client.get("/staff/inbound?page=2&outcome=ignored").get_data(as_text=True)
+    assert second.split("<tbody>")[1].count("<tr>") == 1 and "没有邮件头" not in second
+    assert 'href="/staff/inbound?page=1&amp;outcome=ignored" rel="prev"' in second and 'rel="next"' not in second

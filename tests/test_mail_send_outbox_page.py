@@ -97,3 +97,16 @@ def test_the_outbox_says_when_everything_was_delivered(client, make_user, login)
     login(make_user("admin"))
     html = client.get("/staff/outbox").get_data(as_text=True)
     assert "所有邮件都已送达" in html and re.search(r"发送失败 0 封，等待发送 0 封", html)
+
+
+def test_pages_of_fifty(app, client, session, make_user, login):
+    settings = outbox.MailSettings.from_config(app.config)
+    for n in range(51):
+        outbox.enqueue(session, settings, to=f"p{n}@example.org", subject=f"通知{n}", text="您好。", kind="notice")
+    login(make_user("research"))
+    first = client.get("/staff/outbox").get_data(as_text=True)
+    assert first.split("<tbody>")[1].count("<tr>") == 50 and "第1页，共2页" in first
+    assert 'href="/staff/outbox?page=2" rel="next"' in first and 'rel="prev"' not in first
+    second = client.get("/staff/outbox?page=2").get_data(as_text=True)
+    assert second.split("<tbody>")[1].count("<tr>") == 1
+    assert 'href="/staff/outbox?page=1" rel="prev"' in second and 'rel="next"' not in second
