@@ -10,6 +10,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import format_number
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from ..models import Attachment, FeedbackItem
@@ -26,8 +29,8 @@ EXTENSIONS = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/j
 MAX_PIXELS = 40_000_000
 MAX_SIDE = 20_000
 #: PDF names that run code, act on their own or carry other files (ISO 32000 §12.6, §7.11.4, Adobe RichMedia)
-PDF_ACTIVE = {b"JavaScript": "脚本", b"JS": "脚本", b"Launch": "启动程序的动作", b"AA": "自动执行的动作",
-              b"EmbeddedFile": "嵌入文件", b"EmbeddedFiles": "嵌入文件", b"RichMedia": "富媒体"}
+PDF_ACTIVE = {b"JavaScript": _l("脚本"), b"JS": _l("脚本"), b"Launch": _l("启动程序的动作"), b"AA": _l("自动执行的动作"),
+              b"EmbeddedFile": _l("嵌入文件"), b"EmbeddedFiles": _l("嵌入文件"), b"RichMedia": _l("富媒体")}
 #: a PDF name token: / and regular characters (delimiters and white space end it)
 PDF_NAME = re.compile(rb"/([^\s()<>\[\]{}/%]*)")
 PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
@@ -63,15 +66,15 @@ def check_upload(upload: Upload) -> str:
     """The content type of an acceptable file; UploadRejected otherwise."""
     name = clean_filename(upload.filename)
     if not upload.data:
-        raise UploadRejected(f"文件“{name}”是空的。")
+        raise UploadRejected(_("文件“%(name)s”是空的。", name=name))
     if len(upload.data) > MAX_BYTES:
-        raise UploadRejected(f"文件“{name}”超过10MB。")
-    detected = next((ctype for magic, ctype, _ in SIGNATURES if upload.data.startswith(magic)), None)
+        raise UploadRejected(_("文件“%(name)s”超过10MB。", name=name))
+    detected = next((ctype for magic, ctype, _suffix in SIGNATURES if upload.data.startswith(magic)), None)
     if detected is None:
-        raise UploadRejected(f"文件“{name}”不是PDF、JPEG或PNG文件。")
+        raise UploadRejected(_("文件“%(name)s”不是PDF、JPEG或PNG文件。", name=name))
     claimed = EXTENSIONS.get(Path(name).suffix.lower())
     if claimed != detected:
-        raise UploadRejected(f"文件“{name}”的扩展名与内容不符（只接受 .pdf .jpg .jpeg .png）。")
+        raise UploadRejected(_("文件“%(name)s”的扩展名与内容不符（只接受 .pdf .jpg .jpeg .png）。", name=name))
     if detected == "application/pdf":
         _check_pdf(name, upload.data)
     else:
@@ -90,8 +93,9 @@ def _check_pdf(name: str, data: bytes) -> None:
             names |= _pdf_names(inflated)
         active = sorted(names & PDF_ACTIVE.keys())
         if active:
-            raise UploadRejected(f"文件“{name}”含有{PDF_ACTIVE[active[0]]}（/{active[0].decode()}），出于安全原因不予接收；"
-                                 f"请将其打印或另存为普通PDF后重新上传。")
+            raise UploadRejected(_("文件“%(name)s”含有%(what)s（/%(token)s），出于安全原因不予接收；"
+                                   "请将其打印或另存为普通PDF后重新上传。",
+                                   name=name, what=PDF_ACTIVE[active[0]], token=active[0].decode()))
 
 
 def _pdf_parts(data: bytes) -> Iterator[tuple[bytes, bytes]]:
@@ -120,8 +124,8 @@ def _inflated(name: str, body: bytes, budget: int) -> bytes:
     except zlib.error:
         inflated = None
     if inflated is None or inflater.unconsumed_tail:
-        raise UploadRejected(f"文件“{name}”含有无法检查的压缩内容（可能已加密、损坏或过大），"
-                             f"请另存为普通PDF后重新上传。")
+        raise UploadRejected(_("文件“%(name)s”含有无法检查的压缩内容（可能已加密、损坏或过大），请另存为普通PDF后重新上传。",
+                               name=name))
     return inflated
 
 
@@ -158,14 +162,15 @@ def _check_dimensions(name: str, size: tuple[int, int] | None) -> None:
         return
     width, height = size
     if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
-        raise UploadRejected(f"文件“{name}”的图像尺寸过大（{width}×{height}像素，最多{MAX_PIXELS // 10_000}万像素、"
-                             f"每边不超过{MAX_SIDE}像素），请缩小后重新上传。")
+        raise UploadRejected(_("文件“%(name)s”的图像尺寸过大（%(width)s×%(height)s像素，最多%(pixels)s像素、"
+                               "每边不超过%(side)s像素），请缩小后重新上传。", name=name, width=width, height=height,
+                               pixels=format_number(MAX_PIXELS), side=format_number(MAX_SIDE)))
 
 
 def check_uploads(uploads: list[Upload]) -> list[str]:
     """Content types of all uploads, or UploadRejected naming the first bad file."""
     if len(uploads) > MAX_FILES:
-        raise UploadRejected(f"最多上传{MAX_FILES}个附件。")
+        raise UploadRejected(_("最多上传%(count)s个附件。", count=MAX_FILES))
     return [check_upload(u) for u in uploads]
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from ..models import FeedbackContact, FeedbackItem, User
@@ -25,7 +26,7 @@ PHONE_RE = re.compile(r"^[0-9+()\- ]{5,20}$")
 
 
 class IntakeError(ValueError):
-    """Input refused; errors maps each field name to a Chinese message."""
+    """Input refused; errors maps each field name to a message in the request's language (Chinese outside one)."""
 
     def __init__(self, errors: dict[str, str]):
         super().__init__("；".join(errors.values()))
@@ -84,31 +85,32 @@ def clean_text(text: str | None) -> str:
 
 
 def validate(new: NewItem) -> dict[str, str]:
-    """Field name → what is wrong, in Chinese; empty when the item can be created."""
+    """Field name → what is wrong, in the request's language (Chinese outside a request); empty when it can be created."""
     errors: dict[str, str] = {}
     for name, limit in CONTACT_LIMITS.items():
         if len(getattr(new.contact, name) or "") > limit:
-            errors[name] = f"最多{limit}个字符。"
+            errors[name] = _("最多%(limit)s个字符。", limit=limit)
     if len(new.subject or "") > 200:
-        errors["subject"] = "主题最多200个字。"
+        errors["subject"] = _("主题最多200个字。")
     content = clean_text(new.content)
     if new.channel not in CHANNELS:
-        errors["channel"] = "渠道无效。"
+        errors["channel"] = _("渠道无效。")
     if new.kind not in KINDS:
-        errors["kind"] = "请选择诉求类型。"
+        errors["kind"] = _("请选择诉求类型。")
     if len(content) < MIN_CONTENT or len(content) > MAX_CONTENT:
-        errors["content"] = f"内容须为{MIN_CONTENT}到{MAX_CONTENT}个字（现为{len(content)}个字）。"
+        errors["content"] = _("内容须为%(min)s到%(max)s个字（现为%(count)s个字）。", min=MIN_CONTENT, max=MAX_CONTENT,
+                              count=len(content))
     contact = new.contact
     if contact.email and not EMAIL_RE.match(contact.email.strip()):
-        errors["email"] = "电子邮箱格式不正确。"
+        errors["email"] = _("电子邮箱格式不正确。")
     if contact.phone and not PHONE_RE.match(contact.phone.strip()):
-        errors["phone"] = "电话号码格式不正确。"
+        errors["phone"] = _("电话号码格式不正确。")
     if new.wants_reply and new.channel == "web" and not (contact.email or contact.phone):
-        errors["email"] = "需要答复时，请至少留下电子邮箱或电话。"
+        errors["email"] = _("需要答复时，请至少留下电子邮箱或电话。")
     if new.phone_line is not None and new.phone_line not in PHONE_LINES:
-        errors["phone_line"] = "来电线路无效。"
+        errors["phone_line"] = _("来电线路无效。")
     if new.call_duration_seconds is not None and not 0 <= new.call_duration_seconds <= 24 * 3600:
-        errors["call_duration"] = "通话时长无效。"
+        errors["call_duration"] = _("通话时长无效。")
     try:
         attachments.check_uploads(new.uploads)
     except attachments.UploadRejected as exc:
@@ -128,7 +130,7 @@ def create_item(session: Session, new: NewItem, settings: IntakeSettings, *, act
         for code in new.targets:
             target = links.resolve_target(session, new.campaign_id, code)
             if target is None:
-                errors["targets"] = f"找不到问题或措施“{code}”。"
+                errors["targets"] = _("找不到问题或措施“%(code)s”。", code=code)
             else:
                 targets.append(target)
     if errors:

@@ -28,12 +28,13 @@ NO_TEXT = "（邮件正文为空，内容见附件）"
 HEADER_END = re.compile(rb"\r?\n\r?\n")
 #: headers kept of a message too large to keep whole
 MAX_HEADER_BYTES = 256 * 1024
-#: the raw message's columns, in the order of _INSERT_UNLESS_STORED
+#: the raw message's columns, as named in _INSERT_UNLESS_STORED
 _KEPT = ("received_at", "message_id", "source", "raw", "sha256", "from_address", "subject", "outcome", "reason")
 #: INSERT … ON CONFLICT (message_id) DO NOTHING RETURNING id, valid on PostgreSQL and SQLite; written as text because
 #: SQLAlchemy 2.0 compiles its PostgreSQL insert() anew for every execution (sqlalchemy/sqlalchemy#10445)
 _INSERT_UNLESS_STORED = text(
-    f"INSERT INTO {InboundMessage.__tablename__} ({', '.join(_KEPT)}) VALUES ({', '.join(':' + c for c in _KEPT)}) "
+    "INSERT INTO inbound_message (received_at, message_id, source, raw, sha256, from_address, subject, outcome, reason) "
+    "VALUES (:received_at, :message_id, :source, :raw, :sha256, :from_address, :subject, :outcome, :reason) "
     "ON CONFLICT (message_id) DO NOTHING RETURNING id"
 ).bindparams(*(bindparam(c, type_=InboundMessage.__table__.c[c].type) for c in _KEPT))
 
