@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,7 +19,6 @@ MAX_FAILURES = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: shown in the audit log when an operator acts through a flask command
 OPERATOR = "运维命令"
@@ -120,6 +120,13 @@ def load_user(session: Session, session_id: str) -> User | None:
     return user
 
 
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when no account has the typed email, so that the answer takes as long; made on
+    first use rather than at import, which every command and every piped email would pay for."""
+    return _hasher.hash(secrets.token_hex(16))
+
 def authenticate(session: Session, email: str, password: str, ip: str, now: datetime | None = None) -> User:
     """The user when email and password match and neither the e-mail nor the address is locked.
 
@@ -138,7 +145,7 @@ def authenticate(session: Session, email: str, password: str, ip: str, now: date
         audit.record(session, user, "user.login_throttled", "staff_user", user.id if user else None,
                      actor_label=None if user else "未知账号", ip=ip)
         raise LoginRefused(f"登录失败次数过多，请{LOCK_MINUTES}分钟后再试。")
-    if not _verify(user.password_hash if user else _DUMMY_HASH, password) or user is None or not user.active:
+    if not _verify(user.password_hash if user else _dummy_hash(), password) or user is None or not user.active:
         session.add(LoginFailure(ip=ip, email=email, at=now))
         email_failures.append(now)
         if user is not None:
