@@ -30,7 +30,6 @@ def find_campaign(session: Session, slug: str | None = None) -> Campaign | None:
     return session.scalar(select(Campaign).order_by(Campaign.id.desc()).limit(1))
 
 
-
 def find_campaign_id(session: Session, slug: str | None = None) -> int | None:
     """find_campaign's campaign, falling back to the newest when the slug is unknown, as an id in one query."""
     newest = select(func.max(Campaign.id)).scalar_subquery()
