@@ -104,7 +104,6 @@ def test_attachment_claiming_to_be_pdf_but_not_is_refused_next_to_the_field(clie
     assert session.scalar(select(func.count()).select_from(Attachment)) == 0
 
 
-
 def test_english_visitors_get_the_services_refusals_in_english(client, session, post_form):
     client.set_cookie("lang", "en")
     response = submit(post_form, content="太短", email="not-an-address",
@@ -115,6 +114,7 @@ def test_english_visitors_get_the_services_refusals_in_english(client, session, 
     assert error_of(html, "email").endswith("</span>The email address is not valid.")
     assert error_of(html, "attachments").endswith("</span>The file &#34;scan.pdf&#34; is not a PDF, JPEG or PNG file.")
     assert items(session) == 0
+
 
 def test_real_pdf_and_png_attachments_are_stored(client, session, post_form):
     files = [(io.BytesIO(b"%PDF-1.7\n1 0 obj"), "证明.pdf"), (io.BytesIO(b"\x89PNG\r\n\x1a\n\0\0"), "photo.png")]

@@ -174,7 +174,6 @@ def test_well_formed_ledgers_import(database, tmp_path, rows):
     assert result.measures == len(rows)
 
 
-
 #: what the fuzzing found, pinned as cases: column (position in HEADER) and the value that once escaped as a
 #: database or calendar error
 FOUND = {

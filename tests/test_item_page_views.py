@@ -253,4 +253,3 @@ def test_handler_sees_no_transition_but_may_note(session, client, new_item, tria
     login(make_user("handler", department="办公室"))
     html = page(client, item)
     assert "/transitions/" not in html and 'action="' + url(item, "/notes") + '"' in html
-

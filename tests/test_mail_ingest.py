@@ -42,7 +42,6 @@ def test_new_email_becomes_an_item_with_contact_and_an_acknowledgement(session, 
     assert item.case_number in ack.subject
 
 
-
 @pytest.mark.parametrize(("configured", "filed_under"), [("", "newer"), ("older", "older"), ("gone", "newer")])
 def test_an_email_item_is_filed_under_the_configured_campaign_else_the_newest(session, settings, configured, filed_under):
     assert ingest(session, corpus.utf8_plain(), "pipe", settings).item.campaign_id is None
@@ -50,6 +49,7 @@ def test_an_email_item_is_filed_under_the_configured_campaign_else_the_newest(se
     result = ingest(session, corpus.tagged("GH-2099-000001", "li@example.cn", "<other@mail.example.cn>"), "pipe",
                     replace(settings, default_campaign=configured))
     assert result.item.campaign_id == campaigns[filed_under]
+
 
 @pytest.mark.parametrize("make", corpus.NEW_ITEMS, ids=lambda m: m.__name__)
 def test_every_encoding_becomes_a_readable_item(take, make):

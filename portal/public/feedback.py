@@ -17,6 +17,7 @@ from . import bp
 from .common import default_campaign
 from .feedback_forms import FeedbackForm, field_errors, prefill_target
 
+
 def no_store(body: str, status: int = 200) -> Response:
     """A page that holds a case number, a query code or what a citizen typed: never cached anywhere."""
     response = current_app.make_response((body, status))

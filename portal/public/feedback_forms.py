@@ -106,4 +106,3 @@ def field_errors(errors: Mapping[str, str]) -> dict[str, str]:
 def _short(text: str) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= CHOICE_TEXT else text[:CHOICE_TEXT] + "…"
-

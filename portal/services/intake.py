@@ -85,7 +85,7 @@ def clean_text(text: str | None) -> str:
 
 
 def validate(new: NewItem) -> dict[str, str]:
-    """Field name → what is wrong, in the request's language (Chinese outside a request); empty when it can be created."""
+    """Field name → what is wrong, in the request's language (Chinese outside one); empty when it can be created."""
     errors: dict[str, str] = {}
     for name, limit in CONTACT_LIMITS.items():
         if len(getattr(new.contact, name) or "") > limit:

@@ -120,12 +120,12 @@ def load_user(session: Session, session_id: str) -> User | None:
     return user
 
 
-
 @cache
 def _dummy_hash() -> str:
     """A hash to verify against when no account has the typed email, so that the answer takes as long; made on
     first use rather than at import, which every command and every piped email would pay for."""
     return _hasher.hash(secrets.token_hex(16))
+
 
 def authenticate(session: Session, email: str, password: str, ip: str, now: datetime | None = None) -> User:
     """The user when email and password match and neither the e-mail nor the address is locked.

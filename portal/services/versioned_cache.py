@@ -52,4 +52,3 @@ class VersionedCache:
         with self._lock:
             self._entries.clear()
             self._versions.clear()
-

@@ -111,4 +111,3 @@ class LetterForm(ItemForm):
                       address=self.address.data or "", phone=self.phone.data or "", email=self.email.data or "",
                       subject=self.subject.data or "", wants_reply=self.wants_reply.data, targets=self.targets(),
                       uploads=[Upload(f.filename, f.read()) for f in files])
-
