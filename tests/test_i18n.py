@@ -136,3 +136,13 @@ def test_staff_pages_have_the_switch_link_back_to_the_same_page(client, make_use
     refresh()  # the test's app context (held for the session) remembers the locale of the first request
     english = page(client, "/staff/queue?state=new")
     assert '<html lang="en">' in english and ">中文</a>" in english
+
+
+def test_english_pages_mark_ledger_titles_and_the_unit_as_chinese(app, client):
+    """Screen readers pronounce the Chinese parts of an English page as Chinese (WCAG 3.1.2, language of parts)."""
+    slug = seed(app)
+    client.set_cookie(LOCALE_COOKIE, "en")
+    crumbs = page(client, f"/campaigns/{slug}/problems/1").split('class="breadcrumbs"')[1].split("</nav>")[0]
+    assert f'href="/campaigns/{slug}/" lang="zh-Hans">{slug}整改任务</a>' in crumbs
+    assert 'lang="zh-Hans">第1方面的问题</a>' in crumbs and ">Problem 1</span>" in crumbs
+    assert "handled by <span lang=\"zh-Hans\">测试单位党组</span>;" in page(client, "/privacy")
