@@ -1,20 +1,27 @@
-"""Inbound mail throughput: N varied messages through the pipe path and through IMAP fetch, on SQLite and PostgreSQL.
+"""Inbound mail throughput: N varied messages through the pipe path, LMTP and IMAP fetch, on SQLite and PostgreSQL.
 
 Target (email issue): at least 100 messages/s parsed and stored, one transaction per message, then a re-run that
-creates no duplicates. The pipe path is the ingest service in this process, as `flask mail ingest` runs it; the IMAP
-path is `flask mail fetch`'s loop against pymap on loopback. Messages come from tests/mail_corpus.py (every encoding
-case, attachments, HTML, auto-replies and bounces), each with its own Message-ID.
-Run: bench/mail_ingest [--messages N] [--backends sqlite,postgresql] [--batch N]
+creates no duplicates. The pipe path is the ingest service in this process, as `flask mail ingest` runs it (without
+the process start-up an MTA pipe pays per message); the LMTP path is a `flask mail lmtp` process fed by --clients
+LMTP connections, as an MTA delivers; the IMAP path is `flask mail fetch`'s loop against pymap on loopback. Messages
+come from tests/mail_corpus.py (every encoding case, attachments, HTML, auto-replies and bounces), each with its own
+Message-ID.
+Run: bench/mail_ingest [--messages N] [--backends sqlite,postgresql] [--paths pipe,lmtp,imap] [--batch N] [--clients N]
 """
 from __future__ import annotations
 
 import argparse
 import os
 import platform
+import signal
+import smtplib
+import socket
+import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, text
@@ -32,6 +39,7 @@ from portal.services.mail_parse import MailParseError, parse  # noqa: E402
 
 #: messages per second, parsed and stored (the issue's target)
 TARGET = 100
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def database(backend: str, workdir: Path, name: str) -> str:
@@ -84,9 +92,52 @@ def imap(app) -> tuple[float, float, Counter]:
         return time.perf_counter() - started, time.process_time() - cpu, outcomes
 
 
+
+def lmtp(url: str, messages: list[bytes], clients: int) -> tuple[float, float, Counter]:
+    """Wall seconds to deliver every message to a `flask mail lmtp` process over `clients` LMTP connections, the
+    listener's CPU seconds, and the outcomes (the first word of each 250 reply)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PORTAL_DATABASE_URL": url, "PORTAL_SECRET_KEY": "bench", "PORTAL_LOG_REQUESTS": "false",
+           "PORTAL_LOG_LEVEL": "WARNING"}
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "mail", "lmtp", "--port", str(port),
+               "--workers", str(clients)]
+    with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True) as listener:
+        listener.stdout.readline()
+        cpu = _cpu_seconds(listener.pid)
+        started = time.perf_counter()
+        with ThreadPoolExecutor(clients) as pool:
+            shares = pool.map(lambda share: _deliver_all(port, share), [messages[i::clients] for i in range(clients)])
+            outcomes = sum(shares, Counter())
+        seconds, cpu = time.perf_counter() - started, _cpu_seconds(listener.pid) - cpu
+        listener.send_signal(signal.SIGTERM)
+        listener.communicate(timeout=60)
+    return seconds, cpu, outcomes
+
+
+def _deliver_all(port: int, messages: list[bytes]) -> Counter:
+    """One LMTP connection delivering each message in turn, as an MTA reuses its connections."""
+    outcomes: Counter = Counter()
+    with smtplib.LMTP("127.0.0.1", port) as client:
+        client.ehlo()
+        for raw in messages:
+            client.mail("citizen@example.cn")
+            client.rcpt("gsghzys@163.com")
+            code, text = client.data(raw)
+            outcomes[text.decode().split()[1] if code == 250 else f"refused {code}"] += 1
+    return outcomes
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 def report(label: str, seconds: float, cpu: float, outcomes: Counter, before: tuple[int, int],
            after: tuple[int, int]) -> None:
-    """One line of figures; CPU is this process only (parsing, ORM, templates), not the database's or pymap's."""
+    """One line of figures; CPU is the ingesting process's (this one, or the LMTP listener), not the database's or
+    pymap's."""
     total = sum(outcomes.values())
     print(f"  {label:<24} {total:>5} msgs {seconds:7.2f} s = {total / seconds:6.1f} msgs/s "
           f"(CPU {1000 * cpu / total:4.1f} ms/msg)  items +{after[0] - before[0]}, stored +{after[1] - before[1]}, "
@@ -94,10 +145,11 @@ def report(label: str, seconds: float, cpu: float, outcomes: Counter, before: tu
           flush=True)
 
 
-def run_backend(backend: str, count: int, batch: int, server, workdir: Path) -> list[str]:
-    """Pipe then IMAP on one backend; returns the failed checks."""
+def run_backend(backend: str, count: int, paths: list[str], batch: int, clients: int, server, workdir: Path
+                ) -> list[str]:
+    """Each path on a fresh database of this backend: every message, then every message again; the failed checks."""
     failures = []
-    for path in ("pipe", "imap"):
+    for path in paths:
         instance = workdir / f"{backend}-{path}"
         instance.mkdir()
         url = database(backend, workdir, f"portal_bench_mail_{path}")
@@ -106,24 +158,20 @@ def run_backend(backend: str, count: int, batch: int, server, workdir: Path) -> 
                           **server.config(IMAP_PORT=server.port, IMAP_BATCH=batch)}, instance_path=str(instance))
         messages = mail_corpus.varied(count, tag=f"{backend}-{path}")
         expected_items = mail_corpus.items_in_varied(count)
-        empty = counts(app)
-        if path == "pipe":
-            seconds, cpu, outcomes = pipe(app, messages)
-        else:
+        if path == "imap":
             started = time.perf_counter()
             server.append(*messages)
             print(f"  (appended {count} messages to the IMAP folder in {time.perf_counter() - started:.1f} s)")
-            seconds, cpu, outcomes = imap(app)
+        empty = counts(app)
+        seconds, cpu, outcomes = deliver(path, app, url, messages, clients)
         first = counts(app)
         report(f"{backend} {path}", seconds, cpu, outcomes, empty, first)
-        if path == "pipe":
-            rerun_seconds, rerun_cpu, again = pipe(app, messages)
-        else:
+        if path == "imap":
             client = server.connect()
             client.select(server.folder)
             client.store("1:*", "-FLAGS", r"(\Seen)")
             client.logout()
-            rerun_seconds, rerun_cpu, again = imap(app)
+        rerun_seconds, rerun_cpu, again = deliver(path, app, url, messages, clients)
         second = counts(app)
         report(f"{backend} {path} re-run", rerun_seconds, rerun_cpu, again, first, second)
         if count / seconds < TARGET:
@@ -133,6 +181,14 @@ def run_backend(backend: str, count: int, batch: int, server, workdir: Path) -> 
         if second != first or again["duplicate"] != count:
             failures.append(f"{backend} {path} re-run created rows or missed duplicates: {dict(again)}")
     return failures
+
+
+def deliver(path: str, app, url: str, messages: list[bytes], clients: int) -> tuple[float, float, Counter]:
+    if path == "pipe":
+        return pipe(app, messages)
+    if path == "lmtp":
+        return lmtp(url, messages, clients)
+    return imap(app)
 
 
 def parse_only(messages: list[bytes]) -> float:
@@ -149,7 +205,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=5000)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--paths", default="pipe,lmtp,imap")
     parser.add_argument("--batch", type=int, default=50, help="IMAP_BATCH")
+    parser.add_argument("--clients", type=int, default=4, help="LMTP connections (and the listener's --workers)")
     args = parser.parse_args()
     print(f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f}; "
@@ -158,7 +216,8 @@ def main() -> None:
     failures = []
     with tempfile.TemporaryDirectory() as tmp, running_pymap() as server:
         for backend in args.backends.split(","):
-            failures += run_backend(backend.strip(), args.messages, args.batch, server, Path(tmp))
+            failures += run_backend(backend.strip(), args.messages, args.paths.split(","), args.batch, args.clients,
+                                    server, Path(tmp))
     print("FAILED: " + "; ".join(failures) if failures else "OK: every message stored once, re-runs made no duplicates")
     sys.exit(1 if failures else 0)
 

@@ -26,7 +26,7 @@ def send(loop: bool, interval: float, batch: int) -> None:
     mailer, settings = Mailer(app), SendSettings.from_config(app.config)
     sessions = app.extensions["portal.db"]
     stop = threading.Event()
-    with _stop_on_signals(stop):
+    with stop_on_signals(stop):
         while True:
             result = send_due(sessions, mailer, settings, utcnow(), batch, stop.is_set)
             if result.attempted or not loop:
@@ -42,7 +42,7 @@ def _summary(result: BatchResult) -> str:
 
 
 @contextmanager
-def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+def stop_on_signals(stop: threading.Event) -> Iterator[None]:
     """SIGTERM and SIGINT set stop: the message being sent is finished and marked, then the command ends."""
     previous = {sig: signal.signal(sig, lambda _sig, _frame: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:

@@ -1,0 +1,56 @@
+"""flask mail lmtp: a long-running LMTP listener for the MTA (Postfix `lmtp:` transport), one process for all mail."""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from .. import db
+from ..services.lmtp_delivery import LmtpServer
+from ..services.mail_ingest import IngestResult, IngestSettings
+from .mail_inbound import receive
+from .mail_outbound import stop_on_signals
+
+log = logging.getLogger(__name__)
+
+
+def lmtp_store(app: Flask, settings: IngestSettings) -> Callable[[bytes], str]:
+    """store(raw): the message in its own application context and transaction; the text for the 250 reply."""
+    def store(raw: bytes) -> str:
+        with app.app_context():
+            result = receive(db.session(), raw, "lmtp", settings)
+        log.info("LMTP 收件：%s", result.outcome)
+        return _reply_text(result)
+    return store
+
+
+def _reply_text(result: IngestResult) -> str:
+    if result.item is not None:
+        return f"{result.outcome} {result.item.case_number}"
+    return result.outcome
+
+
+@click.command("lmtp")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听地址。LMTP 不验证身份，只应监听本机或 MTA 所在的内网地址。")
+@click.option("--port", type=click.IntRange(1, 65535), default=8024, show_default=True, help="监听端口。")
+@click.option("--workers", type=click.IntRange(min=1), default=4, show_default=True, help="同时入库的邮件数上限。")
+@with_appcontext
+def lmtp(host: str, port: int, workers: int) -> None:
+    """常驻的 LMTP 收件服务，供 MTA 投递（免去每封邮件启动一个进程）；数据库不可用时答复 451，MTA 稍后重投。"""
+    app = current_app._get_current_object()
+    settings = IngestSettings.from_app(app)
+    server = LmtpServer(lmtp_store(app, settings), host, port, settings.max_bytes, workers)
+    stop = threading.Event()
+    with stop_on_signals(stop):
+        server.start()
+        click.echo(f"LMTP 收件服务已启动：{host}:{port}（SIGTERM 或 Ctrl-C 停止）")
+        try:
+            stop.wait()
+        finally:
+            server.stop()
+    click.echo("LMTP 收件服务已停止。")
