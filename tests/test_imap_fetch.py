@@ -33,6 +33,23 @@ def test_unseen_messages_are_fetched_in_batches_and_marked_seen(app, runner, ima
     assert "没有未读邮件。" in fetch(app, runner, imap_server).output
 
 
+def test_mail_arriving_during_a_run_is_fetched_by_that_run(app, imap_server):
+    imap_server.append(*corpus.varied(3, tag="first"))
+    late = corpus.varied(2, tag="late")
+    app.config.update(imap_server.config(IMAP_BATCH=2))
+    with app.app_context():
+        settings, session = IngestSettings.from_app(app), db.session()
+
+        def handle(raw: bytes) -> str:
+            if late:
+                imap_server.append(late.pop())
+            return receive(session, raw, "imap", settings).outcome
+
+        batches = list(imap_fetch.fetch(imap_fetch.ImapSettings.from_config(app.config), handle))
+    assert [sum(batch.values()) for batch in batches] == [2, 1, 2]
+    assert count(app, InboundMessage) == 5 and imap_server.unseen() == 0
+
+
 def test_processed_messages_can_be_moved_to_another_folder(app, runner, imap_server):
     imap_server.append(*corpus.varied(3, tag="move"))
     done = f"{imap_server.folder}-done"

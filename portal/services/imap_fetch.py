@@ -74,25 +74,29 @@ def connect(settings: ImapSettings) -> BaseMailBox:
 def fetch(settings: ImapSettings, handle: Callable[[bytes], str]) -> Iterator[Counter]:
     """Yield the outcomes of each batch of unseen messages; handle(raw) must commit before it returns.
 
+    The folder is searched once for unseen messages, which are then fetched in batches (a search costs the server
+    a pass over the folder, too much to repeat per batch), and searched again for mail that arrived meanwhile.
     A message is marked seen (or moved) only after handle returned, so a dropped connection or a database
     failure leaves it unseen and the next run reads it again; the stored Message-ID makes that a duplicate.
     Flag changes by another session arrive as untagged FETCH responses without a body: they are skipped.
     """
     with connect(settings) as mailbox:
-        while True:
-            uids = mailbox.uids(AND(seen=False))[:settings.batch]
-            if not uids:
+        while unseen := mailbox.uids(AND(seen=False)):
+            progressed = False
+            for start in range(0, len(unseen), settings.batch):
+                uids = unseen[start:start + settings.batch]
+                counts: Counter = Counter()
+                done = []
+                for message in mailbox.fetch(uid_list=uids, mark_seen=False, bulk=True):
+                    if message.raw and message.uid in uids and message.uid not in done:
+                        counts[handle(message.raw)] += 1
+                        done.append(message.uid)
+                if done:
+                    _processed(mailbox, done, settings)
+                    progressed = True
+                    yield counts
+            if not progressed:
                 return
-            counts: Counter = Counter()
-            done = []
-            for message in mailbox.fetch(uid_list=uids, mark_seen=False, bulk=True):
-                if message.raw and message.uid in uids and message.uid not in done:
-                    counts[handle(message.raw)] += 1
-                    done.append(message.uid)
-            if not done:
-                return
-            _processed(mailbox, done, settings)
-            yield counts
 
 
 def _processed(mailbox: BaseMailBox, uids: list[str], settings: ImapSettings) -> None:
