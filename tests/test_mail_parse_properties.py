@@ -33,6 +33,7 @@ def parses_or_rejects(raw: bytes) -> None:
 @given(st.binary(max_size=4000))
 @example(b"From: a@b.cn\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n" + b"--x\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n" * 300)
 @example(b"From: a@b.cn\r\nContent-Type: text/plain; charset*=''%FF\r\nContent-Transfer-Encoding: base64\r\n\r\n@@@=")
+@example(b'From: a@b.cn\r\nContent-Type: text/plain; charset="\x00big5"\r\n\r\n\xa4\xa4\xa4\xe5')
 def test_any_bytes_parse_or_are_rejected(raw):
     parses_or_rejects(raw)
 
@@ -57,7 +58,8 @@ def test_arbitrary_header_values_parse_or_are_rejected(headers, body):
 
 @FUZZ
 @given(st.binary(max_size=300), st.sampled_from([None, "", "utf-8", "gb2312", "big5", "x-nonsense", "idna", "rot13",
-                                                 "utf-16", "base64", "unicode_escape", "utf-7", "hz"]))
+                                                 "utf-16", "base64", "unicode_escape", "utf-7", "hz",
+                                                 "\x00big5"]))
 def test_decoding_never_raises(data, label):
     assert isinstance(decode_bytes(data, label), str)
     assert isinstance(decode_words(data.decode("latin-1")), str)

@@ -45,7 +45,7 @@ def codec_for(label: str | None) -> str | None:
     name = CHARSET_ALIASES.get(name, name)
     try:
         codec = codecs.lookup(name).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the label
         return None
     return None if codec in NOT_CHARSETS else codec
 
