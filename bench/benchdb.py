@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from wrk import ROOT, fresh_database  # noqa: E402
 
 from portal import create_app, db  # noqa: E402
-from portal.services.demo import load_demo  # noqa: E402
+from portal.services.ops.demo import load_demo  # noqa: E402
 
 SECRET = "bench"
 

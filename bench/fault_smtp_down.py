@@ -1,7 +1,7 @@
 """The SMTP server down for a while as approved replies are being mailed by two `flask mail send --loop` workers.
 
 Items are brought to 办理中 with a submitted reply by the services; during the run the research office approves them
-one by one (portal/services/replies.py approve: the reply email is queued in the outbox in the same transaction).
+one by one (portal/services/replies/drafting.py approve: the reply email is queued in the outbox in the same transaction).
 Two sender processes send to an aiosmtpd sink on loopback (tests/smtp_fixtures.py) with a short retry schedule;
 at a third of the run the sink stops for --outage seconds, then listens again on the same port.
 Checks, once nothing is pending: every outbox message marked sent reached the sink exactly once (by Message-ID),
@@ -33,10 +33,11 @@ from wrk import ROOT  # noqa: E402
 sys.path.insert(0, str(ROOT))
 from portal import db  # noqa: E402
 from portal.models import OutboxMessage, Reply  # noqa: E402
-from portal.services import replies, workflow  # noqa: E402
-from portal.services.clocks import ClockSettings  # noqa: E402
-from portal.services.intake import Contact, IntakeSettings, NewItem, create_item  # noqa: E402
-from portal.services.users import create_user, department_named  # noqa: E402
+from portal.services.replies import drafting as replies  # noqa: E402
+from portal.services.feedback import workflow  # noqa: E402
+from portal.services.common.clocks import ClockSettings  # noqa: E402
+from portal.services.feedback.intake import Contact, IntakeSettings, NewItem, create_item  # noqa: E402
+from portal.services.accounts.users import create_user, department_named  # noqa: E402
 from tests.smtp_fixtures import SmtpSink  # noqa: E402
 
 PASSWORD = "bench password 1"

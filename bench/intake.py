@@ -29,7 +29,7 @@ from wrk import ROOT, fresh_database, gunicorn  # noqa: E402
 
 from portal import create_app, db  # noqa: E402
 from portal.models import FeedbackItem  # noqa: E402
-from portal.services.demo import load_demo  # noqa: E402
+from portal.services.ops.demo import load_demo  # noqa: E402
 
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 CASE = re.compile(r'class="case-number">([A-Z]+-\d{4}-\d{6,})<')

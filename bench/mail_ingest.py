@@ -33,9 +33,9 @@ from imap_fixtures import running_pymap  # noqa: E402
 from portal import create_app, db  # noqa: E402
 from portal.commands.mail_inbound import receive  # noqa: E402
 from portal.models import Base, FeedbackItem, InboundMessage  # noqa: E402
-from portal.services import imap_fetch  # noqa: E402
-from portal.services.mail_ingest import IngestSettings  # noqa: E402
-from portal.services.mail_parse import MailParseError, parse  # noqa: E402
+from portal.services.mail import imap as imap_fetch  # noqa: E402
+from portal.services.mail.ingest import IngestSettings  # noqa: E402
+from portal.services.mail.parse import MailParseError, parse  # noqa: E402
 
 #: messages per second, parsed and stored (the issue's target)
 TARGET = 100

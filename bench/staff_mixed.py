@@ -30,10 +30,10 @@ from wrk import gunicorn  # noqa: E402
 
 from portal import db  # noqa: E402
 from portal.models import AuditEvent, Department, FeedbackItem, Note  # noqa: E402
-from portal.services import workflow  # noqa: E402
-from portal.services.clocks import ClockSettings  # noqa: E402
-from portal.services.intake import Contact, IntakeSettings, NewItem, create_item  # noqa: E402
-from portal.services.users import create_user  # noqa: E402
+from portal.services.feedback import workflow  # noqa: E402
+from portal.services.common.clocks import ClockSettings  # noqa: E402
+from portal.services.feedback.intake import Contact, IntakeSettings, NewItem, create_item  # noqa: E402
+from portal.services.accounts.users import create_user  # noqa: E402
 
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 PASSWORD = "bench password 1"

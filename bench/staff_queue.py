@@ -26,8 +26,8 @@ from wrk import fresh_database  # noqa: E402
 from portal import create_app, db  # noqa: E402
 from portal.models import Base, Department, FeedbackItem  # noqa: E402
 from portal.models.feedback import CHANNELS, KINDS, STATES  # noqa: E402
-from portal.services.demo import load_demo  # noqa: E402
-from portal.services.users import create_user  # noqa: E402
+from portal.services.ops.demo import load_demo  # noqa: E402
+from portal.services.accounts.users import create_user  # noqa: E402
 
 WORDS = ("整改", "劳模", "补助", "职工", "工会", "规划", "落实", "制度", "困难", "帮扶", "资金", "技能", "竞赛", "培训",
          "监督", "会议", "台账", "办法", "标准", "基层", "服务", "热线", "维权", "经费", "审计", "选人用人")

@@ -6,7 +6,8 @@ from flask_login import LoginManager, current_user
 
 from . import db
 from .models import User
-from .services import authz, users
+from .services.common import authz
+from .services.accounts import users
 
 login_manager = LoginManager()
 login_manager.login_view = "staff.login"

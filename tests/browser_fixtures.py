@@ -44,7 +44,7 @@ class Portal:
 
     def send_mail(self) -> int:
         """Run one batch of the real outbox sender (what `flask mail send` does); the number of messages sent."""
-        from portal.services import mail_send
+        from portal.services.mail import send as mail_send
         with self.app.app_context():
             result = mail_send.send_due(self.app.extensions["portal.db"], mail_send.Mailer(self.app),
                                         mail_send.SendSettings.from_config(self.app.config), utcnow(), 100,
@@ -66,10 +66,10 @@ def _serve(app):
 
 def _fill(app) -> dict[str, str]:
     """Demo campaign, demo items and one account per role (plus a handler of DEPARTMENT); role → email."""
-    from portal.services.demo import load_demo
-    from portal.services.demo_feedback import create_demo_items
-    from portal.services.intake import IntakeSettings
-    from portal.services.users import create_user
+    from portal.services.ops.demo import load_demo
+    from portal.services.ops.demo_feedback import create_demo_items
+    from portal.services.feedback.intake import IntakeSettings
+    from portal.services.accounts.users import create_user
     accounts = {}
     with app.test_request_context():
         session = db.session()

@@ -96,14 +96,14 @@ def _fast_password_hashing(monkeypatch):
     """Argon2 with small parameters, so tests that create many accounts stay quick."""
     from argon2 import PasswordHasher
 
-    from portal.services import users
+    from portal.services.accounts import users
     monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture
 def make_user(session):
     """Factory: make_user("handler", department="办公室") → a staff user with password 'correct horse 1'."""
-    from portal.services.users import create_user
+    from portal.services.accounts.users import create_user
     counter = iter(range(1, 10_000))
 
     def make(role: str, department: str | None = None, email: str | None = None):
@@ -116,14 +116,14 @@ def make_user(session):
 
 @pytest.fixture
 def intake_settings(app):
-    from portal.services.intake import IntakeSettings
+    from portal.services.feedback.intake import IntakeSettings
     return IntakeSettings.from_app(app)
 
 
 @pytest.fixture
 def new_item(session, intake_settings):
     """Factory: new_item(channel="web", content=…, **fields) → (item, query_code) created through intake."""
-    from portal.services.intake import NewItem, create_item
+    from portal.services.feedback.intake import NewItem, create_item
 
     def make(channel: str = "web", kind: str = "suggestion", content: str = "建议加快整改进度，公开更多细节。",
              **fields):
@@ -137,7 +137,7 @@ def small_campaign(session):
     from datetime import date
 
     from portal.models import DONE, IN_PROGRESS, Category, Measure, Problem
-    from portal.services.campaigns import create_campaign
+    from portal.services.ledger.campaigns import create_campaign
 
     campaign = create_campaign(session, "t", "测试", date(2020, 11, 16))
     cat_a = Category(campaign_id=campaign.id, position=1, title="甲方面")

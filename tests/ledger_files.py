@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.models import Campaign, Category, Measure, MeasureUpdate, Problem
-from portal.services.campaigns import create_campaign
+from portal.services.ledger.campaigns import create_campaign
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 HEADER = ["序号", "问题类别", "问题编号", "问题描述", "整改时限", "牵头领导", "责任部门", "成效目标",

@@ -9,10 +9,10 @@ from sqlalchemy import event
 
 from portal import db
 from portal.models import DONE, IN_PROGRESS, Campaign, Category, Measure, MeasureUpdate, Problem, ProgressReport
-from portal.services.campaigns import create_campaign
-from portal.services.deadlines import due_date
-from portal.services.demo import load_demo
-from portal.services.figures import campaign_figures
+from portal.services.ledger.campaigns import create_campaign
+from portal.services.ledger.deadlines import due_date
+from portal.services.ops.demo import load_demo
+from portal.services.ledger.figures import campaign_figures
 
 FEEDBACK = date(2020, 11, 16)
 LABELS = ("1个月内整改到位", "3个月内整改到位", "3个月内取得阶段性成效并在1年内整改到位")

@@ -1,8 +1,8 @@
 """Acknowledgements are queued in the outbox with the case number, the query code and the lookup link."""
 from flask import current_app
 
-from portal.services.acknowledgements import AckSettings, acknowledge
-from portal.services.intake import Contact
+from portal.services.mail.acknowledgements import AckSettings, acknowledge
+from portal.services.feedback.intake import Contact
 
 
 def test_acknowledgement_is_queued_for_an_item_with_an_email(app, session, new_item):

@@ -5,7 +5,7 @@ import io
 import pytest
 
 from portal.models import Campaign
-from portal.services.figures import campaign_figures
+from portal.services.ledger.figures import campaign_figures
 from public_factory import committed, seed, seed_demo
 
 

@@ -8,9 +8,9 @@ import pytest
 from flask import g
 
 from portal.models import AuditEvent
-from portal.services import audit, audit_query
-from portal.services.audit_query import AuditFilter
-from portal.services.authz import PermissionDenied
+from portal.services.common import audit, audit_query
+from portal.services.common.audit_query import AuditFilter
+from portal.services.common.authz import PermissionDenied
 
 TZ = "Asia/Shanghai"
 
@@ -156,7 +156,7 @@ def test_every_audited_action_has_a_chinese_label_and_an_english_translation(app
     from pathlib import Path
 
     from portal.labels import ACTIONS
-    from portal.services.workflow import TRANSITIONS
+    from portal.services.feedback.workflow import TRANSITIONS
 
     source = Path(__file__).resolve().parent.parent / "portal"
     literal, computed = set(), {}
@@ -166,7 +166,7 @@ def test_every_audited_action_has_a_chinese_label_and_an_english_translation(app
                 literal.add(action)
             else:
                 computed[path.name] = expression
-    assert computed == {"workflow.py": 'f"item.{action}"', "replies.py": "action"}, "a new computed action name"
+    assert computed == {"workflow.py": 'f"item.{action}"', "drafting.py": "action"}, "a new computed action name"
     used = literal | {f"item.{action}" for action in TRANSITIONS}
     assert {"reply.publish", "item.followup", "privacy.purge", "system.restore"} <= used
     assert sorted(used - set(ACTIONS)) == []

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import AuditEvent, Base, FeedbackItem
-from portal.services import backup
-from portal.services.attachments import Upload
-from portal.services.backup import BackupError, Manifest
-from portal.services.intake import Contact
+from portal.services.ops import backup
+from portal.services.feedback.attachments import Upload
+from portal.services.ops.backup import BackupError, Manifest
+from portal.services.feedback.intake import Contact
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

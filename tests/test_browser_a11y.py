@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from portal import db
 from portal.models import FeedbackItem, ProgressReport, Reply
-from portal.services.demo import DEMO_SLUG
+from portal.services.ops.demo import DEMO_SLUG
 
 pytestmark = pytest.mark.browser
 

@@ -18,13 +18,14 @@ from xss_corpus import PAYLOADS
 
 from portal import db
 from portal.models import FeedbackItem, ProgressReport, Reply, User, utcnow
-from portal.services import publication, replies, workflow
-from portal.services.campaigns import create_campaign
-from portal.services.intake import IntakeSettings
-from portal.services.ledger_import import import_ledger
-from portal.services.mail_ingest import IngestSettings, ingest
-from portal.services.report_import import import_report
-from portal.services.users import department_named
+from portal.services.replies import publication, drafting as replies
+from portal.services.feedback import workflow
+from portal.services.ledger.campaigns import create_campaign
+from portal.services.feedback.intake import IntakeSettings
+from portal.services.ledger.importer import import_ledger
+from portal.services.mail.ingest import IngestSettings, ingest
+from portal.services.reports.importer import import_report
+from portal.services.accounts.users import department_named
 
 pytestmark = pytest.mark.browser
 

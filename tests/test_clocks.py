@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from portal.services.clocks import ClockSettings
+from portal.services.common.clocks import ClockSettings
 
 CLOCKS = ClockSettings()
 

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from portal.services.deadlines import add_months, classify, due_date
+from portal.services.ledger.deadlines import add_months, classify, due_date
 
 FEEDBACK = date(2020, 11, 16)
 

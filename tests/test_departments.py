@@ -5,9 +5,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from portal.models import Department
-from portal.services.campaigns import create_campaign
-from portal.services.departments import split_departments
-from portal.services.ledger_import import import_ledger
+from portal.services.ledger.campaigns import create_campaign
+from portal.services.ledger.departments import split_departments
+from portal.services.ledger.importer import import_ledger
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "demo" / "sample-ledger.csv"
 

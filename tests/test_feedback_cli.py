@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from portal.models import AuditEvent
-from portal.services.attachments import Upload
-from portal.services.intake import Contact
+from portal.services.feedback.attachments import Upload
+from portal.services.feedback.intake import Contact
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SHOW_KEYS = {"case_number", "channel", "kind", "state", "received_at", "accept_due", "handle_due", "measures",

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from portal import create_app
 from portal.models import Attachment, FeedbackItem
-from portal.services.campaigns import create_campaign
+from portal.services.ledger.campaigns import create_campaign
 
 CONTENT = "建议公开第二批整改措施的完成时间和佐证材料。"
 VALID = {"kind": "suggestion", "content": CONTENT, "consent": "y"}

@@ -2,7 +2,7 @@
 from datetime import date
 
 from portal.models import Problem
-from portal.services.figures import ProblemProgress, campaign_figures, problem_progress, rate
+from portal.services.ledger.figures import ProblemProgress, campaign_figures, problem_progress, rate
 
 
 def test_rate_is_a_ratio_of_counts_rounded_half_up():

@@ -22,9 +22,9 @@ from ledger_files import HEADER, ROWS
 from ledger_files import campaign as ledger_campaign
 from portal import db
 from portal.models import Base, Problem
-from portal.services.campaigns import create_campaign
-from portal.services.ledger_import import import_ledger
-from portal.services.ledger_read import ALIASES, LedgerRejected
+from portal.services.ledger.campaigns import create_campaign
+from portal.services.ledger.importer import import_ledger
+from portal.services.ledger.reader import ALIASES, LedgerRejected
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

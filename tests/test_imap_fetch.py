@@ -8,8 +8,8 @@ import mail_corpus as corpus
 from portal import create_app, db
 from portal.commands.mail_inbound import receive
 from portal.models import FeedbackItem, InboundMessage
-from portal.services import imap_fetch
-from portal.services.mail_ingest import IngestSettings
+from portal.services.mail import imap as imap_fetch
+from portal.services.mail.ingest import IngestSettings
 
 
 def count(app, model) -> int:

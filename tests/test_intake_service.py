@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.models import AuditEvent, FeedbackItem, FeedbackLink
-from portal.services import lookup
-from portal.services.attachments import Upload
-from portal.services.casecodes import ALPHABET
-from portal.services.intake import Contact, IntakeError, NewItem, create_item
+from portal.services.feedback import lookup
+from portal.services.feedback.attachments import Upload
+from portal.services.feedback.case_codes import ALPHABET
+from portal.services.feedback.intake import Contact, IntakeError, NewItem, create_item
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import AuditEvent
-from portal.services import items, workflow
-from portal.services.attachments import Upload
-from portal.services.authz import PermissionDenied
-from portal.services.clocks import ClockSettings
-from portal.services.intake import Contact
-from portal.services.users import department_named
+from portal.services.feedback import items, workflow
+from portal.services.feedback.attachments import Upload
+from portal.services.common.authz import PermissionDenied
+from portal.services.common.clocks import ClockSettings
+from portal.services.feedback.intake import Contact
+from portal.services.accounts.users import department_named
 
 CLOCKS = ClockSettings()
 PHONE, EMAIL, NAME, ADDRESS = "13812341762", "zhangsan@163.com", "张三丰", "兰州市城关区东郊巷26号"

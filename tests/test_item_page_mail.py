@@ -7,11 +7,11 @@ from sqlalchemy import select
 
 import mail_corpus as corpus
 from portal.models import OutboxMessage
-from portal.services import workflow
-from portal.services.attachments import Upload
-from portal.services.clocks import ClockSettings
-from portal.services.mail_ingest import IngestSettings, ingest
-from portal.services.retention import purge, remove_files
+from portal.services.feedback import workflow
+from portal.services.feedback.attachments import Upload
+from portal.services.common.clocks import ClockSettings
+from portal.services.mail.ingest import IngestSettings, ingest
+from portal.services.feedback.retention import purge, remove_files
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

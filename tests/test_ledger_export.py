@@ -7,9 +7,9 @@ import pytest
 from ledger_files import SAMPLE_DIR, campaign, ledger_snapshot, write_csv
 from openpyxl import load_workbook
 
-from portal.services.ledger_export import LedgerExportError, export_ledger
-from portal.services.ledger_import import import_ledger
-from portal.services.ledger_read import COLUMNS
+from portal.services.ledger.exporter import LedgerExportError, export_ledger
+from portal.services.ledger.importer import import_ledger
+from portal.services.ledger.reader import COLUMNS
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from ledger_files import CAT_A, CAT_B, ROWS, SAMPLE_DIR, campaign, counts, measu
 from sqlalchemy import select
 
 from portal.models import DONE, IN_PROGRESS, Category, MeasureUpdate
-from portal.services.figures import campaign_figures
-from portal.services.ledger_import import import_ledger
+from portal.services.ledger.figures import campaign_figures
+from portal.services.ledger.importer import import_ledger
 
 
 @pytest.mark.parametrize("name", ["sample-ledger.xlsx", "sample-ledger.csv"])

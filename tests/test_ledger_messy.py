@@ -7,8 +7,8 @@ import pytest
 from ledger_files import CAT_A, CAT_B, HEADER, ROWS, campaign, ledger_snapshot, measure, problem, write_csv, write_xlsx
 
 from portal.models import DONE, IN_PROGRESS
-from portal.services.ledger_import import import_ledger
-from portal.services.ledger_read import LedgerRejected
+from portal.services.ledger.importer import import_ledger
+from portal.services.ledger.reader import LedgerRejected
 
 
 def imported(session, path) -> dict:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from ledger_files import HEADER, ROWS, campaign, counts, measure, write_csv, write_xlsx
 
-from portal.services.ledger_import import import_ledger
-from portal.services.ledger_read import LedgerRejected, RowError
+from portal.services.ledger.importer import import_ledger
+from portal.services.ledger.reader import LedgerRejected, RowError
 
 
 def refused(session, path, c=None) -> list[str]:

@@ -7,10 +7,10 @@ import pytest
 from flask import current_app
 
 from portal import create_app
-from portal.services import replies
-from portal.services.clocks import ClockSettings
-from portal.services.users import department_named
-from portal.services.workflow import apply
+from portal.services.replies import drafting as replies
+from portal.services.common.clocks import ClockSettings
+from portal.services.accounts.users import department_named
+from portal.services.feedback.workflow import apply
 
 CSRF_VALUE = re.compile(r'(name="csrf_token" type="hidden" value=")([^"]+)(")')
 

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 import mail_corpus as corpus
 from portal.models import AuditEvent, FeedbackItem, FollowUp, InboundMessage, OutboxMessage
 from portal.models.feedback import REPLIED, REVIEW
-from portal.services import attachments
-from portal.services.campaigns import create_campaign
-from portal.services.mail_ingest import DUPLICATE, IngestSettings, ingest
+from portal.services.feedback import attachments
+from portal.services.ledger.campaigns import create_campaign
+from portal.services.mail.ingest import DUPLICATE, IngestSettings, ingest
 
 
 @pytest.fixture

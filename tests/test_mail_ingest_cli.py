@@ -69,7 +69,7 @@ def test_an_unexpected_error_defers_the_message_instead_of_bouncing_it(runner, s
     def broken(*_args, **_kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("portal.services.mail_ingest.ingest", broken)
+    monkeypatch.setattr("portal.services.mail.ingest.ingest", broken)
     result = runner.invoke(args=["mail", "ingest"], input=corpus.utf8_plain())
     assert result.exit_code == EX_TEMPFAIL and "RuntimeError: a bug" in result.stderr
     assert count(session, InboundMessage) == 0

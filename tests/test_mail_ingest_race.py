@@ -8,7 +8,7 @@ import mail_corpus as corpus
 from portal import db
 from portal.commands.mail_inbound import receive
 from portal.models import FeedbackItem, InboundMessage
-from portal.services.mail_ingest import DUPLICATE, IngestSettings, ingest
+from portal.services.mail.ingest import DUPLICATE, IngestSettings, ingest
 
 
 def test_the_copy_that_loses_the_race_is_a_duplicate_not_an_error(app):

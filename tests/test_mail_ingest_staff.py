@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 import mail_corpus as corpus
 from portal.models import AuditEvent
-from portal.services.mail_ingest import IngestSettings, ingest
+from portal.services.mail.ingest import IngestSettings, ingest
 
 
 @pytest.fixture

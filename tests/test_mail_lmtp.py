@@ -15,8 +15,8 @@ import mail_corpus as corpus
 from portal import create_app
 from portal.commands.mail_lmtp import lmtp_store
 from portal.models import FeedbackItem, InboundMessage, OutboxMessage
-from portal.services.lmtp_delivery import LmtpServer
-from portal.services.mail_ingest import IngestSettings
+from portal.services.mail.lmtp import LmtpServer
+from portal.services.mail.ingest import IngestSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFICE = "gsghzys@163.com"

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 import pytest
 
 import mail_corpus as corpus
-from portal.services.mail_parse import MailParseError, parse
+from portal.services.mail.parse import MailParseError, parse
 
 NOW = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
 

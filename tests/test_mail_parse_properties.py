@@ -5,8 +5,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import mail_corpus as corpus
-from portal.services.mail_decode import decode_bytes, decode_words, html_to_text
-from portal.services.mail_parse import MailParseError, ParsedMail, parse
+from portal.services.mail.decode import decode_bytes, decode_words, html_to_text
+from portal.services.mail.parse import MailParseError, ParsedMail, parse
 
 SEEDS = [make() for make in (*corpus.NEW_ITEMS, corpus.auto_reply, corpus.dsn_bounce)]
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

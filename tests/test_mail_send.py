@@ -9,9 +9,9 @@ from flask import current_app
 from smtp_fixtures import smtp_sink  # noqa: F401
 
 from portal.models import OutboxMessage, utcnow
-from portal.services import mail_send, outbox
-from portal.services.acknowledgements import AckSettings, acknowledge
-from portal.services.intake import Contact
+from portal.services.mail import send as mail_send, outbox
+from portal.services.mail.acknowledgements import AckSettings, acknowledge
+from portal.services.feedback.intake import Contact
 
 SCHEDULE = [60, 300, 1800, 7200, 43200]
 

@@ -9,8 +9,8 @@ from smtp_fixtures import smtp_sink  # noqa: F401
 from sqlalchemy import select
 
 from portal.models import AuditEvent, utcnow
-from portal.services import mail_send, outbox
-from portal.services.intake import Contact
+from portal.services.mail import send as mail_send, outbox
+from portal.services.feedback.intake import Contact
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from sqlalchemy.orm import sessionmaker
 
 from portal import db
 from portal.models import AuditEvent, OutboxMessage, utcnow
-from portal.services import mail_send, outbox
+from portal.services.mail import send as mail_send, outbox
 
 
 def queue_notices(app, session, new_item, n: int) -> set[str]:

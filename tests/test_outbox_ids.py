@@ -1,5 +1,5 @@
 """Outgoing Message-IDs name the case and are signed: only the portal's own ids thread replies."""
-from portal.services.outbox import MailSettings, case_of_message_id, new_message_id, signed_cases
+from portal.services.mail.outbox import MailSettings, case_of_message_id, new_message_id, signed_cases
 
 SETTINGS = MailSettings(key="k1", domain="portal.example.org", sender="portal@example.org")
 

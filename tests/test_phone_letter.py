@@ -10,7 +10,7 @@ from flask import g
 from sqlalchemy import func, select
 
 from portal.models import AuditEvent, FeedbackItem
-from portal.services import casecodes
+from portal.services.feedback import case_codes as casecodes
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SUMMARY = "来电反映职工书屋建设进度慢，希望公开整改时间表。"

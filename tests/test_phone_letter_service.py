@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.models import FeedbackItem
-from portal.services.attachments import Upload
-from portal.services.authz import PermissionDenied
-from portal.services.clerk_intake import (Letter, PhoneCall, link_picker, log_letter, log_phone, parse_codes,
-                                          received_moment)
-from portal.services.intake import IntakeError
+from portal.services.feedback.attachments import Upload
+from portal.services.common.authz import PermissionDenied
+from portal.services.feedback.clerk_intake import (Letter, PhoneCall, link_picker, log_letter, log_phone,
+                                                   parse_codes, received_moment)
+from portal.services.feedback.intake import IntakeError
 
 NOW = datetime(2021, 4, 2, 6, 30, tzinfo=UTC)  # 14:30 in Lanzhou
 SUMMARY = "来电咨询职工书屋整改什么时候完成。"

@@ -6,10 +6,10 @@ import re
 import pytest
 from flask import current_app
 
-from portal.services import replies
-from portal.services.clocks import ClockSettings
-from portal.services.users import department_named
-from portal.services.workflow import apply
+from portal.services.replies import drafting as replies
+from portal.services.common.clocks import ClockSettings
+from portal.services.accounts.users import department_named
+from portal.services.feedback.workflow import apply
 
 SECRET = "举报人张三反映：食堂账目未公开"
 

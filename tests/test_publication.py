@@ -7,12 +7,13 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import AuditEvent
-from portal.services import publication, replies, workflow
-from portal.services.authz import PermissionDenied
-from portal.services.clocks import ClockSettings
-from portal.services.intake import Contact
-from portal.services.publication import PublicationError
-from portal.services.users import department_named
+from portal.services.replies import publication, drafting as replies
+from portal.services.feedback import workflow
+from portal.services.common.authz import PermissionDenied
+from portal.services.common.clocks import ClockSettings
+from portal.services.feedback.intake import Contact
+from portal.services.replies.publication import PublicationError
+from portal.services.accounts.users import department_named
 
 CLOCKS = ClockSettings()
 CONTACT = Contact(name="张三丰", phone="13812341762", email="zhangsan@163.com", address="兰州市城关区东岗西路123号")

@@ -5,11 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from portal.services import workflow
-from portal.services.authz import PermissionDenied
-from portal.services.clocks import ClockSettings
-from portal.services.queue import QueueFilters, bulk_assign, excerpt, queue_page
-from portal.services.users import department_named
+from portal.services.feedback import workflow
+from portal.services.common.authz import PermissionDenied
+from portal.services.common.clocks import ClockSettings
+from portal.services.feedback.queue import QueueFilters, bulk_assign, excerpt, queue_page
+from portal.services.accounts.users import department_named
 
 CLOCKS = ClockSettings()
 NOW = datetime.now(UTC)
@@ -116,7 +116,7 @@ def test_pages_split_the_queue_and_clamp(session, new_item, triager):
 
 
 def test_page_numbers_elide_the_middle():
-    from portal.services.queue import QueuePage
+    from portal.services.feedback.queue import QueuePage
     page = QueuePage(rows=[], total=200, page=5, pages=10, counts={}, all_count=200)
     assert page.numbers == [1, 2, 3, 4, 5, 6, 7, None, 9, 10]
     assert QueuePage(rows=[], total=1, page=1, pages=1, counts={}, all_count=1).numbers == [1]
@@ -191,5 +191,5 @@ def test_excerpt_is_the_subject_or_forty_characters_of_content(new_item):
 
 
 def test_ids_from_forms_are_plain_digits_that_fit_a_column():
-    from portal.services.queue import parse_id
+    from portal.services.feedback.queue import parse_id
     assert [parse_id(v) for v in ("12", " 7 ", "²", "١٢", "-3", "9999999999", "", None)] == [12, 7] + [None] * 6

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import AuditEvent, FeedbackItem
-from portal.services import workflow
-from portal.services.clocks import ClockSettings
-from portal.services.users import department_named
+from portal.services.feedback import workflow
+from portal.services.common.clocks import ClockSettings
+from portal.services.accounts.users import department_named
 
 CLOCKS = ClockSettings()
 NOW = datetime.now(UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from portal.models import FeedbackContact
-from portal.services.redaction import contact_leaks, find, redact
+from portal.services.replies.redaction import contact_leaks, find, redact
 
 CONTACT = FeedbackContact(name="张三丰", phone="13812341762", email="zhangsan@163.com",
                           address="兰州市城关区东岗西路123号")

@@ -8,13 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.models import AuditEvent, OutboxMessage
-from portal.services import replies, workflow
-from portal.services.acknowledgements import AckSettings, acknowledge
-from portal.services.authz import PermissionDenied
-from portal.services.clocks import ClockSettings
-from portal.services.intake import Contact
-from portal.services.replies import ReplyError
-from portal.services.users import department_named
+from portal.services.replies import drafting as replies
+from portal.services.feedback import workflow
+from portal.services.mail.acknowledgements import AckSettings, acknowledge
+from portal.services.common.authz import PermissionDenied
+from portal.services.common.clocks import ClockSettings
+from portal.services.feedback.intake import Contact
+from portal.services.replies.drafting import ReplyError
+from portal.services.accounts.users import department_named
 
 CLOCKS = ClockSettings()
 

@@ -5,11 +5,12 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import AuditEvent, ReplyTemplate
-from portal.services import reply_templates, workflow
-from portal.services.authz import PermissionDenied
-from portal.services.clocks import ClockSettings
-from portal.services.reply_templates import TemplateError
-from portal.services.users import department_named
+from portal.services.replies import templates as reply_templates
+from portal.services.feedback import workflow
+from portal.services.common.authz import PermissionDenied
+from portal.services.common.clocks import ClockSettings
+from portal.services.replies.templates import TemplateError
+from portal.services.accounts.users import department_named
 
 CLOCKS = ClockSettings()
 TEXT = "您反映的问题（受理编号{case_number}，{received_date}收到）已转承办部门办理。"
@@ -89,7 +90,7 @@ def test_renaming_keeps_its_own_title_free(session, research):
 
 def test_a_reply_drafted_from_a_template_keeps_its_text_when_the_template_goes(session, research, new_item,
                                                                               make_user):
-    from portal.services import replies
+    from portal.services.replies import drafting as replies
     triager = make_user("triager")
     item, _ = new_item()
     workflow.apply(session, item, "accept", triager, CLOCKS)

@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.models import AuditEvent, OutboxMessage, Reply
-from portal.services import reply_templates, workflow
-from portal.services.clocks import ClockSettings
-from portal.services.intake import Contact
-from portal.services.users import department_named
+from portal.services.replies import templates as reply_templates
+from portal.services.feedback import workflow
+from portal.services.common.clocks import ClockSettings
+from portal.services.feedback.intake import Contact
+from portal.services.accounts.users import department_named
 
 CLOCKS = ClockSettings()
 
@@ -113,7 +114,7 @@ def test_draft_return_edit_and_approve_over_http(session, client, post_form, log
 @pytest.mark.parametrize("role", ["supervisor", "triager", "handler"])
 def test_others_cannot_approve_over_http(session, client, post_form, login, handling, staff, make_user, role):
     item, _ = handling()
-    from portal.services import replies
+    from portal.services.replies import drafting as replies
     reply = replies.start_draft(session, staff.handler, item, "初稿。", CLOCKS)
     replies.submit(session, staff.handler, reply)
     login({"supervisor": staff.supervisor, "triager": staff.triager, "handler": staff.handler}[role])
@@ -128,7 +129,7 @@ def test_letter_is_printed_then_posted(session, client, post_form, login, handli
     small_campaign.unit = "测试单位党组"
     item, _ = handling(channel="letter", campaign_id=small_campaign.id,
                        contact=Contact(name="王示例", address="兰州市城关区示例路1号"))
-    from portal.services import replies
+    from portal.services.replies import drafting as replies
     reply = replies.start_draft(session, staff.handler, item, "经核查，奖励已发放。", CLOCKS)
     replies.submit(session, staff.handler, reply)
     login(staff.research)
@@ -154,7 +155,7 @@ def test_letter_is_printed_then_posted(session, client, post_form, login, handli
 
 def test_call_back_time_errors_stay_next_to_the_field(session, client, post_form, login, handling, staff):
     item, _ = handling(channel="phone", contact=Contact(phone="13800001762"))
-    from portal.services import replies
+    from portal.services.replies import drafting as replies
     reply = replies.start_draft(session, staff.handler, item, "已电话答复。", CLOCKS)
     replies.submit(session, staff.handler, reply)
     login(staff.research)
@@ -210,7 +211,7 @@ def test_template_pages_are_for_the_research_office(session, client, post_form, 
 @pytest.mark.parametrize("path", ["/replies/new", "/replies/ID", "/replies/ID/publication"])
 def test_reply_pages_have_no_inline_style_or_script(session, client, login, handling, staff, path):
     item, _ = handling(consent_publish=True)
-    from portal.services import replies
+    from portal.services.replies import drafting as replies
     reply = replies.start_draft(session, staff.research, item, "答复。", CLOCKS)
     replies.submit(session, staff.research, reply)
     replies.approve(session, staff.research, reply, replies.ReplySettings.from_app(client.application), True)
@@ -225,7 +226,7 @@ def test_publication_steps_on_a_reply_not_yet_sent_show_the_refusal_on_the_reply
                                                                                       login, handling, staff,
                                                                                       action, data):
     item, _ = handling(consent_publish=True)
-    from portal.services import replies
+    from portal.services.replies import drafting as replies
     draft = replies.start_draft(session, staff.handler, item, "答复草稿。", CLOCKS)
     login(staff.research)
     reply_url = url(item, f"/replies/{draft.id}")

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from portal.services.report_figures import declared_figures, number
-from portal.services.report_repair import repair_report
+from portal.services.reports.figures import declared_figures, number
+from portal.services.reports.repair.engine import repair_report
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 FOUNDING = {

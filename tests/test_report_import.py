@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import AuditEvent, ProgressReport
-from portal.services.campaigns import create_campaign
-from portal.services.figures import campaign_figures
-from portal.services.report_import import import_report
-from portal.services.report_repair import ReportRejected
+from portal.services.ledger.campaigns import create_campaign
+from portal.services.ledger.figures import campaign_figures
+from portal.services.reports.importer import import_report
+from portal.services.reports.repair.engine import ReportRejected
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 RAW = (DEMO / "report-2021-seed-raw.txt").read_text(encoding="utf-8")

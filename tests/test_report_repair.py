@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.services.report_repair import ReportRejected, decode_report, drop_pinyin, full_width_punctuation, \
-    repair_report
+from portal.services.reports.repair.engine import (ReportRejected, decode_report, drop_pinyin,
+                                                   full_width_punctuation, repair_report)
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 RAW = (DEMO / "report-2021-seed-raw.txt").read_text(encoding="utf-8")

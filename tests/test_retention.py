@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import Attachment, AuditEvent, FeedbackItem, FollowUp, InboundMessage, OutboxMessage
-from portal.services import outbox, workflow
-from portal.services.attachments import Upload, path_of
-from portal.services.clocks import ClockSettings
-from portal.services.intake import Contact
-from portal.services.retention import ANONYMISED_ADDRESS, purge, remove_files, retention_cutoff
+from portal.services.mail import outbox
+from portal.services.feedback import workflow
+from portal.services.feedback.attachments import Upload, path_of
+from portal.services.common.clocks import ClockSettings
+from portal.services.feedback.intake import Contact
+from portal.services.feedback.retention import ANONYMISED_ADDRESS, purge, remove_files, retention_cutoff
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 CUTOFF = retention_cutoff(NOW, 3)

@@ -14,12 +14,13 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from portal.models import AuditEvent, FeedbackItem, FeedbackLink
-from portal.services import replies, workflow
-from portal.services.attachments import Upload
-from portal.services.authz import ACTION_ROLES
-from portal.services.clocks import ClockSettings
-from portal.services.intake import Contact
-from portal.services.users import department_named
+from portal.services.replies import drafting as replies
+from portal.services.feedback import workflow
+from portal.services.feedback.attachments import Upload
+from portal.services.common.authz import ACTION_ROLES
+from portal.services.common.clocks import ClockSettings
+from portal.services.feedback.intake import Contact
+from portal.services.accounts.users import department_named
 
 CLOCKS = ClockSettings()
 ROLES = ("admin", "clerk", "triager", "handler_in", "handler_out", "research", "supervisor")

@@ -21,12 +21,13 @@ from werkzeug.routing import Rule
 from conftest import CSRF_FIELD, csrf_token
 from portal.models import Base, InboundMessage, Reply, ReplyTemplate, User
 from portal.models.mail import QUARANTINED, SENDING_FAILED
-from portal.services import outbox, workflow
-from portal.services.attachments import Upload
-from portal.services.clocks import ClockSettings
-from portal.services.intake import Contact
-from portal.services.report_import import import_report
-from portal.services.users import department_named
+from portal.services.mail import outbox
+from portal.services.feedback import workflow
+from portal.services.feedback.attachments import Upload
+from portal.services.common.clocks import ClockSettings
+from portal.services.feedback.intake import Contact
+from portal.services.reports.importer import import_report
+from portal.services.accounts.users import department_named
 
 PASSWORD = "correct horse 1"
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"

@@ -12,7 +12,7 @@ import pytest
 from werkzeug.routing import Rule
 
 from conftest import csrf_token
-from portal.services.authz import ACTION_ROLES
+from portal.services.common.authz import ACTION_ROLES
 from portal.staff.items import NO_FORM_ACTIONS
 from test_security_csrf import (ROLES, STATE_CHANGING, VARIANTS, World, build_world, changed_tables, plausible, routes,
                                 send, snapshot, url_of, url_values)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from conftest import csrf_token
 from portal.models import Attachment, FeedbackItem
-from portal.services.attachments import MAX_BYTES
+from portal.services.feedback.attachments import MAX_BYTES
 
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog /Pages 2 0 R >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
 WEB = {"kind": "suggestion", "content": "建议公开整改进度的更多细节。", "consent": "y"}

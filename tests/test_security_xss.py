@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from conftest import csrf_token
 from ledger_files import write_csv
 from portal.models import AuditEvent, ProgressReport, User
-from portal.services import audit
-from portal.services.campaigns import create_campaign
+from portal.services.common import audit
+from portal.services.ledger.campaigns import create_campaign
 from test_security_csrf import build_world, routes, url_of, url_values
 from xss_corpus import PAYLOADS, as_shown, markup_problems, shown_text, signatures
 

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from conftest import csrf_token
 from portal.models import AuditEvent, User
-from portal.services.authz import PermissionDenied
-from portal.services.users import (authenticate, create_user, deactivate_user, reset_password, update_user,
-                                   user_for_admin, users_page)
+from portal.services.common.authz import PermissionDenied
+from portal.services.accounts.users import (authenticate, create_user, deactivate_user, reset_password,
+                                            update_user, user_for_admin, users_page)
 
 PASSWORD = "correct horse 1"
 GENERIC = "邮箱或密码不正确。"

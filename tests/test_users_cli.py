@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import AuditEvent, User
-from portal.services.users import LoginRefused, authenticate, load_user
+from portal.services.accounts.users import LoginRefused, authenticate, load_user
 
 PASSWORD = "correct horse 1"
 

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import AuditEvent
-from portal.services.users import LoginRefused, UserError, authenticate, change_password, create_user, load_user
+from portal.services.accounts.users import (LoginRefused, UserError, authenticate, change_password, create_user,
+                                            load_user)
 
 NOW = datetime(2026, 1, 5, 8, tzinfo=UTC)
 
@@ -86,7 +87,7 @@ def test_password_change_ends_other_sessions(session, make_user):
 
 
 def test_logout_ends_every_session_of_the_account(session, make_user):
-    from portal.services.users import record_logout
+    from portal.services.accounts.users import record_logout
     user = make_user("clerk")
     copied_cookie_id = user.get_id()
     record_logout(session, user)

@@ -1,7 +1,7 @@
 """The public cache: values per campaign data version, and the home page's version remembered for a short while."""
 from __future__ import annotations
 
-from portal.services.versioned_cache import VersionedCache
+from portal.public.versioned_cache import VersionedCache
 
 
 def test_a_value_is_computed_once_per_version_and_again_when_the_version_moves():
@@ -21,7 +21,7 @@ def test_a_value_is_computed_once_per_version_and_again_when_the_version_moves()
 
 def test_recent_reuses_a_lookup_within_max_age_only(monkeypatch):
     cache, clock, lookups = VersionedCache(), [100.0], []
-    monkeypatch.setattr("portal.services.versioned_cache.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("portal.public.versioned_cache.time.monotonic", lambda: clock[0])
 
     def lookup():
         lookups.append(clock[0])

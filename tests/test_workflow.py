@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from portal.models import AuditEvent, Reply
 from portal.models.feedback import APPROVED, STATES
-from portal.services import workflow
-from portal.services.clocks import ClockSettings
-from portal.services.users import department_named
-from portal.services.workflow import TRANSITIONS, WorkflowError
+from portal.services.feedback import workflow
+from portal.services.common.clocks import ClockSettings
+from portal.services.accounts.users import department_named
+from portal.services.feedback.workflow import TRANSITIONS, WorkflowError
 
 CLOCKS = ClockSettings()
 

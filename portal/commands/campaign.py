@@ -5,7 +5,7 @@ import click
 from flask.cli import AppGroup
 
 from .. import db
-from ..services.campaigns import CampaignError, create_campaign, list_campaigns
+from ..services.ledger.campaigns import CampaignError, create_campaign, list_campaigns
 
 
 @click.group("campaign", cls=AppGroup)

@@ -13,9 +13,9 @@ from flask.cli import AppGroup
 
 from .. import db
 from ..models.feedback import STATES
-from ..services.feedback_export import FeedbackExportError, export_items, item_detail, list_rows
-from ..services.intake import CHANNEL_LABELS, KIND_LABELS
-from ..services.workflow import STATE_LABELS
+from ..services.feedback.export import FeedbackExportError, export_items, item_detail, list_rows
+from ..services.feedback.intake import CHANNEL_LABELS, KIND_LABELS
+from ..services.feedback.workflow import STATE_LABELS
 
 TABLE_COLUMNS = ("案件编号", "渠道", "类型", "状态", "收到时间", "受理期限", "主题")
 

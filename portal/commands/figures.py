@@ -7,8 +7,8 @@ import click
 from flask.cli import with_appcontext
 
 from .. import db
-from ..services.campaigns import CampaignError, get_campaign
-from ..services.figures import campaign_figures
+from ..services.ledger.campaigns import CampaignError, get_campaign
+from ..services.ledger.figures import campaign_figures
 
 
 @click.command("figures")

@@ -8,9 +8,9 @@ import click
 from flask.cli import AppGroup
 
 from .. import db
-from ..services.campaigns import CampaignError, get_campaign
-from ..services.ledger_export import LedgerExportError, export_ledger
-from ..services.ledger_import import ImportResult, LedgerRejected, import_ledger
+from ..services.ledger.campaigns import CampaignError, get_campaign
+from ..services.ledger.exporter import LedgerExportError, export_ledger
+from ..services.ledger.importer import ImportResult, LedgerRejected, import_ledger
 
 #: seconds an import may run before it starts reporting progress, and between two reports
 PROGRESS_AFTER = 2.0

@@ -14,8 +14,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from .. import db
-from ..services import imap_fetch, mail_ingest
-from ..services.mail_ingest import IngestResult, IngestSettings
+from ..services.mail import imap as imap_fetch, ingest as mail_ingest
+from ..services.mail.ingest import IngestResult, IngestSettings
 
 #: sysexits.h EX_TEMPFAIL: the MTA keeps the message and delivers it again later
 EX_TEMPFAIL = 75

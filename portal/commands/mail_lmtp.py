@@ -10,8 +10,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .. import db
-from ..services.lmtp_delivery import LmtpServer
-from ..services.mail_ingest import IngestResult, IngestSettings
+from ..services.mail.lmtp import LmtpServer
+from ..services.mail.ingest import IngestResult, IngestSettings
 from .mail_inbound import receive
 from .mail_outbound import stop_on_signals
 

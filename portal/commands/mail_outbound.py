@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..models import utcnow
-from ..services.mail_send import BatchResult, Mailer, SendSettings, send_due
+from ..services.mail.send import BatchResult, Mailer, SendSettings, send_due
 
 
 @click.command("send")

@@ -8,9 +8,9 @@ from flask.cli import AppGroup
 
 from .. import db
 from ..models import ProgressReport
-from ..services.campaigns import CampaignError, get_campaign
-from ..services.report_import import import_report, list_reports
-from ..services.report_repair import ReportRejected, decode_report
+from ..services.ledger.campaigns import CampaignError, get_campaign
+from ..services.reports.importer import import_report, list_reports
+from ..services.reports.repair.engine import ReportRejected, decode_report
 
 FORMATS = {"categories": "{}个方面", "problems": "{}个问题", "measures": "整改措施{}条", "done": "已整改{}条",
            "in_progress": "正在整改{}条", "rate": "整改率{}%"}

@@ -27,7 +27,7 @@ class ProgressReport(Base):
     unrepaired_count: Mapped[int] = mapped_column(Integer, default=0)
     #: figures the text declares, e.g. {"problems": 54, "measures": 193, "done": 170, "in_progress": 23, "rate": "88.08"}
     declared: Mapped[dict] = mapped_column(JSON, default=dict)
-    #: figures computed from the ledger at publication (portal.services.figures), frozen
+    #: figures computed from the ledger at publication (portal.services.ledger.figures), frozen
     snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
 
     campaign = relationship("Campaign")

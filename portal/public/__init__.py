@@ -1,7 +1,7 @@
 """Public site: progress, problems, measures, reports, contact, language switch."""
 from flask import Blueprint
 
-from ..services.svg_bars import progress_bar
+from .svg_bars import progress_bar
 from .common import install_cache
 
 bp = Blueprint("public", __name__)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import abort, current_app, render_template, request
 
 from .. import db
-from ..services.clocks import ClockSettings
-from ..services.publication import public_answers
+from ..services.common.clocks import ClockSettings
+from ..services.replies.publication import public_answers
 from . import bp
 from .common import default_campaign
 

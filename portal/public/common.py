@@ -11,9 +11,9 @@ from flask.blueprints import BlueprintSetupState
 
 from .. import db
 from ..models import Campaign
-from ..services.campaigns import find_campaign
-from ..services.public_pages import CampaignSummary, CampaignVersion, campaign_summary, campaign_version, today
-from ..services.versioned_cache import VersionedCache
+from ..services.ledger.campaigns import find_campaign
+from ..services.ledger.pages import CampaignSummary, CampaignVersion, campaign_summary, campaign_version, today
+from .versioned_cache import VersionedCache
 
 CACHE_KEY = "portal.public_cache"
 

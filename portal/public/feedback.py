@@ -9,10 +9,10 @@ from werkzeug.wrappers import Response
 from .. import db
 from ..limits import form_limit, limiter
 from ..models import Campaign
-from ..services.acknowledgements import AckSettings, acknowledge
-from ..services.campaigns import find_campaign
-from ..services.feedback_targets import target_tree
-from ..services.intake import IntakeError, IntakeSettings, create_item, validate
+from ..services.mail.acknowledgements import AckSettings, acknowledge
+from ..services.ledger.campaigns import find_campaign
+from ..services.feedback.targets import target_tree
+from ..services.feedback.intake import IntakeError, IntakeSettings, create_item, validate
 from . import bp
 from .common import default_campaign
 from .feedback_forms import FeedbackForm, field_errors, prefill_target

@@ -15,8 +15,8 @@ from wtforms.validators import DataRequired, Length
 from ..labels import KINDS as KIND_LABELS
 from ..models import Campaign, Category
 from ..models.feedback import WEB
-from ..services.attachments import Upload
-from ..services.intake import Contact, NewItem
+from ..services.feedback.attachments import Upload
+from ..services.feedback.intake import Contact, NewItem
 
 #: characters of a problem's or measure's text shown in the picker
 CHOICE_TEXT = 40
@@ -70,7 +70,7 @@ class FeedbackForm(FlaskForm):
         return {name: messages[0] for name, messages in self.errors.items() if messages}
 
     def new_item(self, campaign: Campaign | None) -> NewItem:
-        """The item this submission describes, for portal.services.intake."""
+        """The item this submission describes, for portal.services.feedback.intake."""
         contact = Contact(name=self.name.data or "", phone=self.phone.data or "", email=self.email.data or "")
         return NewItem(
             channel=WEB, kind=self.kind.data or "", content=self.content.data or "",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, render_template
 
 from .. import db
-from ..services.public_pages import category_page, feedback_counts, find_measure, problem_page
+from ..services.ledger.pages import category_page, feedback_counts, find_measure, problem_page
 from . import bp
 from .common import campaign_or_404, local_today, summary
 

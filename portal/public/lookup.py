@@ -6,8 +6,8 @@ from werkzeug.wrappers import Response
 
 from .. import db
 from ..limits import limiter, lookup_limit
-from ..services.intake import IntakeSettings
-from ..services.lookup import lookup_case
+from ..services.feedback.intake import IntakeSettings
+from ..services.feedback.lookup import lookup_case
 from . import bp
 from .common import default_campaign
 from .feedback import no_store, too_many_requests

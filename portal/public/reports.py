@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import abort, render_template
 
 from .. import db
-from ..services.public_pages import find_report, list_reports
-from ..services.report_view import figure_check, paragraphs
+from ..services.ledger.pages import find_report, list_reports
+from ..services.reports.view import figure_check, paragraphs
 from . import bp
 from .common import campaign_or_404
 

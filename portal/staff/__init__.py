@@ -4,7 +4,7 @@ from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
 from ..auth import login_manager
-from ..services.authz import PermissionDenied
+from ..services.common.authz import PermissionDenied
 
 bp = Blueprint("staff", __name__)
 

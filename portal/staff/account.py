@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from .. import db
 from ..limits import limiter, login_limit
 from ..models import User
-from ..services import users
+from ..services.accounts import users
 from . import bp
 from .account_forms import LoginForm, PasswordForm, show_service_error
 

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from ..labels import ROLES
-from ..services.users import UserError, password_problem
+from ..services.accounts.users import UserError, password_problem
 
 PASSWORD_REQUIRED = _l("请填写密码。")
 PASSWORDS_DIFFER = _l("两次输入的新密码不一致。")

@@ -9,8 +9,8 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from .. import db
 from ..auth import current_staff
-from ..services import audit_query
-from ..services.audit_query import AuditFilter, FilterOptions
+from ..services.common import audit_query
+from ..services.common.audit_query import AuditFilter, FilterOptions
 from . import bp
 
 

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from .. import db
 from ..auth import current_staff
-from ..services import mail_inbound_log
+from ..services.mail import inbound_log as mail_inbound_log
 from . import bp
 
 

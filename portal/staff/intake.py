@@ -9,9 +9,10 @@ from werkzeug.wrappers import Response
 from .. import db
 from ..auth import current_staff
 from ..models import FeedbackItem
-from ..services import attachments, authz, clerk_intake
-from ..services.intake import IntakeError, IntakeSettings
-from ..services.lookup import find_by_case_number
+from ..services.feedback import attachments, clerk_intake
+from ..services.common import authz
+from ..services.feedback.intake import IntakeError, IntakeSettings
+from ..services.feedback.lookup import find_by_case_number
 from . import bp
 from .intake_forms import ItemForm, LetterForm, PhoneForm
 

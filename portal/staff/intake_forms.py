@@ -15,8 +15,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..labels import KINDS, PHONE_LINES
-from ..services.attachments import Upload
-from ..services.clerk_intake import Letter, LinkPicker, PhoneCall, parse_codes
+from ..services.feedback.attachments import Upload
+from ..services.feedback.clerk_intake import Letter, LinkPicker, PhoneCall, parse_codes
 
 
 def _local_now() -> datetime:

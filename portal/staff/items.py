@@ -9,10 +9,12 @@ from .. import db
 from ..auth import current_staff
 from ..labels import TRANSITIONS
 from ..models import FeedbackItem
-from ..services import authz, items, replies, workflow
-from ..services.attachments import path_of
-from ..services.clocks import ClockSettings
-from ..services.intake import IntakeSettings
+from ..services.common import authz
+from ..services.feedback import items, workflow
+from ..services.replies import drafting as replies
+from ..services.feedback.attachments import path_of
+from ..services.common.clocks import ClockSettings
+from ..services.feedback.intake import IntakeSettings
 from . import bp
 
 #: transitions that end an item's handling: the form asks for an explicit confirmation

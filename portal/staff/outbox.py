@@ -11,7 +11,8 @@ from .. import db
 from ..auth import current_staff
 from ..models import utcnow
 from ..models.mail import PENDING, SENDING_FAILED
-from ..services import authz, mail_send
+from ..services.common import authz
+from ..services.mail import send as mail_send
 from . import bp
 
 PAGE_SIZE = 50

@@ -13,7 +13,9 @@ from .. import db
 from ..auth import current_staff
 from ..models import FeedbackItem, Reply
 from ..models.feedback import EMAIL, LETTER, PHONE
-from ..services import authz, items, publication, replies, reply_templates
+from ..services.common import authz
+from ..services.feedback import items
+from ..services.replies import publication, drafting as replies, templates as reply_templates
 from . import bp
 
 #: what the browser's datetime-local field sends, and the same typed by hand

@@ -1,0 +1,1 @@
+"""Staff accounts: creation, passwords, login throttling."""

@@ -1,0 +1,259 @@
+"""Staff accounts: creation, argon2 passwords, login with throttling per account and per address."""
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.models import Department, LoginFailure, User
+from portal.models.staff import HANDLER, ROLES
+from portal.services.common import audit, authz
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD = 10
+_hasher = PasswordHasher()
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: shown in the audit log when an operator acts through a flask command
+OPERATOR = "运维命令"
+
+
+class UserError(ValueError):
+    """An account could not be created or changed; the message is in Chinese, field names the input at fault."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class LoginRefused(Exception):
+    """Login failed; the message never says whether the account exists."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_problem(password: str) -> str | None:
+    if len(password or "") < MIN_PASSWORD:
+        return f"密码至少需要{MIN_PASSWORD}个字符。"
+    return None
+
+
+def department_named(session: Session, name: str) -> Department:
+    """The department with this name, created when it does not exist yet."""
+    name = name.strip()
+    department = session.scalar(select(Department).where(Department.name == name))
+    if department is None:
+        department = Department(name=name)
+        session.add(department)
+        session.flush()
+    return department
+
+
+def create_user(session: Session, email: str, name: str, role: str, password: str, *,
+                department: str | None = None, actor: User | None = None) -> User:
+    """A new account; actor None means an operator command, otherwise the actor must manage users."""
+    if actor is not None:
+        authz.require(actor, "manage_users")
+    email, department = (email or "").strip().lower(), (department or "").strip() or None
+    if not EMAIL_RE.match(email):
+        raise UserError("电子邮箱格式不正确。", "email")
+    if role not in ROLES:
+        raise UserError(f"角色无效，可选：{'、'.join(ROLES)}。", "role")
+    if role == HANDLER and not department:
+        raise UserError("承办部门人员必须指定所属部门。", "department")
+    if problem := password_problem(password):
+        raise UserError(problem, "password")
+    if session.scalar(select(User.id).where(User.email == email)):
+        raise UserError(f"账号 {email} 已存在。", "email")
+    user = User(email=email, name=(name or email.split("@")[0]).strip(), role=role,
+                department_id=department_named(session, department).id if department else None,
+                password_hash=hash_password(password), session_token=secrets.token_hex(16))
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "user.create", "staff_user", user.id, actor_label=None if actor else OPERATOR,
+                 role=role, email=email)
+    return user
+
+
+def update_user(session: Session, user: User, actor: User, *, role: str, department: str | None,
+                active: bool, name: str) -> None:
+    """Change role, department, active flag and name; a new role or deactivation ends the user's sessions."""
+    authz.require(actor, "manage_users")
+    department, name = (department or "").strip() or None, (name or "").strip()
+    if not name:
+        raise UserError("请填写姓名。", "name")
+    if role not in ROLES:
+        raise UserError("角色无效。", "role")
+    if role == HANDLER and not department:
+        raise UserError("承办部门人员必须指定所属部门。", "department")
+    if user.id == actor.id and (not active or role != user.role):
+        raise UserError("不能停用自己的账号或修改自己的角色。")
+    changes = {}
+    new_department_id = department_named(session, department).id if department else None
+    for attr, value in (("role", role), ("department_id", new_department_id), ("active", active), ("name", name)):
+        if getattr(user, attr) != value:
+            changes[attr] = [getattr(user, attr), value]
+            setattr(user, attr, value)
+    if "active" in changes or "role" in changes:
+        user.session_token = secrets.token_hex(16)
+    if changes:
+        audit.record(session, actor, "user.update", "staff_user", user.id, changes=changes)
+    session.flush()
+
+
+def load_user(session: Session, session_id: str) -> User | None:
+    """The user behind a session id "id:token"; None when the token was rotated (logout everywhere)."""
+    user_id, _, token = (session_id or "").partition(":")
+    if not user_id.isdigit():
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when no account has the typed email, so that the answer takes as long; made on
+    first use rather than at import, which every command and every piped email would pay for."""
+    return _hasher.hash(secrets.token_hex(16))
+
+
+def authenticate(session: Session, email: str, password: str, ip: str, now: datetime | None = None) -> User:
+    """The user when email and password match and neither the e-mail nor the address is locked.
+
+    Failures count per e-mail as typed whether or not an account has it, so that the answers and the work done are
+    the same for unknown e-mails as for existing accounts (a lockout reveals nothing).
+    """
+    now = now or datetime.now(UTC)
+    window_start = now - timedelta(minutes=LOCK_MINUTES)
+    email = (email or "").strip().lower()[:LoginFailure.email.type.length]
+    user = session.scalar(select(User).where(User.email == email))
+    ip_failures = session.scalar(select(func.count(LoginFailure.id)).where(
+        LoginFailure.ip == ip, LoginFailure.at > window_start))
+    email_failures = list(session.scalars(select(LoginFailure.at).where(
+        LoginFailure.email == email, LoginFailure.at > window_start).order_by(LoginFailure.at)))
+    if ip_failures >= MAX_FAILURES or len(email_failures) >= MAX_FAILURES:
+        audit.record(session, user, "user.login_throttled", "staff_user", user.id if user else None,
+                     actor_label=None if user else "未知账号", ip=ip)
+        raise LoginRefused(f"登录失败次数过多，请{LOCK_MINUTES}分钟后再试。")
+    if not _verify(user.password_hash if user else _dummy_hash(), password) or user is None or not user.active:
+        session.add(LoginFailure(ip=ip, email=email, at=now))
+        email_failures.append(now)
+        if user is not None:
+            user.failed_logins = len(email_failures)
+            if len(email_failures) >= MAX_FAILURES:
+                user.locked_until = email_failures[-MAX_FAILURES] + timedelta(minutes=LOCK_MINUTES)
+        audit.record(session, user, "user.login_failed", "staff_user", user.id if user else None,
+                     actor_label=None if user else "未知账号", ip=ip)
+        session.flush()
+        raise LoginRefused("邮箱或密码不正确。")
+    user.failed_logins = 0
+    user.locked_until = None
+    session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+    user.last_login_at = now
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    audit.record(session, user, "user.login", "staff_user", user.id, ip=ip)
+    session.flush()
+    return user
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def change_password(session: Session, user: User, old: str, new: str) -> None:
+    """Change one's own password; every other session of the account ends."""
+    if not _verify(user.password_hash, old):
+        raise UserError("原密码不正确。", "old_password")
+    if problem := password_problem(new):
+        raise UserError(problem, "new_password")
+    user.password_hash = hash_password(new)
+    user.session_token = secrets.token_hex(16)
+    audit.record(session, user, "user.password_change", "staff_user", user.id)
+    session.flush()
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.role, User.email)))
+
+
+def is_locked(user: User, now: datetime | None = None) -> bool:
+    """Whether too many failed logins keep the account locked now."""
+    return user.locked_until is not None and user.locked_until > (now or datetime.now(UTC))
+
+
+def users_page(session: Session, actor: User, page: int, per_page: int) -> tuple[list[User], int]:
+    """One page of accounts for the user administration, with the total count."""
+    authz.require(actor, "manage_users")
+    total = session.scalar(select(func.count(User.id))) or 0
+    rows = session.scalars(select(User).options(selectinload(User.department)).order_by(User.role, User.email)
+                           .offset((max(page, 1) - 1) * per_page).limit(per_page))
+    return list(rows), total
+
+
+def user_for_admin(session: Session, actor: User, user_id: int) -> User | None:
+    """The account with this id for the user administration; None when there is none."""
+    authz.require(actor, "manage_users")
+    return session.get(User, user_id)
+
+
+def user_by_email(session: Session, email: str) -> User:
+    """The account with this email (any case); UserError when there is none."""
+    user = session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    if user is None:
+        raise UserError("账号不存在。", "email")
+    return user
+
+
+def department_names(session: Session) -> list[str]:
+    """Existing department names, offered as suggestions when an account is created or edited."""
+    return list(session.scalars(select(Department.name).order_by(Department.name)))
+
+
+def reset_password(session: Session, user: User, new: str, actor: User | None = None) -> None:
+    """Set a new password for someone else (admin) or by an operator command (actor None); ends their sessions."""
+    if actor is not None:
+        authz.require(actor, "manage_users")
+        if actor.id == user.id:
+            raise UserError("请在“修改密码”页面修改自己的密码。")
+    if problem := password_problem(new):
+        raise UserError(problem, "new_password")
+    user.password_hash = hash_password(new)
+    user.session_token = secrets.token_hex(16)
+    user.failed_logins = 0
+    user.locked_until = None
+    session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
+    audit.record(session, actor, "user.password_reset", "staff_user", user.id,
+                 actor_label=None if actor else OPERATOR)
+    session.flush()
+
+
+def deactivate_user(session: Session, user: User) -> bool:
+    """Deactivate an account by an operator command and end its sessions; False when it was already inactive."""
+    if not user.active:
+        return False
+    user.active = False
+    user.session_token = secrets.token_hex(16)
+    audit.record(session, None, "user.deactivate", "staff_user", user.id, actor_label=OPERATOR)
+    session.flush()
+    return True
+
+
+def record_logout(session: Session, user: User) -> None:
+    """End every session of the account (a copied session cookie stops working too) and audit it."""
+    user.session_token = secrets.token_hex(16)
+    audit.record(session, user, "user.logout", "staff_user", user.id)
+    session.flush()

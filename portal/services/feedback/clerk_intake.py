@@ -1,0 +1,210 @@
+"""来电来信登记: a clerk logs a phone call or a postal letter as an item, in office-local times, with its links."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.models import Category, FeedbackItem, Problem, User
+from portal.models.feedback import LETTER, PHONE
+from portal.services.common import authz
+from portal.services.feedback import intake, links
+from portal.services.feedback.attachments import Upload
+from portal.services.ledger.campaigns import find_campaign
+from portal.services.feedback.intake import Contact, IntakeError, IntakeSettings, NewItem
+
+#: what separates codes typed into the free text field: 35-2，12、3 4
+CODE_SEPARATORS = re.compile(r"[\s,;、]+")
+#: how far ahead of the server clock a call time may be (clocks of clerks' computers drift)
+CLOCK_SLACK_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """One choice in the link picker: a problem (code 35) or one of its measures (code 35-2)."""
+
+    code: str
+    is_measure: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class LinkPicker:
+    """The default campaign's problems and measures, grouped by category, for a <select> with <optgroup>s."""
+
+    #: (category title, its problems each followed by its measures)
+    groups: list[tuple[str, list[LinkTarget]]]
+
+
+@dataclass
+class PhoneCall:
+    """A call as the clerk wrote it down; call_at is office-local time without a zone."""
+
+    kind: str
+    content: str
+    call_at: datetime | None
+    phone_line: str
+    caller_name: str = ""
+    caller_phone: str = ""
+    duration_seconds: int | None = None
+    subject: str = ""
+    wants_reply: bool = False
+    targets: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Letter:
+    """A letter as the clerk wrote it down; received_on starts the 15-day clock."""
+
+    kind: str
+    content: str
+    received_on: date | None
+    postmark_date: date | None = None
+    sender_name: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    subject: str = ""
+    wants_reply: bool = False
+    targets: list[str] = field(default_factory=list)
+    uploads: list[Upload] = field(default_factory=list)
+
+
+def link_picker(session: Session, actor: User | None, action: str, campaign_slug: str | None) -> LinkPicker:
+    """Check that actor may log (action is log_phone or log_letter) and list what the item may be linked to."""
+    authz.require(actor, action)
+    campaign = find_campaign(session, campaign_slug or None)
+    if campaign is None:
+        return LinkPicker([])
+    categories = session.scalars(
+        select(Category).where(Category.campaign_id == campaign.id).order_by(Category.position)
+        .options(selectinload(Category.problems).selectinload(Problem.measures))).all()
+    groups = []
+    for category in categories:
+        options = []
+        for problem in category.problems:
+            options.append(LinkTarget(str(problem.number), False, _short(problem.description)))
+            options.extend(LinkTarget(m.code, True, _short(m.text)) for m in problem.measures)
+        groups.append((category.title, options))
+    return LinkPicker(groups)
+
+
+def parse_codes(chosen: str | None, typed: str | None) -> list[str]:
+    """The chosen code and the typed ones (full-width digits allowed), without blanks or repeats."""
+    typed = unicodedata.normalize("NFKC", typed or "")
+    codes = [chosen or "", *CODE_SEPARATORS.split(typed)]
+    return list(dict.fromkeys(c.strip() for c in codes if c.strip()))
+
+
+def log_phone(session: Session, call: PhoneCall, settings: IntakeSettings, actor: User,
+              campaign_slug: str | None, now: datetime | None = None) -> tuple[FeedbackItem, str]:
+    """Create a phone item (received when the call came); returns it with its query code."""
+    authz.require(actor, "log_phone")
+    now = now or datetime.now(UTC)
+    new, errors = _phone_item(call, settings, now)
+    return _create(session, new, _problems(session, new, errors, campaign_slug), settings, actor, now)
+
+
+def log_letter(session: Session, letter: Letter, settings: IntakeSettings, actor: User,
+               campaign_slug: str | None, now: datetime | None = None) -> tuple[FeedbackItem, str]:
+    """Create a letter item received on received_on (the 15-day clock counts from it); stores the scans."""
+    authz.require(actor, "log_letter")
+    now = now or datetime.now(UTC)
+    new, errors = _letter_item(letter, settings, now)
+    return _create(session, new, _problems(session, new, errors, campaign_slug), settings, actor, now)
+
+
+def phone_problems(session: Session, call: PhoneCall, settings: IntakeSettings, actor: User,
+                   campaign_slug: str | None) -> dict[str, str]:
+    """Everything wrong with a call, without creating anything (to show all refusals at once)."""
+    authz.require(actor, "log_phone")
+    new, errors = _phone_item(call, settings, datetime.now(UTC))
+    return _problems(session, new, errors, campaign_slug)
+
+
+def letter_problems(session: Session, letter: Letter, settings: IntakeSettings, actor: User,
+                    campaign_slug: str | None) -> dict[str, str]:
+    """Everything wrong with a letter, without creating anything (to show all refusals at once)."""
+    authz.require(actor, "log_letter")
+    new, errors = _letter_item(letter, settings, datetime.now(UTC))
+    return _problems(session, new, errors, campaign_slug)
+
+
+def _phone_item(call: PhoneCall, settings: IntakeSettings, now: datetime) -> tuple[NewItem, dict[str, str]]:
+    """The item a call makes, and what is wrong with its time."""
+    errors = {}
+    call_at = local_to_utc(call.call_at, settings.clocks.timezone) if call.call_at else None
+    if call_at is None:
+        errors["call_at"] = "请填写来电时间。"
+    elif (call_at - now).total_seconds() > CLOCK_SLACK_SECONDS:
+        errors["call_at"] = "来电时间不能晚于现在。"
+    new = NewItem(channel=PHONE, kind=call.kind, content=call.content, subject=call.subject,
+                  contact=Contact(name=call.caller_name, phone=call.caller_phone), wants_reply=call.wants_reply,
+                  targets=call.targets, received_at=min(call_at, now) if call_at else now, call_at=call_at,
+                  call_duration_seconds=call.duration_seconds, phone_line=call.phone_line)
+    return new, errors
+
+
+def _letter_item(letter: Letter, settings: IntakeSettings, now: datetime) -> tuple[NewItem, dict[str, str]]:
+    """The item a letter makes, and what is wrong with its dates."""
+    errors = {}
+    today = settings.clocks.today(now)
+    received_on = letter.received_on
+    if received_on is None:
+        errors["received_on"] = "请填写收信日期。"
+    elif received_on > today:
+        errors["received_on"] = "收信日期不能晚于今天。"
+    if letter.postmark_date and letter.postmark_date > min(received_on or today, today):
+        errors["postmark_date"] = "邮戳日期不能晚于收信日期。"
+    new = NewItem(channel=LETTER, kind=letter.kind, content=letter.content, subject=letter.subject,
+                  contact=Contact(name=letter.sender_name, phone=letter.phone, email=letter.email,
+                                  address=letter.address),
+                  wants_reply=letter.wants_reply, targets=letter.targets,
+                  received_at=received_moment(received_on, settings.clocks.timezone, now) if received_on else now,
+                  postmark_date=letter.postmark_date, uploads=letter.uploads)
+    return new, errors
+
+
+def _problems(session: Session, new: NewItem, errors: dict[str, str], campaign_slug: str | None) -> dict[str, str]:
+    """Every refused field: the channel's own rules, intake's rules, codes that cannot be linked."""
+    campaign = find_campaign(session, campaign_slug or None)
+    new.campaign_id = campaign.id if campaign else None
+    errors = dict(errors)
+    if new.targets and campaign is None:
+        errors["targets"] = "还没有整改任务，无法关联问题或措施。"
+    unknown = [code for code in new.targets if campaign and not links.resolve_target(session, campaign.id, code)]
+    if unknown:
+        errors["targets"] = f"找不到问题或措施“{unknown[0]}”。"
+    return {**intake.validate(new), **errors}
+
+
+def _create(session: Session, new: NewItem, errors: dict[str, str], settings: IntakeSettings, actor: User,
+            now: datetime) -> tuple[FeedbackItem, str]:
+    if errors:
+        raise IntakeError(errors)
+    return intake.create_item(session, new, settings, actor=actor, now=now)
+
+
+def local_to_utc(moment: datetime, timezone: str) -> datetime:
+    """An office-local wall-clock time (naive, as a datetime-local input gives it) as aware UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(timezone))
+    return moment.astimezone(UTC)
+
+
+def received_moment(day: date, timezone: str, now: datetime) -> datetime:
+    """When a letter counts as received: now if it arrived today, else the start of that office-local day."""
+    zone = ZoneInfo(timezone)
+    if day >= now.astimezone(zone).date():
+        return now
+    return datetime.combine(day, time(0, 0), tzinfo=zone).astimezone(UTC)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit] + "…"

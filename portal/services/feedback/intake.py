@@ -1,0 +1,162 @@
+"""Intake: every channel (web form, phone, letter, email) creates items the same way, with case number and query code."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from portal.models import FeedbackContact, FeedbackItem, User
+from portal.models.feedback import CHANNELS, EMAIL, KINDS, LETTER, PHONE, RECEIVED
+from portal.services.feedback import attachments, case_codes as casecodes, links
+from portal.services.common import audit
+from portal.services.common.clocks import ClockSettings
+
+KIND_LABELS = {"suggestion": "建议意见", "report": "检举控告", "appeal": "申诉求决", "inquiry": "咨询", "praise": "表扬"}
+CHANNEL_LABELS = {"web": "网上留言", PHONE: "来电", LETTER: "来信", EMAIL: "电子邮件"}
+PHONE_LINES = ("0931-8821762", "12351", "other")
+MIN_CONTENT, MAX_CONTENT = 10, 5000
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: longest value each contact field holds (the columns' sizes)
+CONTACT_LIMITS = {"name": 100, "phone": 50, "email": 254, "address": 300}
+PHONE_RE = re.compile(r"^[0-9+()\- ]{5,20}$")
+
+
+class IntakeError(ValueError):
+    """Input refused; errors maps each field name to a message in the request's language (Chinese outside one)."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("；".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass
+class Contact:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+    def is_empty(self) -> bool:
+        return not any((self.name, self.phone, self.email, self.address))
+
+
+@dataclass
+class NewItem:
+    """What a submitter or clerk gives us; the service adds identifiers, clocks and history."""
+
+    channel: str
+    kind: str
+    content: str
+    subject: str = ""
+    contact: Contact = field(default_factory=Contact)
+    wants_reply: bool = False
+    consent_publish: bool = False
+    #: measure codes (35-2) or problem numbers (35) the item is about
+    targets: list[str] = field(default_factory=list)
+    campaign_id: int | None = None
+    received_at: datetime | None = None
+    call_at: datetime | None = None
+    call_duration_seconds: int | None = None
+    phone_line: str | None = None
+    postmark_date: date | None = None
+    uploads: list[attachments.Upload] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IntakeSettings:
+    clocks: ClockSettings
+    code_key: str
+    case_prefix: str
+    upload_dir: Path
+
+    @classmethod
+    def from_app(cls, app) -> IntakeSettings:
+        return cls(ClockSettings.from_config(app.config), app.config.get("QUERY_CODE_KEY") or app.config["SECRET_KEY"],
+                   app.config.get("CASE_PREFIX", "GH"), Path(app.instance_path) / "uploads")
+
+
+def clean_text(text: str | None) -> str:
+    """Text as stored: control characters (NUL and the like) removed, surrounding blanks stripped."""
+    return CONTROL_CHARS.sub("", text or "").strip()
+
+
+def validate(new: NewItem) -> dict[str, str]:
+    """Field name → what is wrong, in the request's language (Chinese outside one); empty when it can be created."""
+    errors: dict[str, str] = {}
+    for name, limit in CONTACT_LIMITS.items():
+        if len(getattr(new.contact, name) or "") > limit:
+            errors[name] = _("最多%(limit)s个字符。", limit=limit)
+    if len(new.subject or "") > 200:
+        errors["subject"] = _("主题最多200个字。")
+    content = clean_text(new.content)
+    if new.channel not in CHANNELS:
+        errors["channel"] = _("渠道无效。")
+    if new.kind not in KINDS:
+        errors["kind"] = _("请选择诉求类型。")
+    if len(content) < MIN_CONTENT or len(content) > MAX_CONTENT:
+        errors["content"] = _("内容须为%(min)s到%(max)s个字（现为%(count)s个字）。", min=MIN_CONTENT, max=MAX_CONTENT,
+                              count=len(content))
+    contact = new.contact
+    if contact.email and not EMAIL_RE.match(contact.email.strip()):
+        errors["email"] = _("电子邮箱格式不正确。")
+    if contact.phone and not PHONE_RE.match(contact.phone.strip()):
+        errors["phone"] = _("电话号码格式不正确。")
+    if new.wants_reply and new.channel == "web" and not (contact.email or contact.phone):
+        errors["email"] = _("需要答复时，请至少留下电子邮箱或电话。")
+    if new.phone_line is not None and new.phone_line not in PHONE_LINES:
+        errors["phone_line"] = _("来电线路无效。")
+    if new.call_duration_seconds is not None and not 0 <= new.call_duration_seconds <= 24 * 3600:
+        errors["call_duration"] = _("通话时长无效。")
+    try:
+        attachments.check_uploads(new.uploads)
+    except attachments.UploadRejected as exc:
+        errors["attachments"] = str(exc)
+    return errors
+
+
+def create_item(session: Session, new: NewItem, settings: IntakeSettings, *, actor: User | None = None,
+                now: datetime | None = None) -> tuple[FeedbackItem, str]:
+    """Create an item from any channel; returns it with its query code (shown once, stored only hashed)."""
+    new.content, new.subject = clean_text(new.content), clean_text(new.subject)
+    for name in CONTACT_LIMITS:
+        setattr(new.contact, name, clean_text(getattr(new.contact, name)))
+    errors = validate(new)
+    targets = []
+    if new.campaign_id is not None:
+        for code in new.targets:
+            target = links.resolve_target(session, new.campaign_id, code)
+            if target is None:
+                errors["targets"] = _("找不到问题或措施“%(code)s”。", code=code)
+            else:
+                targets.append(target)
+    if errors:
+        raise IntakeError(errors)
+    now = now or datetime.now(UTC)
+    received_at = new.received_at or now
+    code = casecodes.new_query_code()
+    item = FeedbackItem(
+        query_code_hash=casecodes.hash_query_code(code, settings.code_key), campaign_id=new.campaign_id,
+        channel=new.channel, kind=new.kind, subject=new.subject or None, content=new.content, state=RECEIVED, received_at=received_at,
+        accept_due=settings.clocks.accept_due(received_at), wants_reply=new.wants_reply,
+        consent_publish=new.consent_publish, call_at=new.call_at, call_duration_seconds=new.call_duration_seconds,
+        phone_line=new.phone_line, postmark_date=new.postmark_date, logged_by_id=actor.id if actor else None,
+    )
+    item.due_date = item.accept_due
+    if not new.contact.is_empty():
+        item.contact = FeedbackContact(**{k: (v.strip() or None) for k, v in vars(new.contact).items()})
+    item.links = links.new_links(targets)
+    session.add(item)
+    session.flush()
+    item.case_number = casecodes.case_number(settings.case_prefix, settings.clocks.local_date(received_at).year, item.id)
+    for upload, ctype in zip(new.uploads, attachments.check_uploads(new.uploads)):
+        attachments.store(session, item, upload, ctype, settings.upload_dir)
+    audit.record(session, actor, "item.create", "feedback_item", item.id, item_id=item.id,
+                 actor_label=None if actor else audit.CITIZEN, channel=new.channel, kind=new.kind,
+                 links=[t.code if hasattr(t, "code") else str(t.number) for t in targets],
+                 attachments=len(new.uploads))
+    return item, code

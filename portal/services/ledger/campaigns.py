@@ -1,0 +1,57 @@
+"""整改任务: creating campaigns and finding them by slug."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.models import Campaign
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+class CampaignError(ValueError):
+    """A campaign could not be created or found; the message is for the operator (Chinese)."""
+
+
+def get_campaign(session: Session, slug: str) -> Campaign:
+    campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
+    if campaign is None:
+        raise CampaignError(f"没有标识为“{slug}”的整改任务。可用 flask campaign list 查看已有任务。")
+    return campaign
+
+
+def find_campaign(session: Session, slug: str | None = None) -> Campaign | None:
+    """The campaign with this slug, or without one the most recently created campaign."""
+    if slug:
+        return session.scalar(select(Campaign).where(Campaign.slug == slug))
+    return session.scalar(select(Campaign).order_by(Campaign.id.desc()).limit(1))
+
+
+def find_campaign_id(session: Session, slug: str | None = None) -> int | None:
+    """find_campaign's campaign, falling back to the newest when the slug is unknown, as an id in one query."""
+    newest = select(func.max(Campaign.id)).scalar_subquery()
+    if not slug:
+        return session.scalar(select(newest))
+    return session.scalar(select(func.coalesce(select(Campaign.id).where(Campaign.slug == slug).scalar_subquery(),
+                                               newest)))
+
+
+def create_campaign(session: Session, slug: str, title: str, feedback_date: date, **details) -> Campaign:
+    """Create a campaign; details are any other Campaign columns (unit, inspecting_body, contact_phone…)."""
+    if not SLUG.match(slug):
+        raise CampaignError(f"标识“{slug}”无效：只能使用小写字母、数字和连字符，且以字母或数字开头。")
+    if not title.strip():
+        raise CampaignError("标题不能为空。")
+    if session.scalar(select(Campaign.id).where(Campaign.slug == slug)) is not None:
+        raise CampaignError(f"标识为“{slug}”的整改任务已存在。")
+    campaign = Campaign(slug=slug, title=title.strip(), feedback_date=feedback_date, **details)
+    session.add(campaign)
+    session.flush()
+    return campaign
+
+
+def list_campaigns(session: Session) -> list[Campaign]:
+    return list(session.scalars(select(Campaign).order_by(Campaign.id)))

@@ -1,0 +1,99 @@
+"""The one place that computes rectification figures from the ledger: counts, rates, deadline classes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from portal.models import DONE, Campaign, Category, Measure, Problem
+from portal.services.ledger import deadlines
+
+
+@dataclass(frozen=True)
+class ProblemProgress:
+    """Derived status of one problem: rectified when every measure is done; overdue past its due date."""
+
+    measures: int
+    done: int
+    due_date: date | None
+
+    @property
+    def rectified(self) -> bool:
+        return self.measures > 0 and self.done == self.measures
+
+    def is_overdue(self, today: date) -> bool:
+        return not self.rectified and self.due_date is not None and self.due_date < today
+
+
+def rate(done: int, total: int) -> str:
+    """done/total as a percentage string with two decimals, rounded half up: 170/193 → '88.08'."""
+    if not total:
+        return "0.00"
+    return str((Decimal(done) * 100 / Decimal(total)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def measure_counts(session: Session, campaign_id: int) -> dict[int, tuple[int, int]]:
+    """problem id → (measures, done) for every problem of the campaign, in one query."""
+    rows = session.execute(
+        select(Measure.problem_id, func.count(), func.sum(case((Measure.status == DONE, 1), else_=0)))
+        .where(Measure.campaign_id == campaign_id)
+        .group_by(Measure.problem_id)
+    )
+    return {pid: (total, int(done or 0)) for pid, total, done in rows}
+
+
+def problem_progress(session: Session, problems: list[Problem]) -> dict[int, ProblemProgress]:
+    """problem id → derived progress, for problems of one campaign, in one query."""
+    if not problems:
+        return {}
+    counts = measure_counts(session, problems[0].campaign_id)
+    return {p.id: ProblemProgress(*counts.get(p.id, (0, 0)), p.due_date) for p in problems}
+
+
+def campaign_figures(session: Session, campaign: Campaign) -> dict:
+    """Every published figure of a campaign, computed from its ledger in three queries."""
+    counts = measure_counts(session, campaign.id)
+    categories = session.scalars(
+        select(Category).where(Category.campaign_id == campaign.id).order_by(Category.position)
+    ).all()
+    problems = session.execute(
+        select(Problem.id, Problem.category_id, Problem.deadline_label)
+        .where(Problem.campaign_id == campaign.id)
+    ).all()
+
+    by_category = {c.id: {"title": c.title, "problems": 0, "measures": 0, "done": 0, "rectified": 0}
+                   for c in categories}
+    classes: dict[str, dict] = {}
+    measures_total = done_total = rectified_total = 0
+    for problem_id, category_id, label in problems:
+        total, done = counts.get(problem_id, (0, 0))
+        rectified = total > 0 and done == total
+        measures_total += total
+        done_total += done
+        rectified_total += rectified
+        cat = by_category[category_id]
+        cat["problems"] += 1
+        cat["measures"] += total
+        cat["done"] += done
+        cat["rectified"] += rectified
+        cls = classes.setdefault(label, {"label": label, "problems": 0, "rectified": 0, "in_progress": 0})
+        cls["problems"] += 1
+        cls["rectified" if rectified else "in_progress"] += 1
+
+    for cat in by_category.values():
+        cat["rate"] = rate(cat["done"], cat["measures"])
+    return {
+        "campaign": campaign.slug,
+        "categories": len(categories),
+        "problems": len(problems),
+        "measures": measures_total,
+        "done": done_total,
+        "in_progress": measures_total - done_total,
+        "rate": rate(done_total, measures_total),
+        "rectified_problems": rectified_total,
+        "deadline_classes": sorted(classes.values(), key=lambda c: deadlines.classify(c["label"]).sort_key),
+        "by_category": list(by_category.values()),
+    }

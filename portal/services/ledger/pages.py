@@ -1,0 +1,155 @@
+"""Read side of the public site: each page's data in a bounded number of queries, whatever the ledger's size."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
+
+from portal.models import Campaign, Category, Measure, Problem, ProgressReport
+from portal.services.ledger.figures import ProblemProgress, campaign_figures, problem_progress
+from portal.services.feedback.links import public_counts
+
+#: built once: building a statement costs more than running this one
+_VERSION_BY_SLUG = select(Campaign.id, Campaign.data_version).where(Campaign.slug == bindparam("slug"))
+_NEWEST_VERSION = select(Campaign.id, Campaign.data_version).order_by(Campaign.id.desc()).limit(1)
+
+
+@dataclass(frozen=True)
+class CampaignVersion:
+    """Which campaign, and which version of its data: enough to answer from a cache."""
+
+    id: int
+    data_version: int
+
+
+@dataclass(frozen=True)
+class ReportLink:
+    """Enough of a progress report to link to it."""
+
+    id: int
+    title: str
+    as_of: date
+
+
+@dataclass(frozen=True)
+class CampaignSummary:
+    """What the home page shows besides the campaign itself: figures, category links, latest report."""
+
+    figures: dict
+    category_positions: dict[str, int]
+    latest_report: ReportLink | None
+
+    def category_figures(self, title: str) -> dict | None:
+        """The figures of the category with this title."""
+        return next((c for c in self.figures["by_category"] if c["title"] == title), None)
+
+
+@dataclass(frozen=True)
+class CategoryPage:
+    category: Category
+    problems: list[Problem]
+    progress: dict[int, ProblemProgress]
+
+
+@dataclass(frozen=True)
+class FeedbackCounts:
+    """收到意见 N 件，已答复 M 件 about a problem or measure: numbers only, never content."""
+
+    received: int = 0
+    answered: int = 0
+
+
+@dataclass(frozen=True)
+class ProblemPage:
+    problem: Problem
+    progress: ProblemProgress
+    feedback: FeedbackCounts
+
+
+def today(timezone: str) -> date:
+    """Today's date where the campaign is run (due dates are local dates)."""
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+def campaign_version(connection: Connection, slug: str | None = None) -> CampaignVersion | None:
+    """Id and data version of the campaign with this slug, or without one of the newest campaign (as find_campaign).
+
+    Takes a bare connection: for a page answered from the cache, a Session would cost more than the query.
+    """
+    row = (connection.execute(_VERSION_BY_SLUG, {"slug": slug}) if slug else connection.execute(_NEWEST_VERSION)).first()
+    return CampaignVersion(row.id, row.data_version or 0) if row else None
+
+
+def campaign_summary(session: Session, campaign: Campaign) -> CampaignSummary:
+    """Figures (from portal.services.ledger.figures), category positions by title and the latest report."""
+    positions = session.execute(
+        select(Category.title, Category.position).where(Category.campaign_id == campaign.id)
+    ).all()
+    latest = session.execute(
+        select(ProgressReport.id, ProgressReport.title, ProgressReport.as_of)
+        .where(ProgressReport.campaign_id == campaign.id)
+        .order_by(ProgressReport.as_of.desc(), ProgressReport.id.desc()).limit(1)
+    ).first()
+    return CampaignSummary(
+        figures=campaign_figures(session, campaign),
+        category_positions=dict(positions),
+        latest_report=ReportLink(*latest) if latest else None,
+    )
+
+
+def category_page(session: Session, campaign: Campaign, position: int) -> CategoryPage | None:
+    """A category with its problems and their derived progress; None when there is no such category."""
+    category = session.scalar(
+        select(Category).where(Category.campaign_id == campaign.id, Category.position == position)
+        .options(selectinload(Category.problems)).order_by(Category.id).limit(1)
+    )
+    if category is None:
+        return None
+    problems = list(category.problems)
+    return CategoryPage(category, problems, problem_progress(session, problems))
+
+
+def problem_page(session: Session, campaign: Campaign, number: int) -> ProblemPage | None:
+    """A problem with its category and measures, and its derived progress; None when unknown."""
+    problem = session.scalar(
+        select(Problem).where(Problem.campaign_id == campaign.id, Problem.number == number)
+        .options(joinedload(Problem.category), selectinload(Problem.measures))
+    )
+    if problem is None:
+        return None
+    return ProblemPage(problem, problem_progress(session, [problem])[problem.id],
+                       feedback_counts(session, "problem", problem.id))
+
+
+def find_measure(session: Session, campaign: Campaign, code: str) -> Measure | None:
+    """A measure by its code (35-2) with its problem, category and change history."""
+    return session.scalar(
+        select(Measure).where(Measure.campaign_id == campaign.id, Measure.code == code)
+        .options(joinedload(Measure.problem).joinedload(Problem.category), selectinload(Measure.updates))
+    )
+
+
+def feedback_counts(session: Session, kind: str, target_id: int) -> FeedbackCounts:
+    """Opinions received and answered about one problem (its measures included) or measure, in one query."""
+    counts = public_counts(session, **{f"{kind}_ids": [target_id]})
+    return FeedbackCounts(*counts.get((kind, target_id), (0, 0)))
+
+
+def list_reports(session: Session, campaign: Campaign) -> list[ProgressReport]:
+    """Published progress reports, newest first, without their texts."""
+    return list(session.scalars(
+        select(ProgressReport).where(ProgressReport.campaign_id == campaign.id)
+        .options(defer(ProgressReport.body), defer(ProgressReport.source_text))
+        .order_by(ProgressReport.as_of.desc(), ProgressReport.id.desc())
+    ))
+
+
+def find_report(session: Session, campaign: Campaign, report_id: int) -> ProgressReport | None:
+    """One progress report of this campaign, without the text as received."""
+    return session.scalar(
+        select(ProgressReport).where(ProgressReport.campaign_id == campaign.id, ProgressReport.id == report_id)
+        .options(defer(ProgressReport.source_text))
+    )

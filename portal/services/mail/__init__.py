@@ -1,0 +1,1 @@
+"""Email in and out: parsing, ingest, follow-ups, the outbox, sending, IMAP and LMTP."""

@@ -1,0 +1,183 @@
+"""Ingest one inbound email: keep the raw message, then make it a new item or a follow-up, or ignore or quarantine it."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parseaddr
+
+from flask_babel import force_locale
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session, make_transient_to_detached
+
+from portal.models import FeedbackItem, InboundMessage
+from portal.models.feedback import EMAIL
+from portal.models.mail import AS_ITEM, IGNORED, QUARANTINED
+from portal.services.mail import acknowledgements, followup as mail_followup
+from portal.services.common import audit
+from portal.services.feedback import intake
+from portal.services.ledger.campaigns import find_campaign_id
+from portal.services.mail.parse import MailParseError, ParsedMail, message_id_of, parse
+
+#: a message whose Message-ID is already stored: nothing is written
+DUPLICATE = "duplicate"
+#: words in a subject that make the kind obvious; anything else is a 建议意见
+KIND_WORDS = (("report", ("举报", "检举", "控告")), ("appeal", ("申诉",)), ("inquiry", ("咨询",)),
+              ("praise", ("表扬", "感谢信")))
+TRUNCATED = "\n\n……（正文过长，以下已截断；完整内容见原始邮件）"
+NO_TEXT = "（邮件正文为空，内容见附件）"
+HEADER_END = re.compile(rb"\r?\n\r?\n")
+#: headers kept of a message too large to keep whole
+MAX_HEADER_BYTES = 256 * 1024
+#: the raw message's columns, as named in _INSERT_UNLESS_STORED
+_KEPT = ("received_at", "message_id", "source", "raw", "sha256", "from_address", "subject", "outcome", "reason")
+#: INSERT … ON CONFLICT (message_id) DO NOTHING RETURNING id, valid on PostgreSQL and SQLite; written as text because
+#: SQLAlchemy 2.0 compiles its PostgreSQL insert() anew for every execution (sqlalchemy/sqlalchemy#10445)
+_INSERT_UNLESS_STORED = text(
+    "INSERT INTO inbound_message (received_at, message_id, source, raw, sha256, from_address, subject, outcome, reason) "
+    "VALUES (:received_at, :message_id, :source, :raw, :sha256, :from_address, :subject, :outcome, :reason) "
+    "ON CONFLICT (message_id) DO NOTHING RETURNING id"
+).bindparams(*(bindparam(c, type_=InboundMessage.__table__.c[c].type) for c in _KEPT))
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """What ingest needs from config: intake and acknowledgement settings, the size limit, the campaign, the locale."""
+
+    intake: intake.IntakeSettings
+    ack: acknowledgements.AckSettings
+    max_bytes: int
+    default_campaign: str
+    #: the acknowledgement's language: there is no request to choose one from
+    locale: str
+
+    @classmethod
+    def from_app(cls, app) -> IngestSettings:
+        return cls(intake.IntakeSettings.from_app(app), acknowledgements.AckSettings.from_app(app),
+                   int(app.config["INBOUND_MAX_BYTES"]), app.config.get("DEFAULT_CAMPAIGN") or "",
+                   app.config["BABEL_DEFAULT_LOCALE"])
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What became of a message: item, follow_up, ignored, quarantined, or duplicate (nothing written)."""
+
+    outcome: str
+    message_id: str
+    inbound: InboundMessage | None = None
+    item: FeedbackItem | None = None
+
+
+def ingest(session: Session, raw: bytes, source: str, settings: IngestSettings,
+           now: datetime | None = None) -> IngestResult:
+    """Store the raw message first (a copy already stored, or being stored right now, makes it a duplicate), then decide."""
+    now = now or datetime.now(UTC)
+    if len(raw) > settings.max_bytes:
+        message_id, _missing = message_id_of(raw)
+        reason = f"邮件大小{len(raw) / 1048576:.1f}MB，超过上限{settings.max_bytes / 1048576:.1f}MB，只保存了邮件头。"
+        return _quarantine(session, _header_section(raw), message_id, source, reason, now)
+    try:
+        mail = parse(raw, now)
+    except MailParseError as exc:
+        return _quarantine(session, raw, exc.message_id, source, str(exc), now)
+    reason = mail.automatic or _own_message(mail, settings)
+    inbound = _keep(session, raw, mail.message_id, source, IGNORED if reason else AS_ITEM, now, reason,
+                    mail.from_address, mail.subject)
+    if inbound is None:
+        return IngestResult(DUPLICATE, mail.message_id)
+    if reason:
+        audit.record(session, None, "inbound.ignored", "inbound_message", inbound.id, source=source)
+        session.flush()
+        return IngestResult(IGNORED, mail.message_id, inbound)
+    item = mail_followup.thread_target(session, mail, settings.ack.mail)
+    if item is not None:
+        mail_followup.add_follow_up(session, item, inbound, mail, settings.intake, now)
+        return IngestResult(inbound.outcome, mail.message_id, inbound, item)
+    return _new_item(session, inbound, mail, settings, now)
+
+
+def _keep(session: Session, raw: bytes, message_id: str, source: str, outcome: str, now: datetime,
+          reason: str | None = None, from_address: str | None = None, subject: str | None = None
+          ) -> InboundMessage | None:
+    """Insert the raw message unless its Message-ID is stored; None then.
+
+    ON CONFLICT DO NOTHING on the unique Message-ID: when another transaction is inserting the same id, the
+    database makes this one wait for it, and a commit there means nothing is inserted here: one message, one item.
+    """
+    values = dict(received_at=now, message_id=message_id, source=source, raw=raw, sha256=hashlib.sha256(raw).hexdigest(),
+                  from_address=(from_address or None) and from_address[:254],
+                  subject=(subject or None) and subject[:300], outcome=outcome, reason=reason)
+    new_id = session.connection().scalar(_INSERT_UNLESS_STORED, values)
+    if new_id is None:
+        return None
+    # the row is written: attach it to the session as loaded, without the ORM's much slower INSERT … RETURNING entity
+    inbound = InboundMessage(id=new_id, item_id=None, **values)
+    make_transient_to_detached(inbound)
+    session.add(inbound)
+    return inbound
+
+
+def _quarantine(session: Session, raw: bytes, message_id: str, source: str, reason: str,
+                now: datetime) -> IngestResult:
+    inbound = _keep(session, raw, message_id, source, QUARANTINED, now, reason)
+    if inbound is None:
+        return IngestResult(DUPLICATE, message_id)
+    audit.record(session, None, "inbound.quarantined", "inbound_message", inbound.id, source=source)
+    session.flush()
+    return IngestResult(QUARANTINED, message_id, inbound)
+
+
+def _header_section(raw: bytes) -> bytes:
+    end = HEADER_END.search(raw, 0, MAX_HEADER_BYTES)
+    return raw[:end.end()] if end else raw[:MAX_HEADER_BYTES]
+
+
+def _own_message(mail: ParsedMail, settings: IngestSettings) -> str | None:
+    """Mail the portal sent itself (a copy or a loop) is never an opinion."""
+    sender = settings.ack.mail.sender
+    own_address = sender[1] if isinstance(sender, (tuple, list)) else parseaddr(sender)[1]
+    if mail.from_address.lower() == own_address.lower():
+        return f"本平台发件地址发出的邮件（From: {mail.from_address}）"
+    if mail_followup.signed_by_portal(mail.message_id, settings.ack.mail):
+        return "本平台发出的邮件（Message-ID 带本平台签名）"
+    return None
+
+
+def _kind(subject: str) -> str:
+    return next((kind for kind, words in KIND_WORDS if any(w in subject for w in words)), "suggestion")
+
+
+def _content(mail: ParsedMail, has_files: bool) -> str:
+    """The item's text: the body with query codes masked, the subject in front when the body is too short."""
+    text = mail_followup.masked(mail.text)
+    if len(text) < intake.MIN_CONTENT:
+        text = "\n\n".join(t for t in (mail.subject, text or (NO_TEXT if has_files else "")) if t)
+    if len(text) > intake.MAX_CONTENT:
+        text = text[:intake.MAX_CONTENT - len(TRUNCATED)] + TRUNCATED
+    return text
+
+
+def _new_item(session: Session, inbound: InboundMessage, mail: ParsedMail, settings: IngestSettings,
+              now: datetime) -> IngestResult:
+    """A new 电子邮件 item through intake, acknowledged to the sender; quarantined when intake refuses it."""
+    uploads, refused = mail_followup.checked_uploads(mail.attachments)
+    address = mail.from_address if intake.EMAIL_RE.match(mail.from_address) and len(mail.from_address) <= 254 else ""
+    new = intake.NewItem(channel=EMAIL, kind=_kind(mail.subject), content=_content(mail, bool(uploads)),
+                         subject=mail.subject[:200], contact=intake.Contact(name=mail.from_name[:100], email=address),
+                         wants_reply=bool(address), campaign_id=find_campaign_id(session, settings.default_campaign),
+                         received_at=now, uploads=uploads)
+    try:
+        item, code = intake.create_item(session, new, settings.intake, now=now)
+    except intake.IntakeError as exc:
+        inbound.outcome, inbound.reason = QUARANTINED, f"无法登记为件：{exc}"
+        audit.record(session, None, "inbound.quarantined", "inbound_message", inbound.id, source=inbound.source)
+        session.flush()
+        return IngestResult(QUARANTINED, mail.message_id, inbound)
+    inbound.outcome, inbound.item_id = AS_ITEM, item.id
+    mail_followup.note_refused(session, inbound, item, refused)
+    with force_locale(settings.locale):
+        acknowledgements.acknowledge(session, item, code, settings.ack,
+                                     in_reply_to=None if mail.message_id_missing else mail.message_id)
+    session.flush()
+    return IngestResult(AS_ITEM, mail.message_id, inbound, item)

@@ -1,0 +1,76 @@
+"""Outbox: every email the portal sends is queued here in the caller's transaction, with a signed Message-ID."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from portal.models import FeedbackItem, OutboxMessage
+
+AUTO_GENERATED = {"Auto-Submitted": "auto-generated"}
+MESSAGE_ID = re.compile(r"<([A-Z]{1,8}-\d{4}-\d{6,})\.([0-9a-f]{16})\.([0-9a-f]{20})@([^<>@\s]+)>")
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """What the outbox needs from config: the signing key, the Message-ID domain and the sender."""
+
+    key: str
+    domain: str
+    sender: str
+
+    @classmethod
+    def from_config(cls, config) -> MailSettings:
+        sender = config.get("MAIL_DEFAULT_SENDER") or "noreply@localhost"
+        address = sender[1] if isinstance(sender, (tuple, list)) else sender
+        domain = config.get("MESSAGE_ID_DOMAIN") or address.rpartition("@")[2].strip("<> ") or "localhost"
+        return cls(config.get("MESSAGE_ID_KEY") or config["SECRET_KEY"], domain, sender)
+
+
+def _signature(key: str, case_number: str, nonce: str) -> str:
+    return hmac.new(key.encode(), f"{case_number}.{nonce}".encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def new_message_id(settings: MailSettings, case_number: str) -> str:
+    """<GH-2021-000123.nonce.signature@domain>: names the case, and only the portal can make one."""
+    nonce = secrets.token_hex(8)
+    return f"<{case_number}.{nonce}.{_signature(settings.key, case_number, nonce)}@{settings.domain}>"
+
+
+def case_of_message_id(settings: MailSettings, message_id: str) -> str | None:
+    """The case number a Message-ID names, when the portal signed it; None for any other id."""
+    match = MESSAGE_ID.fullmatch((message_id or "").strip())
+    if not match:
+        return None
+    case_number, nonce, signature = match.group(1), match.group(2), match.group(3)
+    return case_number if hmac.compare_digest(signature, _signature(settings.key, case_number, nonce)) else None
+
+
+def signed_cases(settings: MailSettings, header_values: list[str]) -> list[str]:
+    """Case numbers of every portal-signed Message-ID found in In-Reply-To / References values."""
+    found = []
+    for value in header_values:
+        for candidate in re.findall(r"<[^<>]+>", value or ""):
+            case_number = case_of_message_id(settings, candidate)
+            if case_number and case_number not in found:
+                found.append(case_number)
+    return found
+
+
+def enqueue(session: Session, settings: MailSettings, *, to: str, subject: str, text: str, kind: str,
+            item: FeedbackItem | None = None, html: str | None = None, in_reply_to: str | None = None,
+            automatic: bool = True) -> OutboxMessage:
+    """Queue one email in the current transaction; it is sent only if the transaction commits."""
+    case_number = item.case_number if item is not None else "GH-0000-000000"
+    message = OutboxMessage(
+        item_id=item.id if item is not None else None, kind=kind, to_address=to.strip(), subject=subject,
+        body_text=text, body_html=html, message_id=new_message_id(settings, case_number), in_reply_to=in_reply_to,
+        headers=dict(AUTO_GENERATED) if automatic else {},
+    )
+    session.add(message)
+    session.flush()
+    return message

@@ -1,0 +1,1 @@
+"""答复: drafting and approving replies, reply templates, redaction and publication."""

@@ -1,0 +1,302 @@
+"""答复: a handler drafts, the research office returns or approves, then it goes out by email, letter or call-back."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask import render_template
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.models import AuditEvent, Campaign, FeedbackItem, OutboxMessage, Reply, User
+from portal.models.feedback import APPROVED, DRAFT, EMAIL, LETTER, PHONE, RETURNED, SENT, SUBMITTED, WEB
+from portal.services.common import audit, authz, privacy
+from portal.services.mail import outbox
+from portal.services.feedback import workflow
+from portal.services.ledger.campaigns import find_campaign
+from portal.services.common.clocks import ClockSettings
+from portal.services.feedback.intake import clean_text
+from portal.services.replies.templates import chinese_date, fill
+
+MAX_TEXT, MAX_COMMENT = 5000, 2000
+EDITABLE = (DRAFT, RETURNED)
+#: a reply in one of these is still on its way: no second draft meanwhile
+OPEN = (DRAFT, SUBMITTED, RETURNED, APPROVED)
+#: the item states in which a reply may be drafted and sent (办理中, 复查中)
+ANSWERABLE = workflow.TRANSITIONS["reply"].sources
+#: answered the moment the research office approves; a letter or a call-back is recorded when it happened
+SENT_AT_APPROVAL = (EMAIL, WEB)
+
+
+class ReplyError(ValueError):
+    """Input or step refused; field names the form field it belongs to ("form" for the page), message in Chinese."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class ReplySettings:
+    """What approving and sending need from config: mail, clocks, the public address, the default campaign."""
+
+    mail: outbox.MailSettings
+    clocks: ClockSettings
+    base_url: str
+    default_campaign: str
+
+    @classmethod
+    def from_app(cls, app) -> ReplySettings:
+        return cls(outbox.MailSettings.from_config(app.config), ClockSettings.from_config(app.config),
+                   app.config["PUBLIC_BASE_URL"].rstrip("/"), app.config.get("DEFAULT_CAMPAIGN") or "")
+
+
+@dataclass(frozen=True)
+class ReplyView:
+    """One reply as its page shows it: what this user may do, where it goes (masked) and its history."""
+
+    item: FeedbackItem
+    reply: Reply
+    actions: frozenset[str]
+    recipient: str
+    history: list[AuditEvent]
+
+
+@dataclass(frozen=True)
+class Letter:
+    """答复函: the printable letter of an approved reply, addressed to the sender."""
+
+    reply: Reply
+    case_number: str
+    unit: str
+    office_address: str
+    office_phone: str
+    name: str
+    address: str
+    received_date: str
+    date: str
+    paragraphs: list[str]
+    review_days: int
+
+
+def channel_for(item: FeedbackItem) -> str:
+    """How the answer reaches the submitter: email if we have an address, else a letter or a call-back, else lookup."""
+    contact = item.contact
+    email, phone, address = (contact.email, contact.phone, contact.address) if contact else (None, None, None)
+    if email:
+        return EMAIL
+    if address and (item.channel == LETTER or not phone):
+        return LETTER
+    return PHONE if phone else WEB
+
+
+def find_reply(session: Session, item: FeedbackItem, reply_id: int) -> Reply | None:
+    """The reply with this id when it belongs to item."""
+    reply = session.get(Reply, reply_id)
+    return reply if reply is not None and reply.item_id == item.id else None
+
+
+def may_draft(user: User, item: FeedbackItem, replies: list[Reply]) -> bool:
+    """Whether user may start a reply now: right role and department, 办理中 or 复查中, no reply under way."""
+    return (authz.can(user, "draft_reply", item) and item.state in ANSWERABLE
+            and not any(reply.status in OPEN for reply in replies))
+
+
+def allowed(user: User, item: FeedbackItem, reply: Reply) -> frozenset[str]:
+    """The steps user may take on reply now: edit, submit, approve, return, deliver, letter, publish."""
+    actions = set()
+    if reply.status in EDITABLE and authz.can(user, "draft_reply", item):
+        actions |= {"edit", "submit"}
+    if reply.status == SUBMITTED and authz.can(user, "approve_reply", item):
+        actions |= {"approve", "return"}
+    if reply.status == APPROVED and reply.channel in (PHONE, LETTER) and authz.can(user, "reply", item):
+        actions.add("deliver")
+    if reply.channel == LETTER and reply.status in (APPROVED, SENT) and authz.can(user, "approve_reply", item):
+        actions.add("letter")
+    if reply.status == SENT and item.consent_publish and authz.can(user, "publish", item):
+        actions.add("publish")
+    return frozenset(actions)
+
+
+def view(session: Session, user: User, item: FeedbackItem, reply: Reply) -> ReplyView:
+    authz.require(user, "view_queue", item)
+    contact = item.contact
+    recipient = {EMAIL: privacy.mask_email(contact.email) if contact else "",
+                 PHONE: privacy.mask_phone(contact.phone) if contact else "",
+                 LETTER: privacy.mask_address(contact.address) if contact else ""}.get(reply.channel, "")
+    history = list(session.scalars(select(AuditEvent).where(AuditEvent.object_type == "reply",
+                                                            AuditEvent.object_id == reply.id)
+                                   .order_by(AuditEvent.at, AuditEvent.id)))
+    return ReplyView(item, reply, allowed(user, item, reply), recipient, history)
+
+
+def start_draft(session: Session, actor: User, item: FeedbackItem, text: str, clocks: ClockSettings) -> Reply:
+    """拟稿: a new draft, placeholders filled in; one reply at a time per item."""
+    authz.require(actor, "draft_reply", item)
+    _answerable(item)
+    if session.scalar(select(Reply.id).where(Reply.item_id == item.id, Reply.status.in_(OPEN))) is not None:
+        raise ReplyError("form", "本件已有尚未发出的答复稿，请在原稿上修改。")
+    reply = Reply(item_id=item.id, text=_text(fill(text or "", item, clocks)), channel=channel_for(item),
+                  status=DRAFT, author_id=actor.id, department_id=item.department_id)
+    session.add(reply)
+    session.flush()
+    _record(session, actor, "reply.draft", item, reply, length=len(reply.text))
+    return reply
+
+
+def edit(session: Session, actor: User, reply: Reply, text: str, clocks: ClockSettings) -> None:
+    """修改: change a draft or a returned reply."""
+    item = _item(session, reply)
+    authz.require(actor, "draft_reply", item)
+    _expect(reply, EDITABLE, "只能修改草稿或被退回的答复稿。")
+    reply.text = _text(fill(text or "", item, clocks))
+    _record(session, actor, "reply.edit", item, reply, length=len(reply.text))
+
+
+def submit(session: Session, actor: User, reply: Reply, now: datetime | None = None) -> None:
+    """提交审核: hand the draft to the research office."""
+    item = _item(session, reply)
+    authz.require(actor, "draft_reply", item)
+    _expect(reply, EDITABLE, "只能提交草稿或被退回的答复稿。")
+    _answerable(item)
+    reply.status, reply.submitted_at = SUBMITTED, now or datetime.now(UTC)
+    _record(session, actor, "reply.submit", item, reply)
+
+
+def send_back(session: Session, actor: User, reply: Reply, comment: str) -> None:
+    """退回修改: the research office returns a submitted reply with a comment the drafter sees."""
+    item = _item(session, reply)
+    authz.require(actor, "approve_reply", item)
+    _expect(reply, (SUBMITTED,), "只能退回已提交审核的答复稿。")
+    comment = clean_text(comment)
+    if not comment:
+        raise ReplyError("comment", "请填写退回意见。")
+    if len(comment) > MAX_COMMENT:
+        raise ReplyError("comment", f"退回意见不能超过{MAX_COMMENT}个字（现为{len(comment)}个字）。")
+    reply.status, reply.review_comment = RETURNED, comment
+    _record(session, actor, "reply.return", item, reply, comment=comment)
+
+
+def approve(session: Session, actor: User, reply: Reply, settings: ReplySettings, confirmed: bool,
+            now: datetime | None = None) -> OutboxMessage | None:
+    """审核同意: an email is queued and sent with the item marked 已答复; a letter or call-back waits to be recorded."""
+    item = _item(session, reply)
+    authz.require(actor, "approve_reply", item)
+    if not confirmed:
+        raise ReplyError("confirm", "请勾选确认后再审核同意。")
+    _expect(reply, (SUBMITTED,), "只能审核已提交的答复稿。")
+    _answerable(item)
+    now = now or datetime.now(UTC)
+    reply.status, reply.approver_id, reply.approved_at = APPROVED, actor.id, now
+    reply.channel, reply.department_id = channel_for(item), item.department_id
+    _record(session, actor, "reply.approve", item, reply, channel=reply.channel)
+    message = _email(session, item, reply, settings, now) if reply.channel == EMAIL else None
+    if reply.channel in SENT_AT_APPROVAL:
+        _send(session, actor, item, reply, settings.clocks, now)
+    return message
+
+
+def record_delivery(session: Session, actor: User, reply: Reply, clocks: ClockSettings, delivered_at: datetime | None,
+                    confirmed: bool, now: datetime | None = None) -> None:
+    """已寄出 / 已回访: the approved letter was posted or the call-back made at delivered_at; the item is 已答复."""
+    item = _item(session, reply)
+    authz.require(actor, "reply", item)
+    if reply.status != APPROVED or reply.channel not in (PHONE, LETTER):
+        raise ReplyError("form", "只有审核同意后待寄出的答复函或待回访的答复才能登记。")
+    if not confirmed:
+        raise ReplyError("confirm", "请勾选确认后再登记。")
+    now = now or datetime.now(UTC)
+    if delivered_at is None:
+        raise ReplyError("delivered_at", "请填写时间，格式如 2021-03-31 10:30。")
+    if delivered_at > now + timedelta(minutes=1):
+        raise ReplyError("delivered_at", "时间不能晚于现在。")
+    if delivered_at < reply.approved_at.replace(second=0, microsecond=0):
+        raise ReplyError("delivered_at", "时间不能早于审核同意的时间。")
+    _send(session, actor, item, reply, clocks, delivered_at)
+
+
+def letter(session: Session, actor: User, reply: Reply, settings: ReplySettings) -> Letter:
+    """The reply letter with the sender's name and address in clear; each viewing is audited."""
+    item = _item(session, reply)
+    authz.require(actor, "approve_reply", item)
+    if reply.channel != LETTER or reply.status not in (APPROVED, SENT):
+        raise ReplyError("form", "只有审核同意的书面答复才有答复函。")
+    campaign = _campaign(session, item, settings)
+    contact = item.contact
+    audit.record(session, actor, "reply.letter", "reply", reply.id, item_id=item.id)
+    session.flush()
+    return Letter(
+        reply=reply, case_number=item.case_number, unit=(campaign.unit or campaign.title) if campaign else "",
+        office_address=(campaign.contact_address or "") if campaign else "",
+        office_phone=(campaign.contact_phone or "") if campaign else "",
+        name=(contact.name or "") if contact else "", address=(contact.address or "") if contact else "",
+        received_date=chinese_date(settings.clocks.local_date(item.received_at)),
+        date=chinese_date(settings.clocks.local_date(reply.approved_at)),
+        paragraphs=[line.strip() for line in reply.text.splitlines() if line.strip()],
+        review_days=settings.clocks.review_window_days,
+    )
+
+
+def _item(session: Session, reply: Reply) -> FeedbackItem:
+    return session.get(FeedbackItem, reply.item_id)
+
+
+def _text(text: str) -> str:
+    text = clean_text(text)
+    if not text:
+        raise ReplyError("text", "请填写答复内容。")
+    if len(text) > MAX_TEXT:
+        raise ReplyError("text", f"答复内容不能超过{MAX_TEXT}个字（现为{len(text)}个字）。")
+    return text
+
+
+def _expect(reply: Reply, statuses: tuple[str, ...], message: str) -> None:
+    if reply.status not in statuses:
+        raise ReplyError("form", message)
+
+
+def _answerable(item: FeedbackItem) -> None:
+    if item.state not in ANSWERABLE:
+        raise ReplyError("form", f"本件当前为“{workflow.STATE_LABELS[item.state]}”，只有办理中或复查中的件才能答复。")
+
+
+def _record(session: Session, actor: User, action: str, item: FeedbackItem, reply: Reply, **details) -> None:
+    audit.record(session, actor, action, "reply", reply.id, item_id=item.id, **details)
+    session.flush()
+
+
+def _send(session: Session, actor: User, item: FeedbackItem, reply: Reply, clocks: ClockSettings,
+          at: datetime) -> None:
+    """Mark the reply sent at `at` through the workflow's 答复 transition (item → 已答复)."""
+    try:
+        workflow.apply(session, item, "reply", actor, clocks, now=at, reply=reply)
+    except workflow.WorkflowError as exc:
+        raise ReplyError("form", str(exc)) from exc
+    _record(session, actor, "reply.send", item, reply, channel=reply.channel)
+
+
+def _campaign(session: Session, item: FeedbackItem, settings: ReplySettings) -> Campaign | None:
+    if item.campaign_id is not None:
+        return session.get(Campaign, item.campaign_id)
+    return find_campaign(session, settings.default_campaign or None)
+
+
+def _email(session: Session, item: FeedbackItem, reply: Reply, settings: ReplySettings,
+           now: datetime) -> OutboxMessage:
+    """Queue the answer to the submitter, threaded onto the last email the portal sent about the item."""
+    campaign = _campaign(session, item, settings)
+    context = {
+        "item": item, "reply": reply, "department": item.department.name if item.department else "",
+        "unit": (campaign.unit or campaign.title) if campaign else "",
+        "received_date": chinese_date(settings.clocks.local_date(item.received_at)),
+        "sent_date": chinese_date(settings.clocks.local_date(now)),
+        "paragraphs": [line.strip() for line in reply.text.splitlines() if line.strip()],
+        "lookup_url": f"{settings.base_url}/lookup", "review_days": settings.clocks.review_window_days,
+    }
+    latest = session.scalar(select(OutboxMessage.message_id).where(OutboxMessage.item_id == item.id)
+                            .order_by(OutboxMessage.id.desc()).limit(1))
+    return outbox.enqueue(
+        session, settings.mail, to=item.contact.email, subject=f"[{item.case_number}] 关于您反映问题的答复",
+        text=render_template("email/reply.txt", **context), html=render_template("email/reply.html", **context),
+        kind="reply", item=item, in_reply_to=latest, automatic=False,
+    )
