@@ -8,15 +8,15 @@ from werkzeug.wrappers import Response
 
 from .. import db
 from ..auth import current_staff
-from ..services.mail import inbound_log as mail_inbound_log
+from ..services.mail import inbound_log
 from . import bp
 
 
 @bp.get("/inbound")
 def inbound() -> str:
     shown = request.args.get("outcome", "")
-    shown = shown if shown in mail_inbound_log.SHOWN else ""
-    result = mail_inbound_log.listing(db.session(), current_staff(), shown, request.args.get("page", 1, type=int))
+    shown = shown if shown in inbound_log.SHOWN else ""
+    result = inbound_log.listing(db.session(), current_staff(), shown, request.args.get("page", 1, type=int))
     return render_template("staff/inbound.html", result=result, shown=shown)
 
 
@@ -24,7 +24,7 @@ def inbound() -> str:
 def inbound_raw(inbound_id: int) -> Response:
     """The raw bytes of a quarantined message, as a .eml download (never rendered in the browser); audited."""
     session = db.session()
-    message = mail_inbound_log.raw_for_download(session, current_staff(), inbound_id)
+    message = inbound_log.raw_for_download(session, current_staff(), inbound_id)
     if message is None:
         abort(404)
     session.commit()

@@ -15,15 +15,16 @@ from ..models import FeedbackItem, Reply
 from ..models.feedback import EMAIL, LETTER, PHONE
 from ..services.common import authz
 from ..services.feedback import items
-from ..services.replies import publication, drafting as replies, templates as reply_templates
+from ..services.replies import drafting, publication
+from ..services.replies import templates as reply_templates
 from . import bp
 
 #: what the browser's datetime-local field sends, and the same typed by hand
 TIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
 
 
-def _settings() -> replies.ReplySettings:
-    return replies.ReplySettings.from_app(current_app)
+def _settings() -> drafting.ReplySettings:
+    return drafting.ReplySettings.from_app(current_app)
 
 
 def _item_or_404(case_number: str) -> FeedbackItem:
@@ -35,7 +36,7 @@ def _item_or_404(case_number: str) -> FeedbackItem:
 
 def _reply_or_404(case_number: str, reply_id: int) -> tuple[FeedbackItem, Reply]:
     item = _item_or_404(case_number)
-    reply = replies.find_reply(db.session(), item, reply_id)
+    reply = drafting.find_reply(db.session(), item, reply_id)
     if reply is None:
         abort(404)
     return item, reply
@@ -62,9 +63,9 @@ def _parse_time(value: str) -> datetime | None:
 
 def _reply_page(item: FeedbackItem, reply: Reply, status: int = 200, errors: dict | None = None,
                 values: dict | None = None) -> tuple[str, int]:
-    view = replies.view(db.session(), current_staff(), item, reply)
+    view = drafting.view(db.session(), current_staff(), item, reply)
     return render_template("staff/reply.html", view=view, errors=errors or {}, values=values or {},
-                           max_text=replies.MAX_TEXT, max_comment=replies.MAX_COMMENT, now_local=_local_now()), status
+                           max_text=drafting.MAX_TEXT, max_comment=drafting.MAX_COMMENT, now_local=_local_now()), status
 
 
 def _publication_page(item: FeedbackItem, reply: Reply, status: int = 200, errors: dict | None = None,
@@ -85,7 +86,7 @@ def _act(step: Callable[[], object], done: str, message: str,
     session = db.session()
     try:
         step()
-    except (replies.ReplyError, publication.PublicationError) as exc:
+    except (drafting.ReplyError, publication.PublicationError) as exc:
         session.rollback()
         return on_error({exc.field: str(exc)})
     session.commit()
@@ -108,10 +109,10 @@ def reply_create(case_number: str) -> Response | tuple[str, int]:
     session, user, text = db.session(), current_staff(), request.form.get("text", "")
     submit = request.form.get("then") == "submit"
     try:
-        reply = replies.start_draft(session, user, item, text, _settings().clocks)
+        reply = drafting.start_draft(session, user, item, text, _settings().clocks)
         if submit:
-            replies.submit(session, user, reply)
-    except replies.ReplyError as exc:
+            drafting.submit(session, user, reply)
+    except drafting.ReplyError as exc:
         session.rollback()
         return _draft_page(item, text, None, {exc.field: str(exc)}, 422)
     session.commit()
@@ -125,7 +126,7 @@ def _draft_page(item: FeedbackItem, text: str, chosen: int | None, errors: dict 
     templates = reply_templates.active_templates(db.session(), current_staff())
     return render_template("staff/reply_new.html", item=item, templates=templates, chosen=chosen, text=text,
                            errors=errors or {}, placeholders=reply_templates.PLACEHOLDERS,
-                           max_text=replies.MAX_TEXT), status
+                           max_text=drafting.MAX_TEXT), status
 
 
 @bp.get("/items/<case_number>/replies/<int(max=2147483647):reply_id>")
@@ -140,9 +141,9 @@ def reply_edit(case_number: str, reply_id: int) -> Response | tuple[str, int]:
     submit = request.form.get("then") == "submit"
 
     def step() -> None:
-        replies.edit(session, user, reply, text, _settings().clocks)
+        drafting.edit(session, user, reply, text, _settings().clocks)
         if submit:
-            replies.submit(session, user, reply)
+            drafting.submit(session, user, reply)
     return _act(step, _url("staff.reply", item, reply), _("已修改并提交审核。") if submit else _("修改已保存。"),
                 lambda errors: _reply_page(item, reply, 422, errors, {"text": text}))
 
@@ -151,7 +152,7 @@ def reply_edit(case_number: str, reply_id: int) -> Response | tuple[str, int]:
 def reply_return(case_number: str, reply_id: int) -> Response | tuple[str, int]:
     item, reply = _reply_or_404(case_number, reply_id)
     comment = request.form.get("comment", "")
-    return _act(lambda: replies.send_back(db.session(), current_staff(), reply, comment),
+    return _act(lambda: drafting.send_back(db.session(), current_staff(), reply, comment),
                 _url("staff.reply", item, reply), _("已退回修改。"),
                 lambda errors: _reply_page(item, reply, 422, errors, {"comment": comment}))
 
@@ -160,13 +161,13 @@ def reply_return(case_number: str, reply_id: int) -> Response | tuple[str, int]:
 def reply_approve(case_number: str, reply_id: int) -> Response | tuple[str, int]:
     item, reply = _reply_or_404(case_number, reply_id)
     confirmed = bool(request.form.get("confirm"))
-    channel = replies.channel_for(item)
+    channel = drafting.channel_for(item)
     done = _url("staff.reply_letter", item, reply) if channel == LETTER else _url("staff.reply", item, reply)
     message = {EMAIL: _("已审核同意，答复邮件已进入发送队列，本件已答复。"),
                LETTER: _("已审核同意。请打印答复函寄出，寄出后登记寄出时间。"),
                PHONE: _("已审核同意。请电话答复提交人，回访后登记回访时间。")}.get(
         channel, _("已审核同意，本件已答复；提交人可在办理查询中看到答复。"))
-    return _act(lambda: replies.approve(db.session(), current_staff(), reply, _settings(), confirmed), done, message,
+    return _act(lambda: drafting.approve(db.session(), current_staff(), reply, _settings(), confirmed), done, message,
                 lambda errors: _reply_page(item, reply, 422, errors))
 
 
@@ -174,7 +175,7 @@ def reply_approve(case_number: str, reply_id: int) -> Response | tuple[str, int]
 def reply_delivered(case_number: str, reply_id: int) -> Response | tuple[str, int]:
     item, reply = _reply_or_404(case_number, reply_id)
     typed, confirmed = request.form.get("delivered_at", ""), bool(request.form.get("confirm"))
-    return _act(lambda: replies.record_delivery(db.session(), current_staff(), reply, _settings().clocks,
+    return _act(lambda: drafting.record_delivery(db.session(), current_staff(), reply, _settings().clocks,
                                                 _parse_time(typed), confirmed),
                 _url("staff.reply", item, reply), _("已登记，本件已答复。"),
                 lambda errors: _reply_page(item, reply, 422, errors, {"delivered_at": typed}))
@@ -185,11 +186,11 @@ def reply_letter(case_number: str, reply_id: int) -> str:
     item, reply = _reply_or_404(case_number, reply_id)
     session = db.session()
     try:
-        letter = replies.letter(session, current_staff(), reply, _settings())
-    except replies.ReplyError:
+        letter = drafting.letter(session, current_staff(), reply, _settings())
+    except drafting.ReplyError:
         abort(404)
     session.commit()
-    view = replies.view(session, current_staff(), item, reply)
+    view = drafting.view(session, current_staff(), item, reply)
     return render_template("staff/letter.html", letter=letter, view=view, now_local=_local_now(), errors={},
                            values={})
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.models import AuditEvent, FeedbackItem, User
 from portal.services.common import authz
-from portal.services.feedback import case_codes as casecodes
+from portal.services.feedback import case_codes
 
 PAGE_SIZE = 50
 
@@ -80,7 +80,7 @@ def _filtered(wanted: AuditFilter, timezone: str) -> Select:
     if wanted.actor_id:
         query = query.where(AuditEvent.actor_id == wanted.actor_id)
     if wanted.case_number:
-        query = query.where(FeedbackItem.case_number == casecodes.normalise_case_number(wanted.case_number))
+        query = query.where(FeedbackItem.case_number == case_codes.normalise_case_number(wanted.case_number))
     zone = ZoneInfo(timezone)
     if wanted.date_from:
         query = query.where(AuditEvent.at >= _start_of(wanted.date_from, zone))

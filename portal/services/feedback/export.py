@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.models import FeedbackItem, FeedbackLink
 from portal.services.common import audit, privacy
-from portal.services.feedback import case_codes as casecodes
+from portal.services.feedback import case_codes
 from portal.services.feedback.intake import CHANNEL_LABELS, KIND_LABELS
 from portal.services.feedback.workflow import STATE_LABELS
 
@@ -43,7 +43,7 @@ def _items(session: Session, state: str | None = None, case_number: str | None =
     if state:
         query = query.where(FeedbackItem.state == state)
     if case_number is not None:
-        query = query.where(FeedbackItem.case_number == casecodes.normalise_case_number(case_number))
+        query = query.where(FeedbackItem.case_number == case_codes.normalise_case_number(case_number))
     return list(session.scalars(query).unique())
 
 

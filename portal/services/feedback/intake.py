@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal.models import FeedbackContact, FeedbackItem, User
 from portal.models.feedback import CHANNELS, EMAIL, KINDS, LETTER, PHONE, RECEIVED
-from portal.services.feedback import attachments, case_codes as casecodes, links
+from portal.services.feedback import attachments, case_codes, links
 from portal.services.common import audit
 from portal.services.common.clocks import ClockSettings
 
@@ -138,9 +138,9 @@ def create_item(session: Session, new: NewItem, settings: IntakeSettings, *, act
         raise IntakeError(errors)
     now = now or datetime.now(UTC)
     received_at = new.received_at or now
-    code = casecodes.new_query_code()
+    code = case_codes.new_query_code()
     item = FeedbackItem(
-        query_code_hash=casecodes.hash_query_code(code, settings.code_key), campaign_id=new.campaign_id,
+        query_code_hash=case_codes.hash_query_code(code, settings.code_key), campaign_id=new.campaign_id,
         channel=new.channel, kind=new.kind, subject=new.subject or None, content=new.content, state=RECEIVED, received_at=received_at,
         accept_due=settings.clocks.accept_due(received_at), wants_reply=new.wants_reply,
         consent_publish=new.consent_publish, call_at=new.call_at, call_duration_seconds=new.call_duration_seconds,
@@ -152,7 +152,7 @@ def create_item(session: Session, new: NewItem, settings: IntakeSettings, *, act
     item.links = links.new_links(targets)
     session.add(item)
     session.flush()
-    item.case_number = casecodes.case_number(settings.case_prefix, settings.clocks.local_date(received_at).year, item.id)
+    item.case_number = case_codes.case_number(settings.case_prefix, settings.clocks.local_date(received_at).year, item.id)
     for upload, ctype in zip(new.uploads, attachments.check_uploads(new.uploads)):
         attachments.store(session, item, upload, ctype, settings.upload_dir)
     audit.record(session, actor, "item.create", "feedback_item", item.id, item_id=item.id,

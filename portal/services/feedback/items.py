@@ -11,7 +11,7 @@ from portal.models import (Attachment, AuditEvent, FeedbackContact, FeedbackItem
                            InboundMessage, Note, Reply, User)
 from portal.models.mail import REFUSED_PREFIX
 from portal.services.common import audit, authz, privacy
-from portal.services.feedback import case_codes as casecodes, links, workflow
+from portal.services.feedback import case_codes, links, workflow
 from portal.services.ledger.campaigns import find_campaign
 from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.queue import parse_id
@@ -73,7 +73,7 @@ def find_visible(session: Session, user: User, case_number: str) -> FeedbackItem
     """The item with this case number when the user may see it; None otherwise, so existence is not revealed."""
     authz.require(user, "view_queue")
     return session.scalar(select(FeedbackItem).where(
-        FeedbackItem.case_number == casecodes.normalise_case_number(case_number), authz.visible_items(user)))
+        FeedbackItem.case_number == case_codes.normalise_case_number(case_number), authz.visible_items(user)))
 
 
 def contact_view(contact: FeedbackContact | None, revealed: bool = False) -> ContactView | None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.models import FeedbackItem, Reply
-from portal.services.feedback import case_codes as casecodes
+from portal.services.feedback import case_codes
 
 #: compared against when the case number is unknown, so both failures take the same time
 _DUMMY_HASH = "0" * 64
@@ -33,15 +33,15 @@ class CaseStatus:
 
 def find_by_case_number(session: Session, case_number: str) -> FeedbackItem | None:
     return session.scalar(select(FeedbackItem).where(
-        FeedbackItem.case_number == casecodes.normalise_case_number(case_number)))
+        FeedbackItem.case_number == case_codes.normalise_case_number(case_number)))
 
 
 def lookup_case(session: Session, case_number: str, code: str, key: str) -> CaseStatus | None:
     """The case's public status when number and code match; None otherwise, without saying which was wrong."""
     item = session.scalar(
         select(FeedbackItem).options(selectinload(FeedbackItem.department))
-        .where(FeedbackItem.case_number == casecodes.normalise_case_number(case_number)))
-    matches = casecodes.code_matches(code, item.query_code_hash if item else _DUMMY_HASH, key)
+        .where(FeedbackItem.case_number == case_codes.normalise_case_number(case_number)))
+    matches = case_codes.code_matches(code, item.query_code_hash if item else _DUMMY_HASH, key)
     if item is None or not matches:
         return None
     reply = session.scalar(select(Reply).where(Reply.item_id == item.id, Reply.sent_at.is_not(None))

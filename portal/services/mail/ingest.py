@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from portal.models import FeedbackItem, InboundMessage
 from portal.models.feedback import EMAIL
 from portal.models.mail import AS_ITEM, IGNORED, QUARANTINED
-from portal.services.mail import acknowledgements, followup as mail_followup
+from portal.services.mail import acknowledgements, followup
 from portal.services.common import audit
 from portal.services.feedback import intake
 from portal.services.ledger.campaigns import find_campaign_id
@@ -90,9 +90,9 @@ def ingest(session: Session, raw: bytes, source: str, settings: IngestSettings,
         audit.record(session, None, "inbound.ignored", "inbound_message", inbound.id, source=source)
         session.flush()
         return IngestResult(IGNORED, mail.message_id, inbound)
-    item = mail_followup.thread_target(session, mail, settings.ack.mail)
+    item = followup.thread_target(session, mail, settings.ack.mail)
     if item is not None:
-        mail_followup.add_follow_up(session, item, inbound, mail, settings.intake, now)
+        followup.add_follow_up(session, item, inbound, mail, settings.intake, now)
         return IngestResult(inbound.outcome, mail.message_id, inbound, item)
     return _new_item(session, inbound, mail, settings, now)
 
@@ -139,7 +139,7 @@ def _own_message(mail: ParsedMail, settings: IngestSettings) -> str | None:
     own_address = sender[1] if isinstance(sender, (tuple, list)) else parseaddr(sender)[1]
     if mail.from_address.lower() == own_address.lower():
         return f"本平台发件地址发出的邮件（From: {mail.from_address}）"
-    if mail_followup.signed_by_portal(mail.message_id, settings.ack.mail):
+    if followup.signed_by_portal(mail.message_id, settings.ack.mail):
         return "本平台发出的邮件（Message-ID 带本平台签名）"
     return None
 
@@ -150,7 +150,7 @@ def _kind(subject: str) -> str:
 
 def _content(mail: ParsedMail, has_files: bool) -> str:
     """The item's text: the body with query codes masked, the subject in front when the body is too short."""
-    text = mail_followup.masked(mail.text)
+    text = followup.masked(mail.text)
     if len(text) < intake.MIN_CONTENT:
         text = "\n\n".join(t for t in (mail.subject, text or (NO_TEXT if has_files else "")) if t)
     if len(text) > intake.MAX_CONTENT:
@@ -161,7 +161,7 @@ def _content(mail: ParsedMail, has_files: bool) -> str:
 def _new_item(session: Session, inbound: InboundMessage, mail: ParsedMail, settings: IngestSettings,
               now: datetime) -> IngestResult:
     """A new 电子邮件 item through intake, acknowledged to the sender; quarantined when intake refuses it."""
-    uploads, refused = mail_followup.checked_uploads(mail.attachments)
+    uploads, refused = followup.checked_uploads(mail.attachments)
     address = mail.from_address if intake.EMAIL_RE.match(mail.from_address) and len(mail.from_address) <= 254 else ""
     new = intake.NewItem(channel=EMAIL, kind=_kind(mail.subject), content=_content(mail, bool(uploads)),
                          subject=mail.subject[:200], contact=intake.Contact(name=mail.from_name[:100], email=address),
@@ -175,7 +175,7 @@ def _new_item(session: Session, inbound: InboundMessage, mail: ParsedMail, setti
         session.flush()
         return IngestResult(QUARANTINED, mail.message_id, inbound)
     inbound.outcome, inbound.item_id = AS_ITEM, item.id
-    mail_followup.note_refused(session, inbound, item, refused)
+    followup.note_refused(session, inbound, item, refused)
     with force_locale(settings.locale):
         acknowledgements.acknowledge(session, item, code, settings.ack,
                                      in_reply_to=None if mail.message_id_missing else mail.message_id)

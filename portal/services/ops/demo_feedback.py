@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal.models import Campaign, User
 from portal.models.staff import ROLES
-from portal.services.replies import publication, drafting as replies
+from portal.services.replies import publication, drafting
 from portal.services.feedback import workflow
 from portal.services.feedback.intake import Contact, IntakeSettings, NewItem, create_item
 from portal.services.accounts.users import create_user, department_named
@@ -55,11 +55,11 @@ def create_demo_items(session: Session, campaign: Campaign, settings: IntakeSett
                     contact=Contact(email="worker@example.org"), wants_reply=True)
     workflow.apply(session, answered, "accept", triager, settings.clocks, now=now - timedelta(days=28))
     workflow.apply(session, answered, "assign", triager, settings.clocks, department=department_named(session, "政研室"))
-    reply = replies.start_draft(session, accounts["handler"][0], answered,
+    reply = drafting.start_draft(session, accounts["handler"][0], answered,
                                 "困难劳模动态管理台账已于2021年建立，可向所在基层工会提出帮扶申请。（示例数据）",
                                 settings.clocks)
-    replies.submit(session, accounts["handler"][0], reply, now=now - timedelta(days=11))
-    replies.approve(session, research, reply, replies.ReplySettings.from_app(current_app), confirmed=True,
+    drafting.submit(session, accounts["handler"][0], reply, now=now - timedelta(days=11))
+    drafting.approve(session, research, reply, drafting.ReplySettings.from_app(current_app), confirmed=True,
                     now=now - timedelta(days=10))
     publication.propose(session, research, reply)
     publication.publish(session, research, reply, confirmed=True, spans_checked=False)
