@@ -41,6 +41,7 @@ def test_any_bytes_parse_or_are_rejected(raw):
 @FUZZ
 @given(st.sampled_from(SEEDS), st.lists(st.tuples(st.integers(0, 10**6), st.binary(max_size=8)), max_size=8),
        st.integers(0, 10**6))
+@example(corpus.dsn_bounce(), [(510503, b"\x0b"), (510508, b"\x00\x00\x00\x00")], 1)
 def test_damaged_real_messages_parse_or_are_rejected(seed, edits, cut):
     raw = bytearray(seed[:max(cut % (len(seed) + 1), 1)] if cut % 3 == 0 else seed)
     for position, data in edits:

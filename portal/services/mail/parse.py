@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.errors import HeaderParseError
 from email.message import Message
 from email.parser import BytesHeaderParser
 from email.utils import parseaddr, parsedate_to_datetime
@@ -156,8 +157,19 @@ def _charset(part: Message) -> str | None:
 def _part_bytes(part: Message) -> bytes:
     """An attachment's decoded bytes; an attached message as it was written."""
     if part.is_multipart():
-        return b"".join(str(sub).encode("utf-8", "surrogateescape") for sub in part.get_payload())
+        return b"".join(_written(sub).encode("utf-8", "surrogateescape") for sub in part.get_payload())
     return part.get_payload(decode=True) or b""
+
+
+def _written(message: Message) -> str:
+    """An attached message as text; its headers as received when one cannot be written again (a header that looks
+    as if it held another header, after damage in transit)."""
+    try:
+        return str(message)
+    except HeaderParseError:
+        headers = "".join(f"{name}: {value}\n" for name, value in message.raw_items())
+        payload = message.get_payload()
+        return headers + "\n" + (payload if isinstance(payload, str) else "".join(map(_written, payload)))
 
 
 def _default_name(ctype: str, number: int) -> str:
