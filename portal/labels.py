@@ -1,9 +1,16 @@
-"""Display labels for codes (states, kinds, channels, roles, actions), translated through Flask-Babel."""
+"""The one label registry: display names of every code (states, kinds, channels, roles, actions, fields…).
+
+Labels are lazy strings, translated when shown (Flask-Babel). Pages call label(table, code); templates have it as
+{{ label('state', item.state) }}. Commands and exports are in Chinese whatever the environment: chinese(table, code).
+"""
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
+#: 意见建议的状态 (DESIGN.md §4)
 STATES = {
     "received": _l("待分办"), "accepted": _l("已受理"), "handling": _l("办理中"), "replied": _l("已答复"),
     "review": _l("复查中"), "closed": _l("已办结"), "not_accepted": _l("不予受理"), "transferred": _l("已转办"),
@@ -14,9 +21,15 @@ KINDS = {"suggestion": _l("建议意见"), "report": _l("检举控告"), "appeal
 CHANNELS = {"web": _l("网上留言"), "phone": _l("来电"), "letter": _l("来信"), "email": _l("电子邮件")}
 ROLES = {"admin": _l("系统管理员"), "clerk": _l("登记员"), "triager": _l("分办员"), "handler": _l("承办部门"),
          "research": _l("政研室"), "supervisor": _l("监督人员")}
+#: the workflow's transitions (portal.services.feedback.workflow.TRANSITIONS)
 TRANSITIONS = {"accept": _l("受理"), "reject": _l("不予受理"), "transfer": _l("转办"), "merge": _l("重复件"),
                "spam": _l("无效件"), "assign": _l("交办"), "extend": _l("延期"), "reply": _l("答复"),
                "close": _l("办结"), "review": _l("复查")}
+#: the fields a transition asks for
+TRANSITION_FIELDS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件编号"),
+                     "department": _l("承办部门"), "days": _l("延期天数"), "approver": _l("批准人"),
+                     "reply": _l("经审核同意的答复")}
+#: audit log actions
 ACTIONS = {
     "item.create": _l("登记"), "item.accept": _l("受理"), "item.reject": _l("不予受理"), "item.transfer": _l("转办"),
     "item.merge": _l("标为重复件"), "item.duplicate_received": _l("收到重复件"), "item.spam": _l("标为无效件"),
@@ -38,11 +51,62 @@ ACTIONS = {
     "inbound.download_raw": _l("下载原始邮件"), "privacy.purge": _l("按保存期限删除个人信息"),
     "system.backup": _l("备份数据"), "system.restore": _l("恢复备份"),
 }
+#: keys of an audit event's details, as the item's history shows them
+DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件"), "duplicate": _l("重复件"),
+           "department": _l("承办部门"), "days": _l("延期天数"), "approver": _l("批准人"), "channel": _l("渠道"),
+           "kind": _l("类型"), "links": _l("关联"), "attachments": _l("附件数"), "target": _l("关联对象"),
+           "fields": _l("查看的项目"), "length": _l("字数"), "reply": _l("答复稿编号"), "comment": _l("退回意见"),
+           "masked": _l("自动遮盖处数")}
+#: a submitter's contact fields
+CONTACT_FIELDS = {"name": _l("姓名"), "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址")}
+#: kinds of personal data found in a text before publication (portal.services.replies.redaction)
+PERSONAL_DATA = {"name": _l("姓名"), "mobile": _l("手机号码"), "landline": _l("固定电话"), "id_card": _l("身份证号码"),
+                 "email": _l("电子邮箱"), "address": _l("地址")}
+#: what became of an inbound email
+MAIL_OUTCOMES = {"item": _l("新件"), "follow_up": _l("补充材料"), "ignored": _l("已忽略"), "quarantined": _l("已隔离"),
+                 "duplicate": _l("重复（已收过）")}
 PHONE_LINES = {"0931-8821762": "0931-8821762", "12351": _l("12351职工服务热线"), "other": _l("其他")}
+#: 完成情况 of a measure
+MEASURE_STATUSES = {"done": _l("已完成"), "in_progress": _l("正在整改")}
+#: fields of a measure's history (measure_update.field)
+MEASURE_FIELDS = {"created": _l("录入台账"), "status": _l("完成情况"), "completed_on": _l("完成时间"),
+                  "progress_note": _l("进展说明"), "text": _l("整改措施"), "problem": _l("所属问题")}
+#: the figures of a campaign and of a progress report (portal.services.ledger.figures)
+FIGURES = {"categories": _l("方面"), "problems": _l("问题"), "rectified_problems": _l("已整改到位问题"),
+           "measures": _l("整改措施"), "done": _l("已完成措施"), "in_progress": _l("正在整改措施"),
+           "rate": _l("措施完成率（%）"), "deadline_classes": _l("整改时限分类")}
+#: the figures of one deadline class
+CLASS_FIGURES = {"problems": _l("问题"), "rectified": _l("已整改到位"), "in_progress": _l("正在整改")}
+#: placeholders of reply templates (portal.services.replies.templates)
+PLACEHOLDERS = {"case_number": _l("受理编号"), "received_date": _l("收到日期")}
+
+TABLES: dict[str, dict[str, str | LazyString]] = {
+    "state": STATES, "kind": KINDS, "channel": CHANNELS, "role": ROLES, "transition": TRANSITIONS,
+    "transition_field": TRANSITION_FIELDS, "action": ACTIONS, "detail": DETAILS, "contact": CONTACT_FIELDS,
+    "personal_data": PERSONAL_DATA, "mail_outcome": MAIL_OUTCOMES, "phone_line": PHONE_LINES,
+    "measure_status": MEASURE_STATUSES, "measure_field": MEASURE_FIELDS, "figure": FIGURES, "class_figure": CLASS_FIGURES,
+    "placeholder": PLACEHOLDERS,
+}
+CHINESE = "zh_Hans"
+
+
+def label(table: str, code: str | None) -> str:
+    """The label of code in the current language; the code itself when the table does not know it."""
+    found = TABLES[table].get(code) if code is not None else None
+    return str(found) if found is not None else (code or "")
+
+
+def join(parts) -> str:
+    """Several labels in one sentence: 甲、乙 in Chinese, "a, b" in English."""
+    return gettext("、").join(str(part) for part in parts)
+
+
+def chinese(table: str, code: str | None) -> str:
+    """The Chinese label, for commands and exports (whatever language the environment asks for)."""
+    with force_locale(CHINESE):
+        return label(table, code)
 
 
 def init_app(app: Flask) -> None:
-    """Expose label(kind, code) to templates: {{ label('state', item.state) }}."""
-    tables = {"state": STATES, "kind": KINDS, "channel": CHANNELS, "role": ROLES, "transition": TRANSITIONS, "action": ACTIONS,
-              "phone_line": PHONE_LINES}
-    app.jinja_env.globals["label"] = lambda table, code: tables[table].get(code, code)
+    """Expose label(table, code) to templates: {{ label('state', item.state) }}."""
+    app.jinja_env.globals["label"] = label

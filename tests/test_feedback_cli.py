@@ -105,7 +105,7 @@ def test_export_csv_is_utf8_with_bom(runner, items, tmp_path):
     with path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [r["案件编号"] for r in rows] == [web.case_number, call.case_number]
-    assert rows[0]["电话"] == "138****1762" and rows[1]["电话"] == "" and rows[1]["状态"] == "无效"
+    assert rows[0]["电话"] == "138****1762" and rows[1]["电话"] == "" and rows[1]["状态"] == "无效件"
     assert rows[0]["收到时间"] == "2021-03-31 10:00" and rows[0]["受理期限"] == "2021-04-15"
 
 

@@ -188,4 +188,5 @@ def test_overlong_transition_fields_are_refused_before_the_database(session, new
 
 
 def test_field_limits_are_only_for_fields_the_transitions_take():
-    assert set(items.MAX_FIELD) <= set(workflow.FIELD_LABELS)
+    from portal.labels import TRANSITION_FIELDS
+    assert set(items.MAX_FIELD) <= set(TRANSITION_FIELDS)

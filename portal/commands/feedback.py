@@ -14,8 +14,7 @@ from flask.cli import AppGroup
 from .. import db
 from ..models.feedback import STATES
 from ..services.feedback.export import FeedbackExportError, export_items, item_detail, list_rows
-from ..services.feedback.intake import CHANNEL_LABELS, KIND_LABELS
-from ..services.feedback.workflow import STATE_LABELS
+from ..labels import chinese
 
 TABLE_COLUMNS = ("案件编号", "渠道", "类型", "状态", "收到时间", "受理期限", "主题")
 
@@ -37,8 +36,8 @@ def list_(state: str | None, as_json: bool) -> None:
     if not rows:
         click.echo("没有符合条件的意见建议。")
         return
-    table = [[r["case_number"], CHANNEL_LABELS.get(r["channel"], r["channel"]), KIND_LABELS.get(r["kind"], r["kind"]),
-              STATE_LABELS.get(r["state"], r["state"]), _local(r["received_at"]), r["accept_due"],
+    table = [[r["case_number"], chinese("channel", r["channel"]), chinese("kind", r["kind"]),
+              chinese("state", r["state"]), _local(r["received_at"]), r["accept_due"],
               _clip(r["subject"] or "", 30)] for r in rows]
     click.echo(_render_table(TABLE_COLUMNS, table))
     click.echo(f"共{len(rows)}件。")
@@ -59,9 +58,9 @@ def show(case_number: str, as_json: bool) -> None:
         return
     contact = detail["contact"]
     lines = [
-        ("案件编号", detail["case_number"]), ("渠道", CHANNEL_LABELS.get(detail["channel"], detail["channel"])),
-        ("类型", KIND_LABELS.get(detail["kind"], detail["kind"])),
-        ("状态", STATE_LABELS.get(detail["state"], detail["state"])), ("收到时间", _local(detail["received_at"])),
+        ("案件编号", detail["case_number"]), ("渠道", chinese("channel", detail["channel"])),
+        ("类型", chinese("kind", detail["kind"])),
+        ("状态", chinese("state", detail["state"])), ("收到时间", _local(detail["received_at"])),
         ("受理期限", detail["accept_due"]), ("办理期限", detail["handle_due"]),
         ("关联措施", "、".join(detail["measures"])), ("关联问题", "、".join(map(str, detail["problems"]))),
         ("附件", "、".join(detail["attachments"])), ("电子邮箱", contact["email"]), ("电话", contact["phone"]),

@@ -14,13 +14,12 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from .. import db
+from ..labels import MAIL_OUTCOMES, chinese
 from ..services.mail import imap as imap_fetch, ingest as mail_ingest
 from ..services.mail.ingest import IngestResult, IngestSettings
 
 #: sysexits.h EX_TEMPFAIL: the MTA keeps the message and delivers it again later
 EX_TEMPFAIL = 75
-OUTCOME_LABELS = {"item": "新件", "follow_up": "补充材料", "ignored": "已忽略", "quarantined": "已隔离",
-                  mail_ingest.DUPLICATE: "重复（已收过）"}
 #: the database cannot be reached or refused the transaction (connect, statement or commit; pool exhausted)
 DATABASE_ERRORS = (DBAPIError, PoolTimeout)
 
@@ -56,7 +55,7 @@ def ingest(source: BinaryIO) -> None:
         _tempfail(f"{traceback.format_exc()}处理邮件时出错，邮件未处理，MTA 稍后重新投递。")
     detail = f"，{result.item.case_number}" if result.item is not None else ""
     reason = f"：{result.inbound.reason}" if result.inbound is not None and result.inbound.reason else ""
-    click.echo(f"{OUTCOME_LABELS[result.outcome]}{detail}（{result.message_id}）{reason}")
+    click.echo(f"{chinese('mail_outcome', result.outcome)}{detail}（{result.message_id}）{reason}")
 
 
 @click.command("fetch")
@@ -95,6 +94,6 @@ def _fetch_once(imap: imap_fetch.ImapSettings, settings: IngestSettings) -> None
     for number, counts in enumerate(imap_fetch.fetch(imap, lambda raw: receive(session, raw, "imap", settings).outcome),
                                     start=1):
         total += sum(counts.values())
-        parts = "，".join(f"{label}{counts[key]}" for key, label in OUTCOME_LABELS.items())
+        parts = "，".join(f"{chinese('mail_outcome', key)}{counts[key]}" for key in MAIL_OUTCOMES)
         click.echo(f"第{number}批：收取{sum(counts.values())}封（{parts}）")
     click.echo(f"共收取{total}封。" if total else "没有未读邮件。")

@@ -7,6 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from .. import db
+from ..labels import chinese
 from ..models import ProgressReport
 from ..services.ledger.campaigns import CampaignError, get_campaign
 from ..services.reports.importer import import_report, list_reports
@@ -14,8 +15,6 @@ from ..services.reports.repair.engine import ReportRejected, decode_report
 
 FORMATS = {"categories": "{}个方面", "problems": "{}个问题", "measures": "整改措施{}条", "done": "已整改{}条",
            "in_progress": "正在整改{}条", "rate": "整改率{}%"}
-LABELS = {"categories": "方面", "problems": "问题", "measures": "整改措施", "done": "已整改",
-          "in_progress": "正在整改", "rate": "整改率", "deadline_classes": "整改时限分类"}
 
 
 @click.group("report", cls=AppGroup)
@@ -42,7 +41,7 @@ def import_(path: Path, slug: str, as_of, title: str | None) -> None:
     click.echo(f"已导入进展通报 #{report.id}：{report.title}，截至日期 {report.as_of}。")
     click.echo("通报中的数字：" + (_declared(report) or "未找到"))
     if report.mismatches:
-        click.echo("与台账计算结果不一致：" + "、".join(LABELS.get(k, k) for k in report.mismatches))
+        click.echo("与台账计算结果不一致：" + "、".join(chinese("figure", k) for k in report.mismatches))
     if report.unrepaired_count:
         click.echo(f"有 {report.unrepaired_count} 处文字无法自动修复，已标为“【待核对：…】”，请人工核对后更正。")
 
@@ -60,7 +59,7 @@ def list_(slug: str) -> None:
         click.echo("该整改任务还没有进展通报。用 flask report import 导入。")
     for r in reports:
         notes = [f"待核对{r.unrepaired_count}处"] if r.unrepaired_count else []
-        notes += ["不一致：" + "、".join(LABELS.get(k, k) for k in r.mismatches)] if r.mismatches else []
+        notes += ["不一致：" + "、".join(chinese("figure", k) for k in r.mismatches)] if r.mismatches else []
         click.echo(f"#{r.id}\t{r.as_of}\t{r.title}" + ("\t" + "；".join(notes) if notes else ""))
 
 

@@ -6,6 +6,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
+from flask_babel import gettext as _
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
@@ -13,7 +14,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.models import Department, LoginFailure, User
 from portal.models.staff import HANDLER, ROLES
+from portal import labels
 from portal.services.common import audit, authz
+from portal.services.common.errors import ServiceError
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -24,15 +27,11 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 OPERATOR = "运维命令"
 
 
-class UserError(ValueError):
-    """An account could not be created or changed; the message is in Chinese, field names the input at fault."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class UserError(ServiceError):
+    """An account could not be created or changed."""
 
 
-class LoginRefused(Exception):
+class LoginRefused(ServiceError):
     """Login failed; the message never says whether the account exists."""
 
 
@@ -42,7 +41,7 @@ def hash_password(password: str) -> str:
 
 def password_problem(password: str) -> str | None:
     if len(password or "") < MIN_PASSWORD:
-        return f"密码至少需要{MIN_PASSWORD}个字符。"
+        return _("密码至少需要%(min)s个字符。", min=MIN_PASSWORD)
     return None
 
 
@@ -64,15 +63,15 @@ def create_user(session: Session, email: str, name: str, role: str, password: st
         authz.require(actor, "manage_users")
     email, department = (email or "").strip().lower(), (department or "").strip() or None
     if not EMAIL_RE.match(email):
-        raise UserError("电子邮箱格式不正确。", "email")
+        raise UserError(_("电子邮箱格式不正确。"), "email")
     if role not in ROLES:
-        raise UserError(f"角色无效，可选：{'、'.join(ROLES)}。", "role")
+        raise UserError(_("角色无效，可选：%(roles)s。", roles=labels.join(ROLES)), "role")
     if role == HANDLER and not department:
-        raise UserError("承办部门人员必须指定所属部门。", "department")
+        raise UserError(_("承办部门人员必须指定所属部门。"), "department")
     if problem := password_problem(password):
         raise UserError(problem, "password")
     if session.scalar(select(User.id).where(User.email == email)):
-        raise UserError(f"账号 {email} 已存在。", "email")
+        raise UserError(_("账号 %(email)s 已存在。", email=email), "email")
     user = User(email=email, name=(name or email.split("@")[0]).strip(), role=role,
                 department_id=department_named(session, department).id if department else None,
                 password_hash=hash_password(password), session_token=secrets.token_hex(16))
@@ -89,13 +88,13 @@ def update_user(session: Session, user: User, actor: User, *, role: str, departm
     authz.require(actor, "manage_users")
     department, name = (department or "").strip() or None, (name or "").strip()
     if not name:
-        raise UserError("请填写姓名。", "name")
+        raise UserError(_("请填写姓名。"), "name")
     if role not in ROLES:
-        raise UserError("角色无效。", "role")
+        raise UserError(_("角色无效。"), "role")
     if role == HANDLER and not department:
-        raise UserError("承办部门人员必须指定所属部门。", "department")
+        raise UserError(_("承办部门人员必须指定所属部门。"), "department")
     if user.id == actor.id and (not active or role != user.role):
-        raise UserError("不能停用自己的账号或修改自己的角色。")
+        raise UserError(_("不能停用自己的账号或修改自己的角色。"))
     changes = {}
     new_department_id = department_named(session, department).id if department else None
     for attr, value in (("role", role), ("department_id", new_department_id), ("active", active), ("name", name)):
@@ -144,7 +143,7 @@ def authenticate(session: Session, email: str, password: str, ip: str, now: date
     if ip_failures >= MAX_FAILURES or len(email_failures) >= MAX_FAILURES:
         audit.record(session, user, "user.login_throttled", "staff_user", user.id if user else None,
                      actor_label=None if user else "未知账号", ip=ip)
-        raise LoginRefused(f"登录失败次数过多，请{LOCK_MINUTES}分钟后再试。")
+        raise LoginRefused(_("登录失败次数过多，请%(minutes)s分钟后再试。", minutes=LOCK_MINUTES))
     if not _verify(user.password_hash if user else _dummy_hash(), password) or user is None or not user.active:
         session.add(LoginFailure(ip=ip, email=email, at=now))
         email_failures.append(now)
@@ -155,7 +154,7 @@ def authenticate(session: Session, email: str, password: str, ip: str, now: date
         audit.record(session, user, "user.login_failed", "staff_user", user.id if user else None,
                      actor_label=None if user else "未知账号", ip=ip)
         session.flush()
-        raise LoginRefused("邮箱或密码不正确。")
+        raise LoginRefused(_("邮箱或密码不正确。"))
     user.failed_logins = 0
     user.locked_until = None
     session.execute(delete(LoginFailure).where(LoginFailure.email == email))
@@ -177,7 +176,7 @@ def _verify(password_hash: str, password: str) -> bool:
 def change_password(session: Session, user: User, old: str, new: str) -> None:
     """Change one's own password; every other session of the account ends."""
     if not _verify(user.password_hash, old):
-        raise UserError("原密码不正确。", "old_password")
+        raise UserError(_("原密码不正确。"), "old_password")
     if problem := password_problem(new):
         raise UserError(problem, "new_password")
     user.password_hash = hash_password(new)
@@ -214,7 +213,7 @@ def user_by_email(session: Session, email: str) -> User:
     """The account with this email (any case); UserError when there is none."""
     user = session.scalar(select(User).where(User.email == (email or "").strip().lower()))
     if user is None:
-        raise UserError("账号不存在。", "email")
+        raise UserError(_("账号不存在。"), "email")
     return user
 
 
@@ -228,7 +227,7 @@ def reset_password(session: Session, user: User, new: str, actor: User | None = 
     if actor is not None:
         authz.require(actor, "manage_users")
         if actor.id == user.id:
-            raise UserError("请在“修改密码”页面修改自己的密码。")
+            raise UserError(_("请在“修改密码”页面修改自己的密码。"))
     if problem := password_problem(new):
         raise UserError(problem, "new_password")
     user.password_hash = hash_password(new)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -140,9 +141,9 @@ def _phone_item(call: PhoneCall, settings: IntakeSettings, now: datetime) -> tup
     errors = {}
     call_at = local_to_utc(call.call_at, settings.clocks.timezone) if call.call_at else None
     if call_at is None:
-        errors["call_at"] = "请填写来电时间。"
+        errors["call_at"] = _("请填写来电时间。")
     elif (call_at - now).total_seconds() > CLOCK_SLACK_SECONDS:
-        errors["call_at"] = "来电时间不能晚于现在。"
+        errors["call_at"] = _("来电时间不能晚于现在。")
     new = NewItem(channel=PHONE, kind=call.kind, content=call.content, subject=call.subject,
                   contact=Contact(name=call.caller_name, phone=call.caller_phone), wants_reply=call.wants_reply,
                   targets=call.targets, received_at=min(call_at, now) if call_at else now, call_at=call_at,
@@ -156,11 +157,11 @@ def _letter_item(letter: Letter, settings: IntakeSettings, now: datetime) -> tup
     today = settings.clocks.today(now)
     received_on = letter.received_on
     if received_on is None:
-        errors["received_on"] = "请填写收信日期。"
+        errors["received_on"] = _("请填写收信日期。")
     elif received_on > today:
-        errors["received_on"] = "收信日期不能晚于今天。"
+        errors["received_on"] = _("收信日期不能晚于今天。")
     if letter.postmark_date and letter.postmark_date > min(received_on or today, today):
-        errors["postmark_date"] = "邮戳日期不能晚于收信日期。"
+        errors["postmark_date"] = _("邮戳日期不能晚于收信日期。")
     new = NewItem(channel=LETTER, kind=letter.kind, content=letter.content, subject=letter.subject,
                   contact=Contact(name=letter.sender_name, phone=letter.phone, email=letter.email,
                                   address=letter.address),
@@ -176,10 +177,10 @@ def _problems(session: Session, new: NewItem, errors: dict[str, str], campaign_s
     new.campaign_id = campaign.id if campaign else None
     errors = dict(errors)
     if new.targets and campaign is None:
-        errors["targets"] = "还没有整改任务，无法关联问题或措施。"
+        errors["targets"] = _("还没有整改任务，无法关联问题或措施。")
     unknown = [code for code in new.targets if campaign and not links.resolve_target(session, campaign.id, code)]
     if unknown:
-        errors["targets"] = f"找不到问题或措施“{unknown[0]}”。"
+        errors["targets"] = _("找不到问题或措施“%(code)s”。", code=unknown[0][:40])
     return {**intake.validate(new), **errors}
 
 

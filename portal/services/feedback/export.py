@@ -13,11 +13,10 @@ from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from portal.labels import chinese
 from portal.models import FeedbackItem, FeedbackLink
 from portal.services.common import audit, privacy
 from portal.services.feedback import case_codes
-from portal.services.feedback.intake import CHANNEL_LABELS, KIND_LABELS
-from portal.services.feedback.workflow import STATE_LABELS
 
 #: who the audit log names when an operator command reads contact data
 OPERATOR = "运维命令"
@@ -122,8 +121,8 @@ def _export_row(item: FeedbackItem, zone: ZoneInfo, with_contact: bool) -> list:
     if not with_contact:
         name, phone = privacy.mask_name(name), privacy.mask_phone(phone)
         email, address = privacy.mask_email(email), privacy.mask_address(address)
-    return [item.case_number, CHANNEL_LABELS.get(item.channel, item.channel), KIND_LABELS.get(item.kind, item.kind),
-            STATE_LABELS.get(item.state, item.state), item.received_at.astimezone(zone).replace(tzinfo=None),
+    return [item.case_number, chinese("channel", item.channel), chinese("kind", item.kind),
+            chinese("state", item.state), item.received_at.astimezone(zone).replace(tzinfo=None),
             item.accept_due, item.handle_due, item.department.name if item.department else None,
             "、".join(measures), "、".join(map(str, problems)), item.subject, item.content,
             "、".join(a.filename for a in item.attachments), name, phone, email, address]

@@ -14,9 +14,8 @@ from portal.models.feedback import CHANNELS, EMAIL, KINDS, LETTER, PHONE, RECEIV
 from portal.services.feedback import attachments, case_codes, links
 from portal.services.common import audit
 from portal.services.common.clocks import ClockSettings
+from portal.services.common.errors import ServiceError
 
-KIND_LABELS = {"suggestion": "建议意见", "report": "检举控告", "appeal": "申诉求决", "inquiry": "咨询", "praise": "表扬"}
-CHANNEL_LABELS = {"web": "网上留言", PHONE: "来电", LETTER: "来信", EMAIL: "电子邮件"}
 PHONE_LINES = ("0931-8821762", "12351", "other")
 MIN_CONTENT, MAX_CONTENT = 10, 5000
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -26,11 +25,11 @@ CONTACT_LIMITS = {"name": 100, "phone": 50, "email": 254, "address": 300}
 PHONE_RE = re.compile(r"^[0-9+()\- ]{5,20}$")
 
 
-class IntakeError(ValueError):
+class IntakeError(ServiceError):
     """Input refused; errors maps each field name to a message in the request's language (Chinese outside one)."""
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__("；".join(errors.values()))
+        super().__init__(_("；").join(errors.values()), next(iter(errors), None))
         self.errors = errors
 
 

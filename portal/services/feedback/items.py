@@ -4,16 +4,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.models import (Attachment, AuditEvent, FeedbackContact, FeedbackItem, FeedbackLink, FollowUp,
                            InboundMessage, Note, Reply, User)
+from portal import labels
 from portal.models.mail import REFUSED_PREFIX
 from portal.services.common import audit, authz, privacy
 from portal.services.feedback import case_codes, links, workflow
 from portal.services.ledger.campaigns import find_campaign
 from portal.services.common.clocks import ClockSettings
+from portal.services.common.errors import ServiceError
 from portal.services.feedback.queue import parse_id
 
 MAX_NOTE = 5000
@@ -22,12 +25,8 @@ MAX_FIELD = {"reason": 2000, "transferred_to": 200, "original": 32, "approver": 
 CONTACT_FIELDS = ("name", "phone", "email", "address")
 
 
-class ItemError(ValueError):
-    """Input refused; field names the form field it belongs to, the message is in Chinese."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+class ItemError(ServiceError):
+    """A note, link or download refused."""
 
 
 @dataclass(frozen=True)
@@ -137,9 +136,9 @@ def add_note(session: Session, user: User, item: FeedbackItem, text: str) -> Not
     authz.require(user, "note", item)
     text = (text or "").strip()
     if not text:
-        raise ItemError("text", "请填写备注内容。")
+        raise ItemError(_("请填写备注内容。"), "text")
     if len(text) > MAX_NOTE:
-        raise ItemError("text", f"备注不能超过{MAX_NOTE}个字（现为{len(text)}个字）。")
+        raise ItemError(_("备注不能超过%(max)s个字（现为%(count)s个字）。", max=MAX_NOTE, count=len(text)), "text")
     note = Note(item_id=item.id, author_id=user.id, text=text)
     session.add(note)
     session.flush()
@@ -162,10 +161,10 @@ def add_link(session: Session, user: User, item: FeedbackItem, code: str,
     authz.require(user, "link", item)
     code = (code or "").strip()
     if not code:
-        raise ItemError("target", "请填写措施编号（如35-2）或问题编号（如35）。")
+        raise ItemError(_("请填写措施编号（如35-2）或问题编号（如35）。"), "target")
     target = links.resolve_target(session, campaign_id, code) if campaign_id else None
     if target is None:
-        raise ItemError("target", f"找不到问题或措施“{code[:40]}”。")
+        raise ItemError(_("找不到问题或措施“%(code)s”。", code=code[:40]), "target")
     return links.add_link(session, item, target, user)
 
 
@@ -173,7 +172,7 @@ def remove_link(session: Session, user: User, item: FeedbackItem, link_id: int, 
     """Remove one of the item's links once the user confirmed it; audited as item.unlink."""
     authz.require(user, "link", item)
     if not confirmed:
-        raise ItemError("confirm", "请勾选“确认取消关联”后再提交。")
+        raise ItemError(_("请勾选“确认取消关联”后再提交。"), "confirm")
     links.remove_link(session, item, link_id, user)
 
 
@@ -185,19 +184,21 @@ def link_candidates(session: Session, user: User, item: FeedbackItem, query: str
 
 def transition(session: Session, user: User, item: FeedbackItem, action: str, form: Mapping[str, str],
                clocks: ClockSettings, confirmed: bool = True) -> None:
-    """Apply a transition with the fields a staff form sent; WorkflowError (Chinese) when it is refused."""
+    """Apply a transition with the fields a staff form sent; WorkflowError when it is refused."""
     chosen = workflow.TRANSITIONS.get(action)
     if chosen is None:
-        raise workflow.WorkflowError("未知的操作。")
+        raise workflow.WorkflowError(_("未知的操作。"))
     authz.require(user, action, item)
     if not confirmed:
-        raise workflow.WorkflowError(f"请勾选确认后再执行“{chosen.label}”。")
+        raise workflow.WorkflowError(_("请勾选确认后再执行“%(action)s”。", action=labels.label("transition", action)),
+                                     "confirm")
     fields = {name: (form.get(name) or "").strip() for name in chosen.required}
     for name, value in fields.items():
         if len(value) > MAX_FIELD[name]:
-            raise workflow.WorkflowError(f"“{workflow.FIELD_LABELS[name]}”不能超过{MAX_FIELD[name]}个字。")
+            raise workflow.WorkflowError(_("“%(field)s”不能超过%(max)s个字。", field=labels.label("transition_field", name),
+                                           max=MAX_FIELD[name]), name)
     if fields.get("department") and parse_id(fields["department"]) is None:
-        raise workflow.WorkflowError("承办部门不存在。")
+        raise workflow.WorkflowError(_("承办部门不存在。"), "department")
     workflow.apply(session, item, action, user, clocks, **fields)
 
 

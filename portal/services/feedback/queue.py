@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -165,9 +166,9 @@ def bulk_assign(session: Session, actor: User, item_ids: list[int], department_i
     """交办 the chosen items the actor can see to one department; returns (assigned, skipped with why)."""
     authz.require(actor, "assign")
     if not item_ids:
-        raise workflow.WorkflowError("请至少选择一件。")
+        raise workflow.WorkflowError(_("请至少选择一件。"), "item_ids")
     if department_id is None:
-        raise workflow.WorkflowError("请选择承办部门。")
+        raise workflow.WorkflowError(_("请选择承办部门。"), "assign_department")
     items = list(session.scalars(select(FeedbackItem).where(
         FeedbackItem.id.in_(item_ids), authz.visible_items(actor)).order_by(FeedbackItem.id)))
     return workflow.bulk_assign(session, items, department_id, actor, clocks)

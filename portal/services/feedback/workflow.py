@@ -4,19 +4,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import labels
 from portal.models import Department, FeedbackItem, Reply, User
 from portal.models.feedback import (ACCEPTED, APPROVED, CLOSED, DUPLICATE, HANDLING, NOT_ACCEPTED, RECEIVED,
                                     REPLIED, REVIEW, SENT, SPAM, TRANSFERRED)
 from portal.services.common import audit, authz
 from portal.services.common.clocks import ClockSettings
-
-STATE_LABELS = {
-    RECEIVED: "待分办", ACCEPTED: "已受理", HANDLING: "办理中", REPLIED: "已答复", REVIEW: "复查中",
-    CLOSED: "已办结", NOT_ACCEPTED: "不予受理", TRANSFERRED: "已转办", DUPLICATE: "重复", SPAM: "无效",
-}
+from portal.services.common.errors import ServiceError
 
 
 @dataclass(frozen=True)
@@ -24,31 +22,27 @@ class Transition:
     """One allowed move: from which states, to which (None keeps the state), with which required fields."""
 
     action: str
-    label: str
     sources: frozenset[str]
     target: str | None
     required: tuple[str, ...] = ()
 
 
 TRANSITIONS = {t.action: t for t in (
-    Transition("accept", "受理", frozenset({RECEIVED}), ACCEPTED),
-    Transition("reject", "不予受理", frozenset({RECEIVED}), NOT_ACCEPTED, ("reason",)),
-    Transition("transfer", "转办", frozenset({RECEIVED}), TRANSFERRED, ("transferred_to",)),
-    Transition("merge", "重复件", frozenset({RECEIVED}), DUPLICATE, ("original",)),
-    Transition("spam", "无效件", frozenset({RECEIVED}), SPAM),
-    Transition("assign", "交办", frozenset({ACCEPTED, HANDLING, REVIEW}), HANDLING, ("department",)),
-    Transition("extend", "延期", frozenset({HANDLING}), None, ("days", "approver", "reason")),
-    Transition("reply", "答复", frozenset({HANDLING, REVIEW}), REPLIED, ("reply",)),
-    Transition("close", "办结", frozenset({REPLIED}), CLOSED),
-    Transition("review", "复查", frozenset({REPLIED}), REVIEW, ("reason",)),
+    Transition("accept", frozenset({RECEIVED}), ACCEPTED),
+    Transition("reject", frozenset({RECEIVED}), NOT_ACCEPTED, ("reason",)),
+    Transition("transfer", frozenset({RECEIVED}), TRANSFERRED, ("transferred_to",)),
+    Transition("merge", frozenset({RECEIVED}), DUPLICATE, ("original",)),
+    Transition("spam", frozenset({RECEIVED}), SPAM),
+    Transition("assign", frozenset({ACCEPTED, HANDLING, REVIEW}), HANDLING, ("department",)),
+    Transition("extend", frozenset({HANDLING}), None, ("days", "approver", "reason")),
+    Transition("reply", frozenset({HANDLING, REVIEW}), REPLIED, ("reply",)),
+    Transition("close", frozenset({REPLIED}), CLOSED),
+    Transition("review", frozenset({REPLIED}), REVIEW, ("reason",)),
 )}
 
-FIELD_LABELS = {"reason": "理由", "transferred_to": "转往单位", "original": "原件编号", "department": "承办部门",
-                "days": "延期天数", "approver": "批准人", "reply": "经审核同意的答复"}
 
-
-class WorkflowError(ValueError):
-    """A transition was refused: illegal in this state or a required field is missing (message in Chinese)."""
+class WorkflowError(ServiceError):
+    """A transition was refused: illegal in this state or a required field is missing."""
 
 
 def allowed_transitions(user: User, item: FeedbackItem) -> list[Transition]:
@@ -62,14 +56,17 @@ def apply(session: Session, item: FeedbackItem, action: str, actor: User, clocks
     """Apply a transition after checking role, department scope, state and required fields; audit it."""
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise WorkflowError(f"未知的操作“{action}”。")
+        raise WorkflowError(_("未知的操作“%(action)s”。", action=action))
     authz.require(actor, action, item)
     if item.state not in transition.sources:
-        raise WorkflowError(f"当前状态为“{STATE_LABELS[item.state]}”，不能执行“{transition.label}”。")
+        raise WorkflowError(_("当前状态为“%(state)s”，不能执行“%(action)s”。", state=labels.label("state", item.state),
+                              action=labels.label("transition", action)))
     values = {name: fields.get(name) for name in transition.required}
-    missing = [FIELD_LABELS[n] for n, v in values.items() if v is None or (isinstance(v, str) and not v.strip())]
+    missing = [labels.label("transition_field", n) for n, v in values.items()
+               if v is None or (isinstance(v, str) and not v.strip())]
     if missing:
-        raise WorkflowError(f"“{transition.label}”需要填写：{'、'.join(missing)}。")
+        raise WorkflowError(_("“%(action)s”需要填写：%(fields)s。", action=labels.label("transition", action),
+                              fields=labels.join(missing)), missing[0] if len(missing) == 1 else None)
     now = now or datetime.now(UTC)
     before = item.state
     details = _EFFECTS[action](session, item, actor, clocks, now, **values)
@@ -100,11 +97,12 @@ def _merge(session, item, actor, clocks, now, original):
     from portal.services.feedback.lookup import find_by_case_number
     target = original if isinstance(original, FeedbackItem) else find_by_case_number(session, str(original))
     if target is None or not authz.can_view(actor, target):
-        raise WorkflowError(f"找不到原件“{original}”。")
+        raise WorkflowError(_("找不到原件“%(case)s”。", case=str(original)[:40]), "original")
     if target.id == item.id:
-        raise WorkflowError("不能把一件标为自身的重复件。")
+        raise WorkflowError(_("不能把一件标为自身的重复件。"), "original")
     if target.state == DUPLICATE:
-        raise WorkflowError(f"{target.case_number} 本身是重复件，请选择它的原件 {target.duplicate_of.case_number}。")
+        raise WorkflowError(_("%(case)s 本身是重复件，请选择它的原件 %(original)s。", case=target.case_number,
+                              original=target.duplicate_of.case_number), "original")
     item.duplicate_of_id = target.id
     item.closed_at = now
     item.due_date = None
@@ -116,7 +114,7 @@ def _merge(session, item, actor, clocks, now, original):
 def _assign(session, item, actor, clocks, now, department):
     dept = department if isinstance(department, Department) else session.get(Department, int(department))
     if dept is None:
-        raise WorkflowError("承办部门不存在。")
+        raise WorkflowError(_("承办部门不存在。"), "department")
     if item.state == REVIEW:
         item.handle_due = item.due_date = clocks.handle_due(now)
     item.department_id = dept.id
@@ -126,12 +124,12 @@ def _assign(session, item, actor, clocks, now, department):
 
 def _extend(session, item, actor, clocks, now, days, approver, reason):
     if item.extension_days:
-        raise WorkflowError("办理期限只能延期一次，本件已延期。")
+        raise WorkflowError(_("办理期限只能延期一次，本件已延期。"))
     try:
         days = int(days)
         item.handle_due = item.due_date = clocks.extended(item.handle_due, days)
     except ValueError as exc:
-        raise WorkflowError(f"延期天数须为1到{clocks.max_extension_days}之间的整数。") from exc
+        raise WorkflowError(_("延期天数须为1到%(max)s之间的整数。", max=clocks.max_extension_days), "days") from exc
     item.extension_days = days
     item.extension_approver = approver.strip()
     item.extension_reason = reason.strip()
@@ -141,7 +139,7 @@ def _extend(session, item, actor, clocks, now, days, approver, reason):
 def _reply(session, item, actor, clocks, now, reply):
     """答复: the research office's approved reply goes out (email, letter, call-back or the case lookup)."""
     if not isinstance(reply, Reply) or reply.item_id != item.id or reply.status != APPROVED:
-        raise WorkflowError("只能发出本件经政研室审核同意的答复。")
+        raise WorkflowError(_("只能发出本件经政研室审核同意的答复。"))
     reply.status = SENT
     reply.sent_at = now
     item.replied_at = now
@@ -157,7 +155,7 @@ def _close(session, item, actor, clocks, now):
 
 def _review(session, item, actor, clocks, now, reason):
     if clocks.today(now) > clocks.review_open_until(item.replied_at):
-        raise WorkflowError(f"已超过答复后{clocks.review_window_days}天的复查申请期限。")
+        raise WorkflowError(_("已超过答复后%(days)s天的复查申请期限。", days=clocks.review_window_days))
     item.due_date = clocks.accept_due(now)
     item.needs_attention = True
     return {"reason": reason.strip()}
@@ -174,7 +172,7 @@ def bulk_assign(session: Session, items: list[FeedbackItem], department_id: int,
     """Assign several items to a department, accepting those still waiting; returns (done, skipped with why)."""
     department = session.get(Department, department_id)
     if department is None:
-        raise WorkflowError("承办部门不存在。")
+        raise WorkflowError(_("承办部门不存在。"), "department")
     done, skipped = [], []
     for item in items:
         savepoint = session.begin_nested()
@@ -186,7 +184,7 @@ def bulk_assign(session: Session, items: list[FeedbackItem], department_id: int,
             done.append(item)
         except (WorkflowError, authz.PermissionDenied) as exc:
             savepoint.rollback()
-            skipped.append((item, str(exc) if isinstance(exc, WorkflowError) else "无权操作"))
+            skipped.append((item, str(exc) if isinstance(exc, WorkflowError) else _("无权操作")))
     return done, skipped
 
 

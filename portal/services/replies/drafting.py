@@ -4,10 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import gettext as _
 from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import labels
 from portal.models import AuditEvent, Campaign, FeedbackItem, OutboxMessage, Reply, User
 from portal.models.feedback import APPROVED, DRAFT, EMAIL, LETTER, PHONE, RETURNED, SENT, SUBMITTED, WEB
 from portal.services.common import audit, authz, privacy
@@ -15,6 +17,7 @@ from portal.services.mail import outbox
 from portal.services.feedback import workflow
 from portal.services.ledger.campaigns import find_campaign
 from portal.services.common.clocks import ClockSettings
+from portal.services.common.errors import ServiceError
 from portal.services.feedback.intake import clean_text
 from portal.services.replies.templates import chinese_date, fill
 
@@ -28,12 +31,8 @@ ANSWERABLE = workflow.TRANSITIONS["reply"].sources
 SENT_AT_APPROVAL = (EMAIL, WEB)
 
 
-class ReplyError(ValueError):
-    """Input or step refused; field names the form field it belongs to ("form" for the page), message in Chinese."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+class ReplyError(ServiceError):
+    """A reply step refused (field "form" for the page as a whole)."""
 
 
 @dataclass(frozen=True)
@@ -135,7 +134,7 @@ def start_draft(session: Session, actor: User, item: FeedbackItem, text: str, cl
     authz.require(actor, "draft_reply", item)
     _answerable(item)
     if session.scalar(select(Reply.id).where(Reply.item_id == item.id, Reply.status.in_(OPEN))) is not None:
-        raise ReplyError("form", "本件已有尚未发出的答复稿，请在原稿上修改。")
+        raise ReplyError(_("本件已有尚未发出的答复稿，请在原稿上修改。"), "form")
     reply = Reply(item_id=item.id, text=_text(fill(text or "", item, clocks)), channel=channel_for(item),
                   status=DRAFT, author_id=actor.id, department_id=item.department_id)
     session.add(reply)
@@ -148,7 +147,7 @@ def edit(session: Session, actor: User, reply: Reply, text: str, clocks: ClockSe
     """修改: change a draft or a returned reply."""
     item = _item(session, reply)
     authz.require(actor, "draft_reply", item)
-    _expect(reply, EDITABLE, "只能修改草稿或被退回的答复稿。")
+    _expect(reply, EDITABLE, _("只能修改草稿或被退回的答复稿。"))
     reply.text = _text(fill(text or "", item, clocks))
     _record(session, actor, "reply.edit", item, reply, length=len(reply.text))
 
@@ -157,7 +156,7 @@ def submit(session: Session, actor: User, reply: Reply, now: datetime | None = N
     """提交审核: hand the draft to the research office."""
     item = _item(session, reply)
     authz.require(actor, "draft_reply", item)
-    _expect(reply, EDITABLE, "只能提交草稿或被退回的答复稿。")
+    _expect(reply, EDITABLE, _("只能提交草稿或被退回的答复稿。"))
     _answerable(item)
     reply.status, reply.submitted_at = SUBMITTED, now or datetime.now(UTC)
     _record(session, actor, "reply.submit", item, reply)
@@ -167,12 +166,13 @@ def send_back(session: Session, actor: User, reply: Reply, comment: str) -> None
     """退回修改: the research office returns a submitted reply with a comment the drafter sees."""
     item = _item(session, reply)
     authz.require(actor, "approve_reply", item)
-    _expect(reply, (SUBMITTED,), "只能退回已提交审核的答复稿。")
+    _expect(reply, (SUBMITTED,), _("只能退回已提交审核的答复稿。"))
     comment = clean_text(comment)
     if not comment:
-        raise ReplyError("comment", "请填写退回意见。")
+        raise ReplyError(_("请填写退回意见。"), "comment")
     if len(comment) > MAX_COMMENT:
-        raise ReplyError("comment", f"退回意见不能超过{MAX_COMMENT}个字（现为{len(comment)}个字）。")
+        raise ReplyError(_("退回意见不能超过%(max)s个字（现为%(count)s个字）。", max=MAX_COMMENT, count=len(comment)),
+                         "comment")
     reply.status, reply.review_comment = RETURNED, comment
     _record(session, actor, "reply.return", item, reply, comment=comment)
 
@@ -183,8 +183,8 @@ def approve(session: Session, actor: User, reply: Reply, settings: ReplySettings
     item = _item(session, reply)
     authz.require(actor, "approve_reply", item)
     if not confirmed:
-        raise ReplyError("confirm", "请勾选确认后再审核同意。")
-    _expect(reply, (SUBMITTED,), "只能审核已提交的答复稿。")
+        raise ReplyError(_("请勾选确认后再审核同意。"), "confirm")
+    _expect(reply, (SUBMITTED,), _("只能审核已提交的答复稿。"))
     _answerable(item)
     now = now or datetime.now(UTC)
     reply.status, reply.approver_id, reply.approved_at = APPROVED, actor.id, now
@@ -202,16 +202,16 @@ def record_delivery(session: Session, actor: User, reply: Reply, clocks: ClockSe
     item = _item(session, reply)
     authz.require(actor, "reply", item)
     if reply.status != APPROVED or reply.channel not in (PHONE, LETTER):
-        raise ReplyError("form", "只有审核同意后待寄出的答复函或待回访的答复才能登记。")
+        raise ReplyError(_("只有审核同意后待寄出的答复函或待回访的答复才能登记。"), "form")
     if not confirmed:
-        raise ReplyError("confirm", "请勾选确认后再登记。")
+        raise ReplyError(_("请勾选确认后再登记。"), "confirm")
     now = now or datetime.now(UTC)
     if delivered_at is None:
-        raise ReplyError("delivered_at", "请填写时间，格式如 2021-03-31 10:30。")
+        raise ReplyError(_("请填写时间，格式如 2021-03-31 10:30。"), "delivered_at")
     if delivered_at > now + timedelta(minutes=1):
-        raise ReplyError("delivered_at", "时间不能晚于现在。")
+        raise ReplyError(_("时间不能晚于现在。"), "delivered_at")
     if delivered_at < reply.approved_at.replace(second=0, microsecond=0):
-        raise ReplyError("delivered_at", "时间不能早于审核同意的时间。")
+        raise ReplyError(_("时间不能早于审核同意的时间。"), "delivered_at")
     _send(session, actor, item, reply, clocks, delivered_at)
 
 
@@ -220,7 +220,7 @@ def letter(session: Session, actor: User, reply: Reply, settings: ReplySettings)
     item = _item(session, reply)
     authz.require(actor, "approve_reply", item)
     if reply.channel != LETTER or reply.status not in (APPROVED, SENT):
-        raise ReplyError("form", "只有审核同意的书面答复才有答复函。")
+        raise ReplyError(_("只有审核同意的书面答复才有答复函。"), "form")
     campaign = _campaign(session, item, settings)
     contact = item.contact
     audit.record(session, actor, "reply.letter", "reply", reply.id, item_id=item.id)
@@ -244,20 +244,22 @@ def _item(session: Session, reply: Reply) -> FeedbackItem:
 def _text(text: str) -> str:
     text = clean_text(text)
     if not text:
-        raise ReplyError("text", "请填写答复内容。")
+        raise ReplyError(_("请填写答复内容。"), "text")
     if len(text) > MAX_TEXT:
-        raise ReplyError("text", f"答复内容不能超过{MAX_TEXT}个字（现为{len(text)}个字）。")
+        raise ReplyError(_("答复内容不能超过%(max)s个字（现为%(count)s个字）。", max=MAX_TEXT, count=len(text)),
+                         "text")
     return text
 
 
 def _expect(reply: Reply, statuses: tuple[str, ...], message: str) -> None:
     if reply.status not in statuses:
-        raise ReplyError("form", message)
+        raise ReplyError(message, "form")
 
 
 def _answerable(item: FeedbackItem) -> None:
     if item.state not in ANSWERABLE:
-        raise ReplyError("form", f"本件当前为“{workflow.STATE_LABELS[item.state]}”，只有办理中或复查中的件才能答复。")
+        raise ReplyError(_("本件当前为“%(state)s”，只有办理中或复查中的件才能答复。",
+                           state=labels.label("state", item.state)), "form")
 
 
 def _record(session: Session, actor: User, action: str, item: FeedbackItem, reply: Reply, **details) -> None:
@@ -271,7 +273,7 @@ def _send(session: Session, actor: User, item: FeedbackItem, reply: Reply, clock
     try:
         workflow.apply(session, item, "reply", actor, clocks, now=at, reply=reply)
     except workflow.WorkflowError as exc:
-        raise ReplyError("form", str(exc)) from exc
+        raise ReplyError(exc.message, "form") from exc
     _record(session, actor, "reply.send", item, reply, channel=reply.channel)
 
 

@@ -5,25 +5,24 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from math import ceil
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from portal import labels
 from portal.models import Campaign, FeedbackItem, FeedbackLink, Measure, Problem, Reply, User
 from portal.models.feedback import NOT_PUBLISHED, PROPOSED, PUBLISHED, SENT
 from portal.services.common import audit, authz
 from portal.services.replies import redaction
 from portal.services.common.clocks import ClockSettings
+from portal.services.common.errors import ServiceError
 from portal.services.feedback.intake import clean_text
 
 MAX_TEXT = 5000
 
 
-class PublicationError(ValueError):
-    """Step refused; field names the form field it belongs to ("form" for the page), message in Chinese."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+class PublicationError(ServiceError):
+    """A publication step refused (field "form" for the page as a whole)."""
 
 
 @dataclass(frozen=True)
@@ -68,9 +67,9 @@ def _check(session: Session, actor: User, reply: Reply) -> FeedbackItem:
     item = session.get(FeedbackItem, reply.item_id)
     authz.require(actor, "publish", item)
     if reply.status != SENT:
-        raise PublicationError("form", "只有已发出的答复才能公开。")
+        raise PublicationError(_("只有已发出的答复才能公开。"), "form")
     if not item.consent_publish:
-        raise PublicationError("form", "提交人未同意公开，不能公开本件的答复。")
+        raise PublicationError(_("提交人未同意公开，不能公开本件的答复。"), "form")
     return item
 
 
@@ -84,7 +83,7 @@ def propose(session: Session, actor: User, reply: Reply) -> redaction.Redaction:
     """拟公开: the public text becomes the sent text with every detected personal detail masked."""
     item = _check(session, actor, reply)
     if reply.publish_status == PUBLISHED:
-        raise PublicationError("form", "答复已公开；要重新生成公开文本，请先撤下。")
+        raise PublicationError(_("答复已公开；要重新生成公开文本，请先撤下。"), "form")
     masked = redaction.redact(reply.text, item.contact)
     reply.public_text, reply.publish_status = masked.text, PROPOSED
     audit.record(session, actor, "reply.propose", "reply", reply.id, item_id=item.id, masked=len(masked.spans))
@@ -96,12 +95,13 @@ def save_text(session: Session, actor: User, reply: Reply, text: str) -> None:
     """Keep the research office's edit of the public text (before it is published)."""
     item = _check(session, actor, reply)
     if reply.publish_status != PROPOSED:
-        raise PublicationError("form", "请先生成公开文本；已公开的答复须先撤下再修改。")
+        raise PublicationError(_("请先生成公开文本；已公开的答复须先撤下再修改。"), "form")
     text = clean_text(text)
     if not text:
-        raise PublicationError("public_text", "请填写公开文本。")
+        raise PublicationError(_("请填写公开文本。"), "public_text")
     if len(text) > MAX_TEXT:
-        raise PublicationError("public_text", f"公开文本不能超过{MAX_TEXT}个字（现为{len(text)}个字）。")
+        raise PublicationError(_("公开文本不能超过%(max)s个字（现为%(count)s个字）。", max=MAX_TEXT, count=len(text)),
+                               "public_text")
     reply.public_text = text
     audit.record(session, actor, "reply.public_edit", "reply", reply.id, item_id=item.id, length=len(text))
     session.flush()
@@ -112,15 +112,17 @@ def publish(session: Session, actor: User, reply: Reply, confirmed: bool, spans_
     """公开: the saved public text appears on /answers; never with the submitter's own data in it."""
     item = _check(session, actor, reply)
     if reply.publish_status != PROPOSED or not reply.public_text:
-        raise PublicationError("form", "请先生成并核对公开文本。")
+        raise PublicationError(_("请先生成并核对公开文本。"), "form")
     if not confirmed:
-        raise PublicationError("confirm", "请勾选确认后再公开。")
+        raise PublicationError(_("请勾选确认后再公开。"), "confirm")
     leaks = redaction.contact_leaks(reply.public_text, item.contact)
     if leaks:
-        names = "、".join(redaction.KIND_NAMES[kind] for kind in leaks)
-        raise PublicationError("public_text", f"公开文本中仍有提交人的{names}，请删去或遮盖后再公开。")
+        names = labels.join(labels.label("personal_data", kind) for kind in leaks)
+        raise PublicationError(_("公开文本中仍有提交人的%(names)s，请删去或遮盖后再公开。", names=names),
+                               "public_text")
     if redaction.find(reply.public_text, item.contact) and not spans_checked:
-        raise PublicationError("spans_checked", "公开文本中仍有疑似个人信息（已标出），请修改，或核对后勾选确认。")
+        raise PublicationError(_("公开文本中仍有疑似个人信息（已标出），请修改，或核对后勾选确认。"),
+                               "spans_checked")
     reply.publish_status, reply.published_at, reply.published_by_id = PUBLISHED, now or datetime.now(UTC), actor.id
     audit.record(session, actor, "reply.publish", "reply", reply.id, item_id=item.id)
     session.flush()
@@ -131,9 +133,9 @@ def unpublish(session: Session, actor: User, reply: Reply, confirmed: bool) -> N
     item = session.get(FeedbackItem, reply.item_id)
     authz.require(actor, "publish", item)
     if reply.publish_status != PUBLISHED:
-        raise PublicationError("form", "这份答复没有公开。")
+        raise PublicationError(_("这份答复没有公开。"), "form")
     if not confirmed:
-        raise PublicationError("unpublish_confirm", "请勾选确认后再撤下。")
+        raise PublicationError(_("请勾选确认后再撤下。"), "unpublish_confirm")
     reply.publish_status, reply.published_at = PROPOSED if reply.public_text else NOT_PUBLISHED, None
     audit.record(session, actor, "reply.unpublish", "reply", reply.id, item_id=item.id)
     session.flush()

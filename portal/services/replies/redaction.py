@@ -11,7 +11,6 @@ from portal.services.common import privacy
 NAME, MOBILE, LANDLINE, ID_CARD, EMAIL, ADDRESS = "name", "mobile", "landline", "id_card", "email", "address"
 KINDS = (NAME, MOBILE, LANDLINE, ID_CARD, EMAIL, ADDRESS)
 #: kind → its name in messages
-KIND_NAMES = {NAME: "姓名", MOBILE: "手机号码", LANDLINE: "固定电话", ID_CARD: "身份证号码", EMAIL: "电子邮箱", ADDRESS: "地址"}
 
 #: common surnames; a title or 某 after one of them names a person (张先生, 李女士, 王某某)
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"

@@ -4,25 +4,24 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import labels
 from portal.models import FeedbackItem, ReplyTemplate, User
 from portal.services.common import audit, authz
 from portal.services.common.clocks import ClockSettings
+from portal.services.common.errors import ServiceError
 
 MAX_TITLE, MAX_TEXT = 100, 5000
-#: placeholder → what it stands for (shown as a hint next to the text)
-PLACEHOLDERS = {"case_number": "受理编号", "received_date": "收到日期"}
+#: the placeholders a template may use (labels.PLACEHOLDERS says what each stands for)
+PLACEHOLDERS = ("case_number", "received_date")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-class TemplateError(ValueError):
-    """Input refused; field names the form field it belongs to, the message is in Chinese."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+class TemplateError(ServiceError):
+    """A reply template refused."""
 
 
 def chinese_date(day: date) -> str:
@@ -53,20 +52,22 @@ def active_templates(session: Session, actor: User) -> list[ReplyTemplate]:
 def _checked(session: Session, title: str, text: str, template_id: int | None) -> tuple[str, str]:
     title, text = (title or "").strip(), (text or "").strip()
     if not title:
-        raise TemplateError("title", "请填写模板名称。")
+        raise TemplateError(_("请填写模板名称。"), "title")
     if len(title) > MAX_TITLE:
-        raise TemplateError("title", f"模板名称不能超过{MAX_TITLE}个字。")
+        raise TemplateError(_("模板名称不能超过%(max)s个字。", max=MAX_TITLE), "title")
     clash = session.scalar(select(ReplyTemplate.id).where(ReplyTemplate.title == title))
     if clash is not None and clash != template_id:
-        raise TemplateError("title", f"已有名为“{title}”的模板。")
+        raise TemplateError(_("已有名为“%(title)s”的模板。", title=title), "title")
     if not text:
-        raise TemplateError("text", "请填写模板内容。")
+        raise TemplateError(_("请填写模板内容。"), "text")
     if len(text) > MAX_TEXT:
-        raise TemplateError("text", f"模板内容不能超过{MAX_TEXT}个字（现为{len(text)}个字）。")
+        raise TemplateError(_("模板内容不能超过%(max)s个字（现为%(count)s个字）。", max=MAX_TEXT, count=len(text)),
+                            "text")
     unknown = sorted({name for name in _PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
     if unknown:
-        allowed = "、".join(f"{{{name}}}" for name in PLACEHOLDERS)
-        raise TemplateError("text", f"不认识的占位符{'、'.join(f'{{{n}}}' for n in unknown)}；可用的占位符：{allowed}。")
+        raise TemplateError(_("不认识的占位符%(unknown)s；可用的占位符：%(allowed)s。",
+                              unknown=labels.join(f"{{{name}}}" for name in unknown),
+                              allowed=labels.join(f"{{{name}}}" for name in PLACEHOLDERS)), "text")
     return title, text
 
 
@@ -95,7 +96,7 @@ def delete_template(session: Session, actor: User, template: ReplyTemplate, conf
     """Delete a template once confirmed; replies drafted from it keep their text."""
     authz.require(actor, "manage_templates")
     if not confirmed:
-        raise TemplateError("confirm", "请勾选“确认删除”后再提交。")
+        raise TemplateError(_("请勾选“确认删除”后再提交。"), "confirm")
     audit.record(session, actor, "template.delete", "reply_template", template.id, title=template.title)
     session.delete(template)
     session.flush()
