@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from portal.services.common.errors import ServiceError
 from portal.models import Attachment, FeedbackItem
 
 MAX_FILES = 5
@@ -44,7 +45,7 @@ JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xD9)})
 
 
-class UploadRejected(ValueError):
+class UploadRejected(ServiceError):
     """A file was refused; the message says which and why, in Chinese."""
 
 

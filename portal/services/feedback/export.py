@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from portal.services.common.errors import ServiceError
 from portal.labels import chinese
 from portal.models import FeedbackItem, FeedbackLink
 from portal.services.common import audit, privacy
@@ -28,7 +29,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-class FeedbackExportError(ValueError):
+class FeedbackExportError(ServiceError):
     """The export cannot be written where asked; the message is for the operator (Chinese)."""
 
 

@@ -7,12 +7,13 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.services.common.errors import ServiceError
 from portal.models import Campaign
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
-class CampaignError(ValueError):
+class CampaignError(ServiceError):
     """A campaign could not be created or found; the message is for the operator (Chinese)."""
 
 

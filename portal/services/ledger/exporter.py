@@ -15,6 +15,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from portal.services.common.errors import ServiceError
 from portal.models import Campaign, Measure, Problem
 from portal.services.ledger.reader import COLUMNS, PROBLEM_COLUMNS, STATUS_LABELS
 
@@ -26,7 +27,7 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 
 
-class LedgerExportError(ValueError):
+class LedgerExportError(ServiceError):
     """The ledger cannot be written where asked; the message is for the operator (Chinese)."""
 
 

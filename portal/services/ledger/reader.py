@@ -13,6 +13,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
+from portal.services.common.errors import ServiceError
 from portal.models import DONE, IN_PROGRESS, Department
 from portal.services.ledger.deadlines import normalise_label
 from portal.services.ledger.departments import split_departments
@@ -64,7 +65,7 @@ class RowError:
         return f"{where}：{self.message}" if where else self.message
 
 
-class LedgerRejected(Exception):
+class LedgerRejected(ServiceError):
     """The ledger is refused as a whole; errors lists every problem found, in row order."""
 
     def __init__(self, errors: list[RowError]) -> None:

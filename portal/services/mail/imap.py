@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from imap_tools import AND, BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessage
 from imap_tools.errors import ImapToolsError
 
+from portal.services.common.errors import ServiceError
+
 #: what a failed connection, login or command raises; the next run picks up where this one stopped
 IMAP_ERRORS = (imaplib.IMAP4.error, OSError, ImapToolsError)
 SECURITY = ("ssl", "starttls", "none")
 
 
-class ImapConfigError(ValueError):
+class ImapConfigError(ServiceError):
     """The IMAP settings cannot work (message in Chinese, for the operator)."""
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session
 
+from portal.services.common.errors import ServiceError
 from portal.migrate import MIGRATIONS
 from portal.services.common import audit
 
@@ -39,7 +40,7 @@ OPERATOR = "运维命令"
 Progress = Callable[[str], None]
 
 
-class BackupError(Exception):
+class BackupError(ServiceError):
     """A backup or restore was refused or failed; the message says why, in Chinese."""
 
 

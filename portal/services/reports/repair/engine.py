@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
+from portal.services.common.errors import ServiceError
 from portal.services.reports.repair._mojibake import Piece, merge, repair_line
 from portal.services.reports.repair._plausibility import Document, annotations, converter, is_han
 
@@ -16,7 +17,7 @@ SIGNATURES = {b"%PDF": "PDF", b"PK\x03\x04": "Word/Excel 或压缩包", b"\xd0\x
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 
 
-class ReportRejected(ValueError):
+class ReportRejected(ServiceError):
     """The file cannot be taken as a progress report; the message is for the operator (Chinese)."""
 
 
