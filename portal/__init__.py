@@ -1,14 +1,21 @@
 """整改监督平台 — the rectification supervision portal."""
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 
 
 def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
-    """Build the application: config, extensions, blueprints, CLI — nothing else."""
-    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
+    """Build the application: config, extensions, blueprints, CLI — nothing else.
+
+    The instance folder (local config, SQLite database, uploads) is instance_path, else PORTAL_INSTANCE_PATH, else
+    instance/ beside the package: two portals can run from one checkout.
+    """
+    app = Flask(__name__, instance_path=instance_path or os.environ.get("PORTAL_INSTANCE_PATH") or None,
+                instance_relative_config=True,
                 template_folder="../templates", static_folder="../static")
-    from . import auth, config, db, health, i18n, labels, limits, logging_setup, security, sessions
+    from . import auth, config, db, errors, health, i18n, labels, limits, logging_setup, security, sessions
     from .api import bp as api_bp
     from .commands import register as register_commands
     from .public import bp as public_bp
@@ -23,6 +30,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     sessions.init_app(app)
     limits.init_app(app)
     auth.init_app(app)
+    errors.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(staff_bp, url_prefix="/staff")

@@ -11,6 +11,8 @@ from flask import Flask
 class Defaults:
     #: SQLAlchemy URL; empty means SQLite in the instance folder
     DATABASE_URL = ""
+    #: where attachments are stored; empty means uploads/ in the instance folder
+    UPLOAD_DIR = ""
     #: signs sessions and CSRF tokens; generated into instance/secret_key when not configured
     SECRET_KEY = ""
     BABEL_DEFAULT_LOCALE = "zh_Hans"
@@ -96,6 +98,8 @@ def load(app: Flask, overrides: dict | None) -> None:
         app.config.update(overrides)
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "portal.db")
+    if not app.config["UPLOAD_DIR"]:
+        app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 

@@ -83,7 +83,7 @@ def _fill(app) -> dict[str, str]:
                            PASSWORD)
             accounts[role] = email
         session.flush()
-        create_demo_items(session, campaign, IntakeSettings.from_app(app), users)
+        create_demo_items(session, campaign, IntakeSettings.from_config(app.config), users)
         session.commit()
     return accounts
 

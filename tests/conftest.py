@@ -117,7 +117,7 @@ def make_user(session):
 @pytest.fixture
 def intake_settings(app):
     from portal.services.feedback.intake import IntakeSettings
-    return IntakeSettings.from_app(app)
+    return IntakeSettings.from_config(app.config)
 
 
 @pytest.fixture

@@ -119,7 +119,7 @@ def store_mail(app) -> list[str]:
     cases = []
     with app.test_request_context():
         session = db.session()
-        settings = IngestSettings.from_app(app)
+        settings = IngestSettings.from_config(app.config)
         for i, html in enumerate((False, True)):
             result = ingest(session, mail(SAMPLE[i + 6], "来信反映：\n" + ALL, html), "pipe", settings)
             assert result.item is not None, result.outcome
@@ -133,14 +133,14 @@ def answer_and_reject(app, portal, answered: str, rejected: str) -> None:
     with a payload as the reason (shown to the citizen in the lookup)."""
     with app.test_request_context():
         session = db.session()
-        clocks = IntakeSettings.from_app(app).clocks
+        clocks = IntakeSettings.from_config(app.config).clocks
         triager, research = _user(session, portal.accounts["triager"]), _user(session, portal.accounts["research"])
         item = session.scalar(select(FeedbackItem).where(FeedbackItem.case_number == answered))
         workflow.apply(session, item, "accept", triager, clocks)
         workflow.apply(session, item, "assign", triager, clocks, department=department_named(session, "政研室"))
         reply = replies.start_draft(session, research, item, "答复如下：\n" + ALL, clocks)
         replies.submit(session, research, reply)
-        replies.approve(session, research, reply, replies.ReplySettings.from_app(app), confirmed=True)
+        replies.approve(session, research, reply, replies.ReplySettings.from_config(app.config), confirmed=True)
         publication.propose(session, research, reply)
         publication.publish(session, research, reply, confirmed=True, spans_checked=True)
         other = session.scalar(select(FeedbackItem).where(FeedbackItem.case_number == rejected))

@@ -38,7 +38,7 @@ def test_mail_arriving_during_a_run_is_fetched_by_that_run(app, imap_server):
     late = corpus.varied(2, tag="late")
     app.config.update(imap_server.config(IMAP_BATCH=2))
     with app.app_context():
-        settings, session = IngestSettings.from_app(app), db.session()
+        settings, session = IngestSettings.from_config(app.config), db.session()
 
         def handle(raw: bytes) -> str:
             if late:
@@ -59,7 +59,7 @@ def test_processed_messages_can_be_moved_to_another_folder(app, runner, imap_ser
 
 def test_a_message_already_stored_is_only_marked_seen(app, runner, session, imap_server):
     raw = corpus.utf8_plain()
-    receive(session, raw, "pipe", IngestSettings.from_app(app))
+    receive(session, raw, "pipe", IngestSettings.from_config(app.config))
     imap_server.append(raw)
     result = fetch(app, runner, imap_server)
     assert "重复（已收过）1" in result.output and imap_server.unseen() == 0 and count(app, FeedbackItem) == 1
@@ -94,7 +94,7 @@ def test_two_fetchers_at_once_make_one_item_per_message(app, imap_server):
 
     def run() -> None:
         with app.app_context():
-            settings, session = IngestSettings.from_app(app), db.session()
+            settings, session = IngestSettings.from_config(app.config), db.session()
             try:
                 for batch in imap_fetch.fetch(imap_fetch.ImapSettings.from_config(app.config),
                                               lambda raw: receive(session, raw, "imap", settings).outcome):

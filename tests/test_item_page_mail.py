@@ -17,7 +17,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def test_follow_up_mails_and_refused_attachments_are_on_the_item_page(app, session, client, login, make_user):
-    settings = IngestSettings.from_app(app)
+    settings = IngestSettings.from_config(app.config)
     item = ingest(session, corpus.refused_attachments(), "pipe", settings).item
     ack = session.scalar(select(OutboxMessage).where(OutboxMessage.item_id == item.id))
     assert ingest(session, corpus.reply_to(ack.message_id, item.case_number), "pipe", settings).outcome == "follow_up"

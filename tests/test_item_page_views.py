@@ -137,7 +137,7 @@ def bring_to(session, item, state, triager, research, office):
     if state == "replied":
         reply = replies.start_draft(session, research, item, "已处理。", CLOCKS)
         replies.submit(session, research, reply)
-        replies.approve(session, research, reply, replies.ReplySettings.from_app(current_app), confirmed=True)
+        replies.approve(session, research, reply, replies.ReplySettings.from_config(current_app.config), confirmed=True)
 
 
 def test_forms_cover_every_transition_but_reply():

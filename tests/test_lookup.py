@@ -87,7 +87,7 @@ def test_answer_department_and_dates_are_shown_after_the_reply(client, session, 
     apply(session, item, "assign", triager, clocks, department=department_named(session, "办公室"))
     reply = replies.start_draft(session, research, item, "感谢监督。\n第二批措施已于3月底公开。", clocks)
     replies.submit(session, research, reply)
-    replies.approve(session, research, reply, replies.ReplySettings.from_app(current_app), confirmed=True)
+    replies.approve(session, research, reply, replies.ReplySettings.from_config(current_app.config), confirmed=True)
     session.commit()
     html = look_up(post_form, item.case_number, code).get_data(as_text=True)
     assert "已答复" in html and "答复部门" in html and "办公室" in html

@@ -15,7 +15,7 @@ from portal.services.mail.ingest import DUPLICATE, IngestSettings, ingest
 
 @pytest.fixture
 def settings(app):
-    return IngestSettings.from_app(app)
+    return IngestSettings.from_config(app.config)
 
 
 @pytest.fixture
@@ -114,7 +114,7 @@ def test_unparseable_messages_are_quarantined_with_the_raw_bytes(session, take, 
 
 
 def test_a_message_too_large_keeps_its_headers_only(app, session):
-    settings = IngestSettings.from_app(app)
+    settings = IngestSettings.from_config(app.config)
     small = IngestSettings(settings.intake, settings.ack, 500, "", "zh_Hans")
     raw = corpus.alternative_with_chinese_pdf()
     result = ingest(session, raw, "pipe", small)

@@ -19,14 +19,14 @@ def test_the_copy_that_loses_the_race_is_a_duplicate_not_an_error(app):
     def first() -> None:
         with app.app_context():
             session = db.session()
-            results["first"] = ingest(session, raw, "imap", IngestSettings.from_app(app)).outcome
+            results["first"] = ingest(session, raw, "imap", IngestSettings.from_config(app.config)).outcome
             inserted.set()
             go.wait(30)
             session.commit()
 
     def second() -> None:
         with app.app_context():
-            results["second"] = receive(db.session(), raw, "pipe", IngestSettings.from_app(app)).outcome
+            results["second"] = receive(db.session(), raw, "pipe", IngestSettings.from_config(app.config)).outcome
 
     winner = threading.Thread(target=first)
     winner.start()

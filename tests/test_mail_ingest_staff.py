@@ -10,7 +10,7 @@ from portal.services.mail.ingest import IngestSettings, ingest
 @pytest.fixture
 def received(app, session):
     """One message of each outcome the page lists or skips, ingested as the pipe does."""
-    settings = IngestSettings.from_app(app)
+    settings = IngestSettings.from_config(app.config)
     take = {name: ingest(session, raw, "pipe", settings) for name, raw in [
         ("item", corpus.utf8_plain()), ("auto", corpus.auto_reply()), ("bounce", corpus.dsn_bounce()),
         ("junk", corpus.UNPARSEABLE[1]), ("refused", corpus.refused_attachments())]}
@@ -57,7 +57,7 @@ def test_other_roles_may_not_see_inbound_mail(client, login, make_user, received
 
 
 def test_pages_of_fifty_keep_the_outcome_filter(app, client, login, make_user, session):
-    settings = IngestSettings.from_app(app)
+    settings = IngestSettings.from_config(app.config)
     for n in range(51):
         ingest(session, corpus.auto_reply(message_id=f"<auto{n}@mail.example.cn>"), "pipe", settings)
     ingest(session, corpus.UNPARSEABLE[1], "pipe", settings)

@@ -34,7 +34,7 @@ def count(session, model) -> int:
 
 
 def listening(app, max_bytes: int | None = None) -> LmtpServer:
-    settings = IngestSettings.from_app(app)
+    settings = IngestSettings.from_config(app.config)
     server = LmtpServer(lmtp_store(app, settings), "127.0.0.1", free_port(), max_bytes or settings.max_bytes, 2)
     server.start()
     return server

@@ -45,7 +45,7 @@ def queue(app, session, new_item):
 def test_an_acknowledgement_arrives_signed_and_readable(app, session, new_item, send, smtp_sink):  # noqa: F811
     item, code = new_item(contact=Contact(email="citizen@example.org"))
     with app.test_request_context():
-        queued = acknowledge(session, item, code, AckSettings.from_app(current_app))
+        queued = acknowledge(session, item, code, AckSettings.from_config(current_app.config))
     assert send().sent == 1
     [received] = smtp_sink.messages
     email = received.email
@@ -175,7 +175,7 @@ def test_the_command_sends_one_batch_and_says_how_it_went(app, session, queue, r
 def test_sent_acknowledgement_no_longer_stores_the_query_code(app, session, new_item, send, smtp_sink):  # noqa: F811
     item, code = new_item(contact=Contact(email="citizen@example.org"))
     with app.test_request_context():
-        queued = acknowledge(session, item, code, AckSettings.from_app(current_app))
+        queued = acknowledge(session, item, code, AckSettings.from_config(current_app.config))
     assert send().sent == 1
     stored = session.get(OutboxMessage, queued.id)
     assert stored.status == "sent" and code not in stored.body_text and stored.body_html is None

@@ -35,7 +35,7 @@ def answered(app, session, new_item, staff, small_campaign):
         workflow.apply(session, item, "assign", staff.triager, CLOCKS, department=staff.office.id)
         reply = replies.start_draft(session, staff.handler, item, text, CLOCKS)
         replies.submit(session, staff.handler, reply)
-        replies.approve(session, staff.research, reply, replies.ReplySettings.from_app(app), confirmed=True, now=sent)
+        replies.approve(session, staff.research, reply, replies.ReplySettings.from_config(app.config), confirmed=True, now=sent)
         return item, reply
     return make
 

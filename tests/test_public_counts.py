@@ -33,7 +33,7 @@ def opinions(session, small_campaign, new_item, make_user):
     apply(session, answered, "assign", triager, clocks, department=department_named(session, "办公室"))
     reply = replies.start_draft(session, research, answered, "答复：账目已于3月公开。", clocks)
     replies.submit(session, research, reply)
-    replies.approve(session, research, reply, replies.ReplySettings.from_app(current_app), confirmed=True)
+    replies.approve(session, research, reply, replies.ReplySettings.from_config(current_app.config), confirmed=True)
     session.commit()
     return small_campaign
 

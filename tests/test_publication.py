@@ -38,7 +38,7 @@ def sent_reply(app, session, new_item, staff, small_campaign):
         workflow.apply(session, item, "assign", staff.triager, CLOCKS, department=staff.office.id)
         reply = replies.start_draft(session, staff.handler, item, text, CLOCKS)
         replies.submit(session, staff.handler, reply)
-        replies.approve(session, staff.research, reply, replies.ReplySettings.from_app(app), confirmed=True)
+        replies.approve(session, staff.research, reply, replies.ReplySettings.from_config(app.config), confirmed=True)
         return item, reply
     return make
 

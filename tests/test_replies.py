@@ -40,7 +40,7 @@ def handling(session, new_item, staff):
 
 @pytest.fixture
 def settings(app):
-    return replies.ReplySettings.from_app(app)
+    return replies.ReplySettings.from_config(app.config)
 
 
 def submitted(session, staff, item, text="经核查，已整改到位。"):
@@ -69,7 +69,7 @@ def test_handlers_of_other_departments_and_other_roles_cannot_draft(session, han
 def test_returned_then_resubmitted_reply_is_approved_and_emailed_once(app, session, handling, staff, settings):
     item, code = handling(contact=Contact(name="张三丰", email="zhangsan@163.com"), wants_reply=True)
     with app.test_request_context():
-        ack = acknowledge(session, item, code, AckSettings.from_app(app))
+        ack = acknowledge(session, item, code, AckSettings.from_config(app.config))
     reply = replies.start_draft(session, staff.handler, item, "关于{case_number}（{received_date}收到）：初稿。", CLOCKS)
     received = CLOCKS.local_date(item.received_at)
     assert reply.text == f"关于{item.case_number}（{received.year}年{received.month}月{received.day}日收到）：初稿。"

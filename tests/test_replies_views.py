@@ -214,7 +214,7 @@ def test_reply_pages_have_no_inline_style_or_script(session, client, login, hand
     from portal.services.replies import drafting as replies
     reply = replies.start_draft(session, staff.research, item, "答复。", CLOCKS)
     replies.submit(session, staff.research, reply)
-    replies.approve(session, staff.research, reply, replies.ReplySettings.from_app(client.application), True)
+    replies.approve(session, staff.research, reply, replies.ReplySettings.from_config(client.application.config), True)
     login(staff.research)
     html = page(client, url(item, path.replace("ID", str(reply.id))))
     assert not re.search(r'\sstyle="', html) and "<script" not in html

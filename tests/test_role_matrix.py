@@ -66,7 +66,7 @@ def build(session, new_item, make_user, campaign, state: str) -> World:
         workflow.apply(session, item, "assign", triager, CLOCKS, department=office.id)
         reply = replies.start_draft(session, research, item, "已处理。", CLOCKS)
         replies.submit(session, research, reply)
-        replies.approve(session, research, reply, replies.ReplySettings.from_app(current_app), confirmed=True)
+        replies.approve(session, research, reply, replies.ReplySettings.from_config(current_app.config), confirmed=True)
     if state == "replied":
         replies.record_delivery(session, research, reply, CLOCKS, datetime.now(UTC), confirmed=True)
     return World(item, original, other.id, item.attachments[0].id, item.links[0].id, reply.id if reply else None)

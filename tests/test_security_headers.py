@@ -114,3 +114,19 @@ def test_staff_error_answers_are_not_cached(client, session, world):
     for code, response in answers.items():
         assert response.status_code == code
         assert_secure(response, f"staff {code}", staff=True)
+
+
+def test_a_refused_staff_action_gets_the_portals_403_page(client, make_user, login):
+    """PermissionDenied from a service becomes the portal's own page (staff layout, in words), not a bare Forbidden."""
+    login(make_user("clerk"))
+    response = client.get("/staff/users")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "无权访问" in html and "您的账号没有执行此操作的权限" in html and "整改监督平台后台" in html
+    assert "<title>403 Forbidden</title>" not in html
+
+
+def test_a_wrong_method_says_which_methods_are_allowed(client):
+    response = client.put("/lookup")
+    assert response.status_code == 405 and "请求方式不正确" in response.get_data(as_text=True)
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}

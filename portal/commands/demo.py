@@ -28,7 +28,7 @@ def load() -> None:
         click.echo(f"示例数据已存在（{DEMO_SLUG}），未重复载入。")
         return
     accounts = create_demo_accounts(session)
-    create_demo_items(session, campaign, IntakeSettings.from_app(current_app), accounts)
+    create_demo_items(session, campaign, IntakeSettings.from_config(current_app.config), accounts)
     session.commit()
     path = Path(current_app.instance_path) / "demo-accounts.txt"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -45,7 +45,7 @@ def _tempfail(message: str) -> NoReturn:
 @click.argument("source", type=click.File("rb"), default="-")
 def ingest(source: BinaryIO) -> None:
     """读入一封原始邮件（文件或标准输入，供 MTA 管道投递）；数据库不可用时退出码为 75。"""
-    settings = IngestSettings.from_app(current_app)
+    settings = IngestSettings.from_config(current_app.config)
     raw = source.read()
     try:
         result = receive(db.session(), raw, "pipe", settings)
@@ -68,7 +68,7 @@ def fetch(loop: bool, interval: int) -> None:
         imap = imap_fetch.ImapSettings.from_config(current_app.config)
     except imap_fetch.ImapConfigError as exc:
         raise click.ClickException(str(exc)) from exc
-    settings = IngestSettings.from_app(current_app)
+    settings = IngestSettings.from_config(current_app.config)
     while True:
         try:
             _fetch_once(imap, settings)

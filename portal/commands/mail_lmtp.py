@@ -43,7 +43,7 @@ def _reply_text(result: IngestResult) -> str:
 def lmtp(host: str, port: int, workers: int) -> None:
     """常驻的 LMTP 收件服务，供 MTA 投递（免去每封邮件启动一个进程）；数据库不可用时答复 451，MTA 稍后重投。"""
     app = current_app._get_current_object()
-    settings = IngestSettings.from_app(app)
+    settings = IngestSettings.from_config(app.config)
     server = LmtpServer(lmtp_store(app, settings), host, port, settings.max_bytes, workers)
     stop = threading.Event()
     with stop_on_signals(stop):

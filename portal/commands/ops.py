@@ -13,7 +13,7 @@ from ..services.feedback import retention
 
 
 def _upload_dir() -> Path:
-    return Path(current_app.instance_path) / "uploads"
+    return Path(current_app.config["UPLOAD_DIR"])
 
 
 @click.command("backup")

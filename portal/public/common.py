@@ -11,7 +11,7 @@ from flask.blueprints import BlueprintSetupState
 
 from .. import db
 from ..models import Campaign
-from ..services.ledger.campaigns import find_campaign
+from ..services.ledger import campaigns
 from ..services.ledger.pages import CampaignSummary, CampaignVersion, campaign_summary, campaign_version, today
 from .versioned_cache import VersionedCache
 
@@ -24,17 +24,15 @@ def install_cache(state: BlueprintSetupState) -> None:
 
 
 def campaign_or_404(slug: str) -> Campaign:
-    campaign = find_campaign(db.session(), slug)
+    campaign = campaigns.find_campaign(db.session(), slug)
     if campaign is None:
         abort(404)
     return campaign
 
 
 def default_campaign() -> Campaign | None:
-    """The configured DEFAULT_CAMPAIGN, else the newest campaign; None when there is none."""
-    session = db.session()
-    configured = current_app.config["DEFAULT_CAMPAIGN"]
-    return (configured and find_campaign(session, configured)) or find_campaign(session)
+    """The campaign pages show when the URL names none (portal.services.ledger.campaigns.default_campaign)."""
+    return campaigns.default_campaign(db.session(), current_app.config["DEFAULT_CAMPAIGN"])
 
 
 def find_campaign_version(slug: str | None) -> CampaignVersion | None:

@@ -47,12 +47,12 @@ def feedback() -> Response:
     errors = form.own_errors()
     if errors:
         return _form_page(form, campaign, {**field_errors(validate(new)), **errors}, 422)
-    settings = IntakeSettings.from_app(current_app)
+    settings = IntakeSettings.from_config(current_app.config)
     try:
         item, code = create_item(db.session(), new, settings)
     except IntakeError as exc:
         return _form_page(form, campaign, field_errors(exc.errors), 422)
-    acknowledge(db.session(), item, code, AckSettings.from_app(current_app))
+    acknowledge(db.session(), item, code, AckSettings.from_config(current_app.config))
     db.session().commit()
     return no_store(render_template("public/feedback_done.html", campaign=campaign, item=item, code=code,
                                     accept_days=settings.clocks.accept_days))

@@ -20,7 +20,7 @@ def lookup() -> Response:
     form = LookupForm()
     if not form.validate_on_submit():
         return _page(form, status=422 if request.method == "POST" else 200)
-    key = IntakeSettings.from_app(current_app).code_key
+    key = IntakeSettings.from_config(current_app.config).code_key
     case = lookup_case(db.session(), form.case_number.data, form.code.data, key)
     if case is None:
         return _page(LookupForm(formdata=None), not_found=True, status=404)

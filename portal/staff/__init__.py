@@ -1,10 +1,8 @@
 """Back office (/staff/): login, queue, items, phone and letter logging, users, audit log."""
 from flask import Blueprint, Response, request
 from flask_login import current_user
-from werkzeug.exceptions import Forbidden
 
 from ..auth import login_manager
-from ..services.common.authz import PermissionDenied
 
 bp = Blueprint("staff", __name__)
 
@@ -25,11 +23,6 @@ def _no_store(response: Response) -> Response:
     """Staff pages hold personal data: never cached by browsers or proxies."""
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-@bp.errorhandler(PermissionDenied)
-def _forbidden(_exc) -> Forbidden:
-    return Forbidden()
 
 
 from . import account, audit_log, inbound, intake, items, outbox, queue, replies, users  # noqa: E402,F401

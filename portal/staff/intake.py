@@ -64,7 +64,7 @@ def logged(case_number: str) -> str:
 
 
 def _settings() -> IntakeSettings:
-    return IntakeSettings.from_app(current_app)
+    return IntakeSettings.from_config(current_app.config)
 
 
 def _save(form: ItemForm, create: Callable[[], tuple[FeedbackItem, str]]) -> Response | None:

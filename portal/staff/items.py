@@ -137,7 +137,7 @@ def attachment(attachment_id: int) -> Response:
     found = items.attachment_for_download(session, current_staff(), attachment_id)
     if found is None:
         abort(404)
-    path = path_of(found, IntakeSettings.from_app(current_app).upload_dir)
+    path = path_of(found, IntakeSettings.from_config(current_app.config).upload_dir)
     if not path.is_file():
         abort(404)
     session.commit()

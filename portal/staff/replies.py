@@ -24,7 +24,7 @@ TIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
 
 
 def _settings() -> drafting.ReplySettings:
-    return drafting.ReplySettings.from_app(current_app)
+    return drafting.ReplySettings.from_config(current_app.config)
 
 
 def _item_or_404(case_number: str) -> FeedbackItem:

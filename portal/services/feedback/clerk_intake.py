@@ -16,7 +16,7 @@ from portal.models.feedback import LETTER, PHONE
 from portal.services.common import authz
 from portal.services.feedback import intake, links
 from portal.services.feedback.attachments import Upload
-from portal.services.ledger.campaigns import find_campaign
+from portal.services.ledger.campaigns import default_campaign
 from portal.services.feedback.intake import Contact, IntakeError, IntakeSettings, NewItem
 
 #: what separates codes typed into the free text field: 35-2，12、3 4
@@ -79,7 +79,7 @@ class Letter:
 def link_picker(session: Session, actor: User | None, action: str, campaign_slug: str | None) -> LinkPicker:
     """Check that actor may log (action is log_phone or log_letter) and list what the item may be linked to."""
     authz.require(actor, action)
-    campaign = find_campaign(session, campaign_slug or None)
+    campaign = default_campaign(session, campaign_slug)
     if campaign is None:
         return LinkPicker([])
     categories = session.scalars(
@@ -173,7 +173,7 @@ def _letter_item(letter: Letter, settings: IntakeSettings, now: datetime) -> tup
 
 def _problems(session: Session, new: NewItem, errors: dict[str, str], campaign_slug: str | None) -> dict[str, str]:
     """Every refused field: the channel's own rules, intake's rules, codes that cannot be linked."""
-    campaign = find_campaign(session, campaign_slug or None)
+    campaign = default_campaign(session, campaign_slug)
     new.campaign_id = campaign.id if campaign else None
     errors = dict(errors)
     if new.targets and campaign is None:

@@ -74,9 +74,9 @@ class IntakeSettings:
     upload_dir: Path
 
     @classmethod
-    def from_app(cls, app) -> IntakeSettings:
-        return cls(ClockSettings.from_config(app.config), app.config.get("QUERY_CODE_KEY") or app.config["SECRET_KEY"],
-                   app.config.get("CASE_PREFIX", "GH"), Path(app.instance_path) / "uploads")
+    def from_config(cls, config) -> IntakeSettings:
+        return cls(ClockSettings.from_config(config), config.get("QUERY_CODE_KEY") or config["SECRET_KEY"],
+                   config.get("CASE_PREFIX", "GH"), Path(config["UPLOAD_DIR"]))
 
 
 def clean_text(text: str | None) -> str:

@@ -14,7 +14,7 @@ from portal import labels
 from portal.models.mail import REFUSED_PREFIX
 from portal.services.common import audit, authz, privacy
 from portal.services.feedback import case_codes, links, workflow
-from portal.services.ledger.campaigns import find_campaign
+from portal.services.ledger.campaigns import default_campaign
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
 from portal.services.feedback.queue import parse_id
@@ -151,7 +151,7 @@ def link_campaign_id(session: Session, item: FeedbackItem, default_slug: str | N
     """The campaign whose measures the item may be linked to: its own, else the default one."""
     if item.campaign_id is not None:
         return item.campaign_id
-    campaign = find_campaign(session, default_slug or None)
+    campaign = default_campaign(session, default_slug)
     return campaign.id if campaign else None
 
 

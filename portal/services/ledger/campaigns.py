@@ -31,13 +31,19 @@ def find_campaign(session: Session, slug: str | None = None) -> Campaign | None:
     return session.scalar(select(Campaign).order_by(Campaign.id.desc()).limit(1))
 
 
-def find_campaign_id(session: Session, slug: str | None = None) -> int | None:
-    """find_campaign's campaign, falling back to the newest when the slug is unknown, as an id in one query."""
+def default_campaign(session: Session, configured: str | None) -> Campaign | None:
+    """The campaign the portal shows and files opinions under by default: the configured one (DEFAULT_CAMPAIGN)
+    when it exists, else the newest; None when there is no campaign at all."""
+    return (configured and find_campaign(session, configured)) or find_campaign(session)
+
+
+def default_campaign_id(session: Session, configured: str | None) -> int | None:
+    """default_campaign's id in one query (mail ingest asks for it with every message)."""
     newest = select(func.max(Campaign.id)).scalar_subquery()
-    if not slug:
+    if not configured:
         return session.scalar(select(newest))
-    return session.scalar(select(func.coalesce(select(Campaign.id).where(Campaign.slug == slug).scalar_subquery(),
-                                               newest)))
+    return session.scalar(select(func.coalesce(
+        select(Campaign.id).where(Campaign.slug == configured).scalar_subquery(), newest)))
 
 
 def create_campaign(session: Session, slug: str, title: str, feedback_date: date, **details) -> Campaign:

@@ -18,9 +18,9 @@ class AckSettings:
     base_url: str
 
     @classmethod
-    def from_app(cls, app) -> AckSettings:
-        return cls(outbox.MailSettings.from_config(app.config), ClockSettings.from_config(app.config),
-                   app.config["PUBLIC_BASE_URL"].rstrip("/"))
+    def from_config(cls, config) -> AckSettings:
+        return cls(outbox.MailSettings.from_config(config), ClockSettings.from_config(config),
+                   config["PUBLIC_BASE_URL"].rstrip("/"))
 
 
 def acknowledge(session: Session, item: FeedbackItem, query_code: str, settings: AckSettings,

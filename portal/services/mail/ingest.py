@@ -17,7 +17,7 @@ from portal.models.mail import AS_ITEM, IGNORED, QUARANTINED
 from portal.services.mail import acknowledgements, followup
 from portal.services.common import audit
 from portal.services.feedback import intake
-from portal.services.ledger.campaigns import find_campaign_id
+from portal.services.ledger.campaigns import default_campaign_id
 from portal.services.mail.parse import MailParseError, ParsedMail, message_id_of, parse
 
 #: a message whose Message-ID is already stored: nothing is written
@@ -53,10 +53,9 @@ class IngestSettings:
     locale: str
 
     @classmethod
-    def from_app(cls, app) -> IngestSettings:
-        return cls(intake.IntakeSettings.from_app(app), acknowledgements.AckSettings.from_app(app),
-                   int(app.config["INBOUND_MAX_BYTES"]), app.config.get("DEFAULT_CAMPAIGN") or "",
-                   app.config["BABEL_DEFAULT_LOCALE"])
+    def from_config(cls, config) -> IngestSettings:
+        return cls(intake.IntakeSettings.from_config(config), acknowledgements.AckSettings.from_config(config),
+                   int(config["INBOUND_MAX_BYTES"]), config.get("DEFAULT_CAMPAIGN") or "", config["BABEL_DEFAULT_LOCALE"])
 
 
 @dataclass(frozen=True)
@@ -165,7 +164,7 @@ def _new_item(session: Session, inbound: InboundMessage, mail: ParsedMail, setti
     address = mail.from_address if intake.EMAIL_RE.match(mail.from_address) and len(mail.from_address) <= 254 else ""
     new = intake.NewItem(channel=EMAIL, kind=_kind(mail.subject), content=_content(mail, bool(uploads)),
                          subject=mail.subject[:200], contact=intake.Contact(name=mail.from_name[:100], email=address),
-                         wants_reply=bool(address), campaign_id=find_campaign_id(session, settings.default_campaign),
+                         wants_reply=bool(address), campaign_id=default_campaign_id(session, settings.default_campaign),
                          received_at=now, uploads=uploads)
     try:
         item, code = intake.create_item(session, new, settings.intake, now=now)

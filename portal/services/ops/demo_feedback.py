@@ -59,7 +59,7 @@ def create_demo_items(session: Session, campaign: Campaign, settings: IntakeSett
                                 "困难劳模动态管理台账已于2021年建立，可向所在基层工会提出帮扶申请。（示例数据）",
                                 settings.clocks)
     drafting.submit(session, accounts["handler"][0], reply, now=now - timedelta(days=11))
-    drafting.approve(session, research, reply, drafting.ReplySettings.from_app(current_app), confirmed=True,
+    drafting.approve(session, research, reply, drafting.ReplySettings.from_config(current_app.config), confirmed=True,
                     now=now - timedelta(days=10))
     publication.propose(session, research, reply)
     publication.publish(session, research, reply, confirmed=True, spans_checked=False)

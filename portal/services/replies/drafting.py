@@ -15,7 +15,7 @@ from portal.models.feedback import APPROVED, DRAFT, EMAIL, LETTER, PHONE, RETURN
 from portal.services.common import audit, authz, privacy
 from portal.services.mail import outbox
 from portal.services.feedback import workflow
-from portal.services.ledger.campaigns import find_campaign
+from portal.services.ledger.campaigns import default_campaign
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
 from portal.services.feedback.intake import clean_text
@@ -45,9 +45,9 @@ class ReplySettings:
     default_campaign: str
 
     @classmethod
-    def from_app(cls, app) -> ReplySettings:
-        return cls(outbox.MailSettings.from_config(app.config), ClockSettings.from_config(app.config),
-                   app.config["PUBLIC_BASE_URL"].rstrip("/"), app.config.get("DEFAULT_CAMPAIGN") or "")
+    def from_config(cls, config) -> ReplySettings:
+        return cls(outbox.MailSettings.from_config(config), ClockSettings.from_config(config),
+                   config["PUBLIC_BASE_URL"].rstrip("/"), config.get("DEFAULT_CAMPAIGN") or "")
 
 
 @dataclass(frozen=True)
@@ -280,7 +280,7 @@ def _send(session: Session, actor: User, item: FeedbackItem, reply: Reply, clock
 def _campaign(session: Session, item: FeedbackItem, settings: ReplySettings) -> Campaign | None:
     if item.campaign_id is not None:
         return session.get(Campaign, item.campaign_id)
-    return find_campaign(session, settings.default_campaign or None)
+    return default_campaign(session, settings.default_campaign)
 
 
 def _email(session: Session, item: FeedbackItem, reply: Reply, settings: ReplySettings,

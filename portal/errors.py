@@ -1,12 +1,23 @@
-"""Error pages: Chinese (or English) HTML for the site, JSON under /api/."""
+"""Error pages for the whole application: the portal's own HTML (public or staff layout), JSON under /api/."""
 from __future__ import annotations
 
-from flask import Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException
 
-from . import bp
+from .services.common.authz import PermissionDenied
+
+#: status codes with a page of their own (404 has its own template)
+PAGES = (400, 403, 405, 413, 429, 500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(404, not_found)
+    app.register_error_handler(CSRFError, csrf_failed)
+    app.register_error_handler(PermissionDenied, forbidden)
+    for code in PAGES:
+        app.register_error_handler(code, http_error)
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -20,28 +31,28 @@ def _messages() -> dict[int, tuple[str, str]]:
     }
 
 
-@bp.app_errorhandler(404)
 def not_found(error: HTTPException) -> tuple[Response | str, int]:
     if request.path.startswith("/api/"):
         return jsonify(error="not_found", message="未找到请求的资源。"), 404
     return render_template("public/404.html"), 404
 
 
-@bp.app_errorhandler(CSRFError)
 def csrf_failed(error: CSRFError) -> tuple[str, int]:
     return render_template("error.html", code=400, title=_("页面已过期"),
                            message=_("为保护您的提交，表单带有安全校验码，它已失效或缺失。请返回上一页，刷新后重新提交。")), 400
 
 
-@bp.app_errorhandler(400)
-@bp.app_errorhandler(403)
-@bp.app_errorhandler(405)
-@bp.app_errorhandler(413)
-@bp.app_errorhandler(429)
-@bp.app_errorhandler(500)
-def http_error(error: HTTPException) -> tuple[Response | str, int]:
+def forbidden(error: PermissionDenied) -> tuple[Response | str, int, list]:
+    """A service refused the action for this role or department: the portal's 403 page."""
+    return http_error(Forbidden())
+
+
+def http_error(error: HTTPException) -> tuple[Response | str, int, list]:
+    """The page for code, keeping the headers the error carries (Allow on a 405)."""
     code = getattr(error, "code", 500) or 500
     title, message = _messages()[code]
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"] \
+        if isinstance(error, HTTPException) else []
     if request.path.startswith("/api/"):
-        return jsonify(error=title, message=message), code
-    return render_template("error.html", code=code, title=title, message=message), code
+        return jsonify(error=title, message=message), code, headers
+    return render_template("error.html", code=code, title=title, message=message), code, headers
