@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_login import LoginManager, current_user
+from werkzeug.exceptions import Unauthorized
 
 from . import db
 from .models import User
-from .services.common import authz
 from .services.accounts import users
+from .services.common import authz
 
 login_manager = LoginManager()
 login_manager.login_view = "staff.login"
@@ -18,7 +19,7 @@ login_manager.session_protection = "basic"
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
-    app.jinja_env.globals["can"] = lambda action, item=None: authz.can(current_staff(), action, item)
+    app.jinja_env.globals["can"] = lambda action, item=None: authz.can(signed_in(), action, item)
 
 
 @login_manager.user_loader
@@ -26,6 +27,14 @@ def _load(session_id: str) -> User | None:
     return users.load_user(db.session(), session_id)
 
 
-def current_staff() -> User | None:
+def signed_in() -> User | None:
     """The logged-in staff user, or None for the public."""
     return current_user if current_user.is_authenticated else None
+
+
+def current_staff() -> User:
+    """The logged-in staff user, in a staff view (the staff blueprint lets no one in without logging in)."""
+    user = signed_in()
+    if user is None:
+        raise Unauthorized()
+    return user

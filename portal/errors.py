@@ -38,8 +38,8 @@ def not_found(error: HTTPException) -> tuple[Response | str, int]:
 
 
 def csrf_failed(error: CSRFError) -> tuple[str, int]:
-    return render_template("error.html", code=400, title=_("页面已过期"),
-                           message=_("为保护您的提交，表单带有安全校验码，它已失效或缺失。请返回上一页，刷新后重新提交。")), 400
+    message = _("为保护您的提交，表单带有安全校验码，它已失效或缺失。请返回上一页，刷新后重新提交。")
+    return render_template("error.html", code=400, title=_("页面已过期"), message=message), 400
 
 
 def forbidden(error: PermissionDenied) -> tuple[Response | str, int, list]:

@@ -30,7 +30,8 @@ def select_locale() -> Locale:
         return _locale(config["BABEL_DEFAULT_LOCALE"])
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen not in config["LANGUAGES"]:
-        chosen = "en" if _prefers_english(request.headers.get("Accept-Language", "")) else config["BABEL_DEFAULT_LOCALE"]
+        english = _prefers_english(request.headers.get("Accept-Language", ""))
+        chosen = "en" if english else config["BABEL_DEFAULT_LOCALE"]
     return _locale(chosen)
 
 

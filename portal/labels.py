@@ -84,8 +84,8 @@ TABLES: dict[str, dict[str, str | LazyString]] = {
     "state": STATES, "kind": KINDS, "channel": CHANNELS, "role": ROLES, "transition": TRANSITIONS,
     "transition_field": TRANSITION_FIELDS, "action": ACTIONS, "detail": DETAILS, "contact": CONTACT_FIELDS,
     "personal_data": PERSONAL_DATA, "mail_outcome": MAIL_OUTCOMES, "phone_line": PHONE_LINES,
-    "measure_status": MEASURE_STATUSES, "measure_field": MEASURE_FIELDS, "figure": FIGURES, "class_figure": CLASS_FIGURES,
-    "placeholder": PLACEHOLDERS,
+    "measure_status": MEASURE_STATUSES, "measure_field": MEASURE_FIELDS, "figure": FIGURES,
+    "class_figure": CLASS_FIGURES, "placeholder": PLACEHOLDERS,
 }
 CHINESE = "zh_Hans"
 

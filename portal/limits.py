@@ -7,6 +7,8 @@ from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+#: settings that make the extension's per-request hooks do something
+APP_WIDE_SETTINGS = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_HEADERS_ENABLED")
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
@@ -17,7 +19,7 @@ def init_app(app: Flask) -> None:
     and X-RateLimit headers, yet cost a third of a cached public page's time: without those settings they go.
     """
     limiter.init_app(app)
-    if any(app.config.get(name) for name in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_HEADERS_ENABLED")):
+    if any(app.config.get(name) for name in APP_WIDE_SETTINGS):
         return
     app.before_request_funcs[None].remove(limiter._check_request_limit)
     app.after_request_funcs[None] = [

@@ -7,10 +7,17 @@ from flask import Response
 
 from .. import db
 from ..models import Campaign
-from ..services.ledger.campaigns import find_campaign
-from ..services.ledger.open_data import (FIGURE_COLUMNS, MEASURE_COLUMNS, PROBLEM_COLUMNS, figure_rows,
-                                         measure_rows, problem_rows, to_csv)
 from ..public.common import local_today, summary
+from ..services.ledger.campaigns import find_campaign
+from ..services.ledger.open_data import (
+    FIGURE_COLUMNS,
+    MEASURE_COLUMNS,
+    PROBLEM_COLUMNS,
+    figure_rows,
+    measure_rows,
+    problem_rows,
+    to_csv,
+)
 from . import bp
 
 

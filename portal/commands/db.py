@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 from alembic import command
+from flask.cli import AppGroup
 
 from .. import db
 from ..migrate import alembic_config

@@ -9,9 +9,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .. import db
+from ..services.feedback.intake import IntakeSettings
 from ..services.ops.demo import DEMO_SLUG, load_demo
 from ..services.ops.demo_feedback import create_demo_accounts, create_demo_items
-from ..services.feedback.intake import IntakeSettings
 
 
 @click.group("demo", cls=AppGroup)

@@ -12,9 +12,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .. import db
+from ..labels import chinese
 from ..models.feedback import STATES
 from ..services.feedback.export import FeedbackExportError, export_items, item_detail, list_rows
-from ..labels import chinese
 
 TABLE_COLUMNS = ("案件编号", "渠道", "类型", "状态", "收到时间", "受理期限", "主题")
 
@@ -106,6 +106,6 @@ def _render_table(headers: tuple[str, ...], rows: list[list]) -> str:
     """Rows aligned in columns, padded by display width so Chinese and Latin text line up."""
     cells = [list(headers), *[["" if v is None else str(v) for v in row] for row in rows]]
     widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths)).rstrip() for row in cells]
+    lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

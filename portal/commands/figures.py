@@ -29,6 +29,7 @@ def cli(slug: str, as_json: bool) -> None:
                f"已完成{figures['done']}条，正在整改{figures['in_progress']}条，整改率{figures['rate']}%；"
                f"已整改到位问题{figures['rectified_problems']}个。")
     for cls in figures["deadline_classes"]:
-        click.echo(f"  “{cls['label']}”：{cls['problems']}个问题，已整改{cls['rectified']}个，正在整改{cls['in_progress']}个")
+        click.echo(f"  “{cls['label']}”：{cls['problems']}个问题，"
+                   f"已整改{cls['rectified']}个，正在整改{cls['in_progress']}个")
     for cat in figures["by_category"]:
         click.echo(f"  {cat['title']}：{cat['problems']}个问题，{cat['measures']}条措施，已完成{cat['done']}条")

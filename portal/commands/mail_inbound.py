@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from .. import db
 from ..labels import MAIL_OUTCOMES, chinese
-from ..services.mail import imap as imap_fetch, ingest as mail_ingest
+from ..services.mail import imap as imap_fetch
+from ..services.mail import ingest as mail_ingest
 from ..services.mail.ingest import IngestResult, IngestSettings
 
 #: sysexits.h EX_TEMPFAIL: the MTA keeps the message and delivers it again later

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from ..models import utcnow
@@ -22,7 +22,7 @@ from ..services.mail.send import BatchResult, Mailer, SendSettings, send_due
 @with_appcontext
 def send(loop: bool, interval: float, batch: int) -> None:
     """发送到期的待发邮件（一批）；--loop 时反复发送，空闲的批次不输出。SIGTERM/SIGINT 在当前邮件发完后停止。"""
-    app = current_app._get_current_object()
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     mailer, settings = Mailer(app), SendSettings.from_config(app.config)
     sessions = app.extensions["portal.db"]
     stop = threading.Event()

@@ -8,8 +8,8 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from .. import db
-from ..services.ops import backup as backups
 from ..services.feedback import retention
+from ..services.ops import backup as backups
 
 
 def _upload_dir() -> Path:

@@ -12,8 +12,15 @@ from flask.cli import AppGroup
 
 from .. import db
 from ..models.staff import ROLES
-from ..services.accounts.users import (UserError, create_user, deactivate_user, list_users, password_problem,
-                                       reset_password, user_by_email)
+from ..services.accounts.users import (
+    UserError,
+    create_user,
+    deactivate_user,
+    list_users,
+    password_problem,
+    reset_password,
+    user_by_email,
+)
 
 PASSWORD_STDIN_HELP = "从标准输入读取密码（读取第一行）；在终端中运行时改为不回显的输入提示。"
 

@@ -2,8 +2,7 @@
 from .audit import AuditEvent
 from .base import Base, utcnow
 from .campaign import Campaign
-from .feedback import (Attachment, FeedbackContact, FeedbackItem, FeedbackLink, FollowUp, Note, Reply,
-                       ReplyTemplate)
+from .feedback import Attachment, FeedbackContact, FeedbackItem, FeedbackLink, FollowUp, Note, Reply, ReplyTemplate
 from .ledger import DONE, IN_PROGRESS, MEASURE_STATUSES, Category, Measure, MeasureUpdate, Problem
 from .mail import InboundMessage, OutboxMessage
 from .report import ProgressReport

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .ledger import Category
 
 
 class Campaign(Base):
@@ -35,7 +39,7 @@ class Campaign(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     note: Mapped[str | None] = mapped_column(Text)
 
-    categories = relationship(
+    categories: Mapped[list[Category]] = relationship(
         "Category", back_populates="campaign", order_by="Category.position", cascade="all, delete-orphan"
     )
 

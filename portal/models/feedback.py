@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .ledger import Measure, Problem
+    from .staff import Department, User
 
 WEB, PHONE, LETTER, EMAIL = "web", "phone", "letter", "email"
 CHANNELS = (WEB, PHONE, LETTER, EMAIL)
@@ -25,7 +30,8 @@ class FeedbackItem(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: GH-2021-000123, readable and unique
-    case_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    #: NULL only between the INSERT and the UPDATE of the intake transaction (the number contains the id)
+    case_number: Mapped[str] = mapped_column(String(32), unique=True, nullable=True)
     #: HMAC of the query code; the code itself is shown once and never stored
     query_code_hash: Mapped[str] = mapped_column(String(64))
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"), index=True)
@@ -67,12 +73,12 @@ class FeedbackItem(Base):
     #: the clerk who logged a phone call or letter
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
 
-    contact = relationship("FeedbackContact", uselist=False, back_populates="item", cascade="all, delete-orphan")
-    links = relationship("FeedbackLink", back_populates="item", cascade="all, delete-orphan")
-    attachments = relationship("Attachment", back_populates="item", order_by="Attachment.id")
-    notes = relationship("Note", back_populates="item", order_by="Note.id")
-    department = relationship("Department")
-    duplicate_of = relationship("FeedbackItem", remote_side=[id])
+    contact: Mapped[FeedbackContact | None] = relationship(back_populates="item", cascade="all, delete-orphan")
+    links: Mapped[list[FeedbackLink]] = relationship(back_populates="item", cascade="all, delete-orphan")
+    attachments: Mapped[list[Attachment]] = relationship("Attachment", back_populates="item", order_by="Attachment.id")
+    notes: Mapped[list[Note]] = relationship("Note", back_populates="item", order_by="Note.id")
+    department: Mapped[Department | None] = relationship("Department")
+    duplicate_of: Mapped[FeedbackItem | None] = relationship("FeedbackItem", remote_side=[id])
 
 
 class FeedbackContact(Base):
@@ -88,7 +94,7 @@ class FeedbackContact(Base):
     #: when the personal data was anonymised at the end of its retention period
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    item = relationship("FeedbackItem", back_populates="contact")
+    item: Mapped[FeedbackItem] = relationship("FeedbackItem", back_populates="contact")
 
 
 class FeedbackLink(Base):
@@ -104,9 +110,9 @@ class FeedbackLink(Base):
     measure_id: Mapped[int | None] = mapped_column(ForeignKey("measure.id"), index=True)
     problem_id: Mapped[int | None] = mapped_column(ForeignKey("problem.id"), index=True)
 
-    item = relationship("FeedbackItem", back_populates="links")
-    measure = relationship("Measure")
-    problem = relationship("Problem")
+    item: Mapped[FeedbackItem] = relationship("FeedbackItem", back_populates="links")
+    measure: Mapped[Measure | None] = relationship("Measure")
+    problem: Mapped[Problem | None] = relationship("Problem")
 
 
 #: stored_name of an attachment whose file the privacy purge deleted (followed by the attachment's id)
@@ -129,7 +135,7 @@ class Attachment(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    item = relationship("FeedbackItem", back_populates="attachments")
+    item: Mapped[FeedbackItem] = relationship("FeedbackItem", back_populates="attachments")
 
     @property
     def purged(self) -> bool:
@@ -148,8 +154,8 @@ class Note(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     text: Mapped[str] = mapped_column(Text)
 
-    item = relationship("FeedbackItem", back_populates="notes")
-    author = relationship("User")
+    item: Mapped[FeedbackItem] = relationship("FeedbackItem", back_populates="notes")
+    author: Mapped[User] = relationship("User")
 
 
 DRAFT, SUBMITTED, RETURNED, APPROVED, SENT = "draft", "submitted", "returned", "approved", "sent"
@@ -185,9 +191,10 @@ class Reply(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
 
-    department = relationship("Department")
-    author = relationship("User", foreign_keys=[author_id])
-    approver = relationship("User", foreign_keys=[approver_id])
+    item: Mapped[FeedbackItem] = relationship()
+    department: Mapped[Department | None] = relationship("Department")
+    author: Mapped[User | None] = relationship("User", foreign_keys=[author_id])
+    approver: Mapped[User | None] = relationship("User", foreign_keys=[approver_id])
 
 
 class ReplyTemplate(Base):

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .campaign import Campaign
 
 DONE = "done"
 IN_PROGRESS = "in_progress"
@@ -24,8 +28,8 @@ class Category(Base):
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text)
 
-    campaign = relationship("Campaign", back_populates="categories")
-    problems = relationship("Problem", back_populates="category", order_by="Problem.number")
+    campaign: Mapped[Campaign] = relationship("Campaign", back_populates="categories")
+    problems: Mapped[list[Problem]] = relationship("Problem", back_populates="category", order_by="Problem.number")
 
 
 class Problem(Base):
@@ -48,8 +52,8 @@ class Problem(Base):
     departments: Mapped[str | None] = mapped_column(Text)
     goal: Mapped[str | None] = mapped_column(Text)
 
-    category = relationship("Category", back_populates="problems")
-    measures = relationship("Measure", back_populates="problem", order_by="Measure.position")
+    category: Mapped[Category] = relationship("Category", back_populates="problems")
+    measures: Mapped[list[Measure]] = relationship("Measure", back_populates="problem", order_by="Measure.position")
 
 
 class Measure(Base):
@@ -71,8 +75,8 @@ class Measure(Base):
     #: 进展说明
     progress_note: Mapped[str | None] = mapped_column(Text)
 
-    problem = relationship("Problem", back_populates="measures")
-    updates = relationship("MeasureUpdate", back_populates="measure", order_by="MeasureUpdate.id")
+    problem: Mapped[Problem] = relationship("Problem", back_populates="measures")
+    updates: Mapped[list[MeasureUpdate]] = relationship(back_populates="measure", order_by="MeasureUpdate.id")
 
     @property
     def is_done(self) -> bool:
@@ -94,7 +98,7 @@ class MeasureUpdate(Base):
     new_value: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
 
-    measure = relationship("Measure", back_populates="updates")
+    measure: Mapped[Measure] = relationship("Measure", back_populates="updates")
 
 
 @event.listens_for(MeasureUpdate, "before_update")

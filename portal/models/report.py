@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .campaign import Campaign
 
 
 class ProgressReport(Base):
@@ -25,12 +29,13 @@ class ProgressReport(Base):
     source_text: Mapped[str | None] = mapped_column(Text)
     #: how many stretches of the text are marked as needing a human fix
     unrepaired_count: Mapped[int] = mapped_column(Integer, default=0)
-    #: figures the text declares, e.g. {"problems": 54, "measures": 193, "done": 170, "in_progress": 23, "rate": "88.08"}
+    #: figures the text declares, e.g. {"problems": 54, "measures": 193, "done": 170, "in_progress": 23,
+    #: "rate": "88.08"}
     declared: Mapped[dict] = mapped_column(JSON, default=dict)
     #: figures computed from the ledger at publication (portal.services.ledger.figures), frozen
     snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
 
-    campaign = relationship("Campaign")
+    campaign: Mapped[Campaign] = relationship("Campaign")
 
     @property
     def mismatches(self) -> list[str]:

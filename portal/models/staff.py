@@ -10,6 +10,7 @@ from .base import Base, UTCDateTime, utcnow
 
 ADMIN, CLERK, TRIAGER, HANDLER, RESEARCH, SUPERVISOR = "admin", "clerk", "triager", "handler", "research", "supervisor"
 ROLES = (ADMIN, CLERK, TRIAGER, HANDLER, RESEARCH, SUPERVISOR)
+DEPARTMENT_NAME_LENGTH = 100
 
 
 class Department(Base):
@@ -18,7 +19,7 @@ class Department(Base):
     __tablename__ = "department"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(DEPARTMENT_NAME_LENGTH), unique=True)
 
 
 class User(Base):
@@ -40,7 +41,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    department = relationship("Department")
+    department: Mapped[Department | None] = relationship("Department")
 
     # Flask-Login protocol
     @property

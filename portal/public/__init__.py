@@ -1,8 +1,8 @@
 """Public site: progress, problems, measures, reports, contact, language switch."""
 from flask import Blueprint
 
-from .svg_bars import progress_bar
 from .common import install_cache
+from .svg_bars import progress_bar
 
 bp = Blueprint("public", __name__)
 bp.record_once(install_cache)

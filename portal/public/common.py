@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 
 from flask import abort, current_app, request
-from flask_babel import get_locale
 from flask.blueprints import BlueprintSetupState
+from flask_babel import get_locale
 
 from .. import db
 from ..models import Campaign
@@ -70,11 +70,11 @@ def cached_page(found: CampaignVersion, render: Callable[[Campaign], str]) -> st
     A request with a query string is rendered afresh, so that arbitrary URLs cannot fill the cache.
     """
     def compute() -> str:
-        return render(db.session().get(Campaign, found.id))
+        return render(db.session().get(Campaign, found.id) or abort(404))
 
     if request.query_string:
         return compute()
-    key = (request.endpoint, tuple(sorted(request.view_args.items())), str(get_locale()))
+    key = (request.endpoint, tuple(sorted((request.view_args or {}).items())), str(get_locale()))
     return cached(found, key, compute)
 
 

@@ -1,18 +1,17 @@
 """我要提意见: the public opinion form, its one-time confirmation, and the personal-information notice."""
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import Response, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_limiter import RequestLimit
-from werkzeug.wrappers import Response
 
 from .. import db
 from ..limits import form_limit, limiter
 from ..models import Campaign
-from ..services.mail.acknowledgements import AckSettings, acknowledge
-from ..services.ledger.campaigns import find_campaign
-from ..services.feedback.targets import target_tree
 from ..services.feedback.intake import IntakeError, IntakeSettings, create_item, validate
+from ..services.feedback.targets import target_tree
+from ..services.ledger.campaigns import find_campaign
+from ..services.mail.acknowledgements import AckSettings, acknowledge
 from . import bp
 from .common import default_campaign
 from .feedback_forms import FeedbackForm, field_errors, prefill_target

@@ -1,8 +1,7 @@
 """办理查询: a citizen checks a case with its number and query code; a miss never says which was wrong."""
 from __future__ import annotations
 
-from flask import current_app, render_template, request
-from werkzeug.wrappers import Response
+from flask import Response, current_app, render_template, request
 
 from .. import db
 from ..limits import limiter, lookup_limit

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, current_app, redirect, render_template, session as cookie, url_for
+from flask import abort, current_app, redirect, render_template, url_for
+from flask import session as cookie
 from werkzeug.wrappers import Response
 
 from .. import db
 from ..auth import current_staff
 from ..models import FeedbackItem
-from ..services.feedback import attachments, clerk_intake
 from ..services.common import authz
+from ..services.feedback import attachments, clerk_intake
 from ..services.feedback.intake import IntakeError, IntakeSettings
 from ..services.feedback.lookup import find_by_case_number
 from . import bp

@@ -7,9 +7,9 @@ from werkzeug.wrappers import Response
 
 from .. import db
 from ..auth import current_staff
+from ..services.common.clocks import ClockSettings
 from ..services.feedback import queue as queue_service
 from ..services.feedback import workflow
-from ..services.common.clocks import ClockSettings
 from . import bp
 
 

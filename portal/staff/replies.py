@@ -1,4 +1,4 @@
-"""答复: draft (from a template or free text), review, approve and send, letters and call-backs, publication; 答复模板."""
+"""答复: draft (from a template or free text), review, approve, send, letters, call-backs, publication; 答复模板."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -273,12 +273,13 @@ def _template_form(template) -> Response | tuple[str, int]:
     if request.method == "GET":
         return _template_page(template, {}, {}, 200)
     session, user, form = db.session(), current_staff(), request.form
-    values = {"title": form.get("title", ""), "text": form.get("text", ""), "active": bool(form.get("active"))}
+    title, text, active = form.get("title", ""), form.get("text", ""), bool(form.get("active"))
+    values = {"title": title, "text": text, "active": active}
     try:
         if template is None:
-            reply_templates.create_template(session, user, values["title"], values["text"], values["active"])
+            reply_templates.create_template(session, user, title, text, active)
         else:
-            reply_templates.update_template(session, user, template, values["title"], values["text"], values["active"])
+            reply_templates.update_template(session, user, template, title, text, active)
     except reply_templates.TemplateError as exc:
         session.rollback()
         return _template_page(template, {exc.field: str(exc)}, values, 422)

@@ -9,8 +9,8 @@ from werkzeug.wrappers import Response
 
 from .. import db
 from ..models import User
-from ..services.common import authz
 from ..services.accounts import users
+from ..services.common import authz
 from . import bp
 from .account import me
 from .account_forms import PasswordResetForm, UserCreateForm, UserEditForm, show_service_error

@@ -6,15 +6,15 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from flask_babel import gettext as _
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from portal import labels
 from portal.models import Department, LoginFailure, User
 from portal.models.staff import HANDLER, ROLES
-from portal import labels
 from portal.services.common import audit, authz
 from portal.services.common.errors import ServiceError
 
@@ -137,7 +137,7 @@ def authenticate(session: Session, email: str, password: str, ip: str, now: date
     email = (email or "").strip().lower()[:LoginFailure.email.type.length]
     user = session.scalar(select(User).where(User.email == email))
     ip_failures = session.scalar(select(func.count(LoginFailure.id)).where(
-        LoginFailure.ip == ip, LoginFailure.at > window_start))
+        LoginFailure.ip == ip, LoginFailure.at > window_start)) or 0
     email_failures = list(session.scalars(select(LoginFailure.at).where(
         LoginFailure.email == email, LoginFailure.at > window_start).order_by(LoginFailure.at)))
     if ip_failures >= MAX_FAILURES or len(email_failures) >= MAX_FAILURES:

@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from portal.services.common.errors import ServiceError
 from portal.models import Attachment, FeedbackItem
+from portal.services.common.errors import ServiceError
 
 MAX_FILES = 5
 MAX_BYTES = 10 * 1024 * 1024
@@ -30,8 +30,9 @@ EXTENSIONS = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/j
 MAX_PIXELS = 40_000_000
 MAX_SIDE = 20_000
 #: PDF names that run code, act on their own or carry other files (ISO 32000 §12.6, §7.11.4, Adobe RichMedia)
-PDF_ACTIVE = {b"JavaScript": _l("脚本"), b"JS": _l("脚本"), b"Launch": _l("启动程序的动作"), b"AA": _l("自动执行的动作"),
-              b"EmbeddedFile": _l("嵌入文件"), b"EmbeddedFiles": _l("嵌入文件"), b"RichMedia": _l("富媒体")}
+PDF_ACTIVE = {b"JavaScript": _l("脚本"), b"JS": _l("脚本"), b"Launch": _l("启动程序的动作"),
+              b"AA": _l("自动执行的动作"), b"EmbeddedFile": _l("嵌入文件"), b"EmbeddedFiles": _l("嵌入文件"),
+              b"RichMedia": _l("富媒体")}
 #: a PDF name token: / and regular characters (delimiters and white space end it)
 PDF_NAME = re.compile(rb"/([^\s()<>\[\]{}/%]*)")
 PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
@@ -125,8 +126,8 @@ def _inflated(name: str, body: bytes, budget: int) -> bytes:
     except zlib.error:
         inflated = None
     if inflated is None or inflater.unconsumed_tail:
-        raise UploadRejected(_("文件“%(name)s”含有无法检查的压缩内容（可能已加密、损坏或过大），请另存为普通PDF后重新上传。",
-                               name=name))
+        raise UploadRejected(_("文件“%(name)s”含有无法检查的压缩内容（可能已加密、损坏或过大），"
+                               "请另存为普通PDF后重新上传。", name=name))
     return inflated
 
 

@@ -16,8 +16,8 @@ from portal.models.feedback import LETTER, PHONE
 from portal.services.common import authz
 from portal.services.feedback import intake, links
 from portal.services.feedback.attachments import Upload
-from portal.services.ledger.campaigns import default_campaign
 from portal.services.feedback.intake import Contact, IntakeError, IntakeSettings, NewItem
+from portal.services.ledger.campaigns import default_campaign
 
 #: what separates codes typed into the free text field: 35-2，12、3 4
 CODE_SEPARATORS = re.compile(r"[\s,;、]+")

@@ -13,10 +13,10 @@ from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from portal.services.common.errors import ServiceError
 from portal.labels import chinese
 from portal.models import FeedbackItem, FeedbackLink
 from portal.services.common import audit, privacy
+from portal.services.common.errors import ServiceError
 from portal.services.feedback import case_codes
 
 #: who the audit log names when an operator command reads contact data

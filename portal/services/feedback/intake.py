@@ -1,4 +1,4 @@
-"""Intake: every channel (web form, phone, letter, email) creates items the same way, with case number and query code."""
+"""Intake: every channel (web form, phone, letter, email) creates items the same way, with case number and code."""
 from __future__ import annotations
 
 import re
@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.models import FeedbackContact, FeedbackItem, User
-from portal.models.feedback import CHANNELS, EMAIL, KINDS, LETTER, PHONE, RECEIVED
-from portal.services.feedback import attachments, case_codes, links
+from portal.models.feedback import CHANNELS, KINDS, RECEIVED
 from portal.services.common import audit
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
+from portal.services.feedback import attachments, case_codes, links
 
 PHONE_LINES = ("0931-8821762", "12351", "other")
 MIN_CONTENT, MAX_CONTENT = 10, 5000
@@ -140,7 +140,8 @@ def create_item(session: Session, new: NewItem, settings: IntakeSettings, *, act
     code = case_codes.new_query_code()
     item = FeedbackItem(
         query_code_hash=case_codes.hash_query_code(code, settings.code_key), campaign_id=new.campaign_id,
-        channel=new.channel, kind=new.kind, subject=new.subject or None, content=new.content, state=RECEIVED, received_at=received_at,
+        channel=new.channel, kind=new.kind, subject=new.subject or None, content=new.content, state=RECEIVED,
+        received_at=received_at,
         accept_due=settings.clocks.accept_due(received_at), wants_reply=new.wants_reply,
         consent_publish=new.consent_publish, call_at=new.call_at, call_duration_seconds=new.call_duration_seconds,
         phone_line=new.phone_line, postmark_date=new.postmark_date, logged_by_id=actor.id if actor else None,
@@ -151,8 +152,9 @@ def create_item(session: Session, new: NewItem, settings: IntakeSettings, *, act
     item.links = links.new_links(targets)
     session.add(item)
     session.flush()
-    item.case_number = case_codes.case_number(settings.case_prefix, settings.clocks.local_date(received_at).year, item.id)
-    for upload, ctype in zip(new.uploads, attachments.check_uploads(new.uploads)):
+    year = settings.clocks.local_date(received_at).year
+    item.case_number = case_codes.case_number(settings.case_prefix, year, item.id)
+    for upload, ctype in zip(new.uploads, attachments.check_uploads(new.uploads), strict=True):
         attachments.store(session, item, upload, ctype, settings.upload_dir)
     audit.record(session, actor, "item.create", "feedback_item", item.id, item_id=item.id,
                  actor_label=None if actor else audit.CITIZEN, channel=new.channel, kind=new.kind,

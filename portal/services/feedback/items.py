@@ -3,21 +3,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.models import (Attachment, AuditEvent, FeedbackContact, FeedbackItem, FeedbackLink, FollowUp,
-                           InboundMessage, Note, Reply, User)
 from portal import labels
+from portal.models import (
+    Attachment,
+    AuditEvent,
+    FeedbackContact,
+    FeedbackItem,
+    FeedbackLink,
+    FollowUp,
+    InboundMessage,
+    Note,
+    Reply,
+    User,
+)
 from portal.models.mail import REFUSED_PREFIX
 from portal.services.common import audit, authz, privacy
-from portal.services.feedback import case_codes, links, workflow
-from portal.services.ledger.campaigns import default_campaign
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
+from portal.services.feedback import case_codes, links, workflow
 from portal.services.feedback.queue import parse_id
+from portal.services.ledger.campaigns import default_campaign
 
 MAX_NOTE = 5000
 #: longest value each transition field may hold (columns and readable limits)
@@ -103,7 +114,7 @@ def detail(session: Session, user: User, item: FeedbackItem, clocks: ClockSettin
             selectinload(FeedbackLink.measure), selectinload(FeedbackLink.problem)).filter_by(**by_item)
             .order_by(FeedbackLink.id))),
         attachments=list(session.scalars(select(Attachment).filter_by(**by_item).order_by(Attachment.id))),
-        refused_attachments=[reason.removeprefix(REFUSED_PREFIX) for reason in session.scalars(
+        refused_attachments=[(reason or "").removeprefix(REFUSED_PREFIX) for reason in session.scalars(
             select(InboundMessage.reason).where(InboundMessage.item_id == item.id,
                                                 InboundMessage.reason.startswith(REFUSED_PREFIX, autoescape=True))
             .order_by(InboundMessage.received_at, InboundMessage.id))],
@@ -192,11 +203,11 @@ def transition(session: Session, user: User, item: FeedbackItem, action: str, fo
     if not confirmed:
         raise workflow.WorkflowError(_("请勾选确认后再执行“%(action)s”。", action=labels.label("transition", action)),
                                      "confirm")
-    fields = {name: (form.get(name) or "").strip() for name in chosen.required}
+    fields: dict[str, Any] = {name: (form.get(name) or "").strip() for name in chosen.required}
     for name, value in fields.items():
         if len(value) > MAX_FIELD[name]:
-            raise workflow.WorkflowError(_("“%(field)s”不能超过%(max)s个字。", field=labels.label("transition_field", name),
-                                           max=MAX_FIELD[name]), name)
+            field = labels.label("transition_field", name)
+            raise workflow.WorkflowError(_("“%(field)s”不能超过%(max)s个字。", field=field, max=MAX_FIELD[name]), name)
     if fields.get("department") and parse_id(fields["department"]) is None:
         raise workflow.WorkflowError(_("承办部门不存在。"), "department")
     workflow.apply(session, item, action, user, clocks, **fields)

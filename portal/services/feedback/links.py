@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.models import FeedbackItem, FeedbackLink, Measure, Problem, User
@@ -57,7 +57,8 @@ def remove_link(session: Session, item: FeedbackItem, link_id: int, actor: User)
         return
     target = link.measure or link.problem
     session.delete(link)
-    audit.record(session, actor, "item.unlink", "feedback_item", item.id, item_id=item.id, target=_label(target))
+    audit.record(session, actor, "item.unlink", "feedback_item", item.id, item_id=item.id,
+                 target=_label(target) if target else None)
     session.flush()
 
 
@@ -69,12 +70,13 @@ def search_targets(session: Session, campaign_id: int, query: str, limit: int = 
     pattern = f"%{query}%"
     problems = session.scalars(select(Problem).where(
         Problem.campaign_id == campaign_id,
-        or_(Problem.description.like(pattern), Problem.number == int(query) if query.isdigit() else False),
+        or_(Problem.description.like(pattern), Problem.number == int(query) if query.isdigit() else false()),
     ).order_by(Problem.number).limit(limit)).all()
     measures = session.scalars(select(Measure).where(
         Measure.campaign_id == campaign_id, or_(Measure.code.like(f"{query}%"), Measure.text.like(pattern)),
     ).order_by(Measure.position).limit(limit)).all()
-    return [*problems, *measures][:limit]
+    found: list[Measure | Problem] = [*problems, *measures]
+    return found[:limit]
 
 
 def public_counts(session: Session, *, measure_ids=(), problem_ids=()) -> dict[tuple[str, int], tuple[int, int]]:

@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, func, or_, select
@@ -14,8 +15,8 @@ from sqlalchemy.orm import Session, selectinload
 from portal.models import FeedbackItem, FeedbackLink, Measure, Problem, User
 from portal.models.feedback import CHANNELS, KINDS, STATES
 from portal.services.common import authz
-from portal.services.feedback import search, workflow
 from portal.services.common.clocks import ClockSettings
+from portal.services.feedback import search, workflow
 
 EXCERPT_CHARS = 40
 _TRUE = ("1", "on", "true", "yes")
@@ -61,7 +62,7 @@ class QueueFilters:
             q=" ".join(search.terms(args.get("q"))),
         )
 
-    def as_args(self, page: int | None = None, **changes) -> dict[str, str | int]:
+    def as_args(self, page: int | None = None, **changes) -> dict[str, Any]:
         """The filters as GET parameters (only those set), with changes and a page: for links that keep them."""
         values = dataclasses.asdict(dataclasses.replace(self, **changes))
         args = {k: ("1" if v is True else v) for k, v in values.items() if v is not None and v != "" and v is not False}
@@ -144,8 +145,8 @@ def queue_page(session: Session, user: User, filters: QueueFilters, page: int, p
     authz.require(user, "view_queue")
     today = today or clocks.today()
     conditions = _conditions(user, filters, today, clocks)
-    counts = dict(session.execute(
-        select(FeedbackItem.state, func.count(FeedbackItem.id)).where(*conditions).group_by(FeedbackItem.state)).all())
+    counts: dict[str, int] = {state: count for state, count in session.execute(
+        select(FeedbackItem.state, func.count(FeedbackItem.id)).where(*conditions).group_by(FeedbackItem.state))}
     if filters.state:
         conditions.append(FeedbackItem.state == filters.state)
     total = counts.get(filters.state, 0) if filters.state else sum(counts.values())

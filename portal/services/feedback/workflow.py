@@ -1,6 +1,7 @@
 """The feedback state machine (DESIGN.md §4): which transitions each state allows, their fields and effects."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -10,8 +11,20 @@ from sqlalchemy.orm import Session
 
 from portal import labels
 from portal.models import Department, FeedbackItem, Reply, User
-from portal.models.feedback import (ACCEPTED, APPROVED, CLOSED, DUPLICATE, HANDLING, NOT_ACCEPTED, RECEIVED,
-                                    REPLIED, REVIEW, SENT, SPAM, TRANSFERRED)
+from portal.models.feedback import (
+    ACCEPTED,
+    APPROVED,
+    CLOSED,
+    DUPLICATE,
+    HANDLING,
+    NOT_ACCEPTED,
+    RECEIVED,
+    REPLIED,
+    REVIEW,
+    SENT,
+    SPAM,
+    TRANSFERRED,
+)
 from portal.services.common import audit, authz
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
@@ -101,8 +114,9 @@ def _merge(session, item, actor, clocks, now, original):
     if target.id == item.id:
         raise WorkflowError(_("不能把一件标为自身的重复件。"), "original")
     if target.state == DUPLICATE:
+        original_of_target = target.duplicate_of.case_number if target.duplicate_of else ""
         raise WorkflowError(_("%(case)s 本身是重复件，请选择它的原件 %(original)s。", case=target.case_number,
-                              original=target.duplicate_of.case_number), "original")
+                              original=original_of_target), "original")
     item.duplicate_of_id = target.id
     item.closed_at = now
     item.due_date = None
@@ -161,7 +175,7 @@ def _review(session, item, actor, clocks, now, reason):
     return {"reason": reason.strip()}
 
 
-_EFFECTS = {
+_EFFECTS: dict[str, Callable[..., dict]] = {
     "accept": _accept, "reject": _close_decided, "transfer": _close_decided, "spam": _close_decided,
     "merge": _merge, "assign": _assign, "extend": _extend, "reply": _reply, "close": _close, "review": _review,
 }

@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.services.common.errors import ServiceError
 from portal.models import Campaign
+from portal.services.common.errors import ServiceError
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 CHINESE_NUMERALS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-                    "十": 10, "十一": 11, "十二": 12, "半": None}
+                    "十": 10, "十一": 11, "十二": 12}
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,8 @@ def normalise_label(label: str) -> str:
 
 
 def classify(label: str) -> DeadlineClass:
-    """Understand a deadline phrasing; the last term stated wins (阶段性成效 in 3 months, 整改到位 in 1 year → 1 year)."""
+    """Understand a deadline phrasing; the last term stated wins (阶段性成效 in 3 months, 整改到位 in 1 year →
+    1 year)."""
     text = normalise_label(label)
     if not text:
         return DeadlineClass(text, "unknown")
@@ -55,12 +56,12 @@ def _months(amount: str, unit: str) -> int | None:
         return 6 if unit == "年" else None
     if amount.isdigit():
         n = int(amount)
+    elif amount in CHINESE_NUMERALS:
+        n = CHINESE_NUMERALS[amount]
+    elif amount.startswith("十"):
+        n = 10 + CHINESE_NUMERALS.get(amount[1:], 0)
     else:
-        n = CHINESE_NUMERALS.get(amount)
-        if n is None and amount.startswith("十"):
-            n = 10 + CHINESE_NUMERALS.get(amount[1:], 0)
-        if n is None:
-            return None
+        return None
     return n * 12 if unit == "年" else n
 
 
@@ -71,7 +72,7 @@ def due_date(feedback_date: date, label: str) -> date | None:
         return feedback_date
     if cls.kind == "year_end":
         return date(feedback_date.year, 12, 31)
-    if cls.kind == "months":
+    if cls.kind == "months" and cls.months is not None:
         return add_months(feedback_date, cls.months)
     return None
 

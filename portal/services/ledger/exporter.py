@@ -15,8 +15,8 @@ from openpyxl.worksheet.merge import MergedCellRange
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from portal.services.common.errors import ServiceError
 from portal.models import Campaign, Measure, Problem
+from portal.services.common.errors import ServiceError
 from portal.services.ledger.reader import COLUMNS, PROBLEM_COLUMNS, STATUS_LABELS
 
 WIDTHS = (6, 20, 7, 36, 14, 16, 14, 28, 8, 44, 9, 12, 28)

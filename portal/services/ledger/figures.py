@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -64,8 +65,8 @@ def campaign_figures(session: Session, campaign: Campaign) -> dict:
         .where(Problem.campaign_id == campaign.id)
     ).all()
 
-    by_category = {c.id: {"title": c.title, "problems": 0, "measures": 0, "done": 0, "rectified": 0}
-                   for c in categories}
+    by_category: dict[int, dict[str, Any]] = {
+        c.id: {"title": c.title, "problems": 0, "measures": 0, "done": 0, "rectified": 0} for c in categories}
     classes: dict[str, dict] = {}
     measures_total = done_total = rectified_total = 0
     for problem_id, category_id, label in problems:

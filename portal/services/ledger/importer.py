@@ -11,8 +11,16 @@ from sqlalchemy.orm import Session
 
 from portal.models import Campaign, Category, Measure, MeasureUpdate, Problem, utcnow
 from portal.services.ledger import deadlines, departments
-from portal.services.ledger.reader import (PROBLEM_COLUMNS, LedgerRejected, LedgerRow, LedgerSheet, RowError,
-                                           read_ledger)
+from portal.services.ledger.reader import (
+    PROBLEM_COLUMNS,
+    CheckedRow,
+    LedgerRejected,
+    LedgerRow,
+    LedgerSheet,
+    RowError,
+    checked,
+    read_ledger,
+)
 
 #: LedgerRow attribute of each problem-level column, in ledger order
 PROBLEM_ATTRS = dict(zip(PROBLEM_COLUMNS, ("category", "number", "description", "deadline_label",
@@ -64,7 +72,8 @@ def import_ledger(session: Session, campaign: Campaign, path: Path | str, *, act
               + _missing_measures(sheet, existing))
     if errors:
         raise LedgerRejected(errors)
-    result = _Applier(session, campaign, existing, actor, dry_run).apply(sheet.rows, progress)
+    rows = [checked(row) for row in sheet.rows]
+    result = _Applier(session, campaign, existing, actor, dry_run).apply(rows, progress)
     if not dry_run:
         departments.sync_from_ledger(session, campaign)
     return result
@@ -144,10 +153,10 @@ class _Applier:
         self.now = utcnow()
         self.result = ImportResult()
 
-    def apply(self, rows: list[LedgerRow], progress: Progress | None) -> ImportResult:
+    def apply(self, rows: list[CheckedRow], progress: Progress | None) -> ImportResult:
         """Bring the campaign's ledger in line with rows, in ledger order, and say what changed."""
         categories = self._categories(rows)
-        first_rows: dict[int, LedgerRow] = {}
+        first_rows: dict[int, CheckedRow] = {}
         for row in rows:
             first_rows.setdefault(row.number, row)
         problems = {n: self._problem(row, categories[row.category]) for n, row in first_rows.items()}
@@ -164,7 +173,7 @@ class _Applier:
             self.session.flush()
         return self.result
 
-    def _categories(self, rows: list[LedgerRow]) -> dict[str, Category | None]:
+    def _categories(self, rows: list[CheckedRow]) -> dict[str, Category | None]:
         """Ledger title → category (None for a new one in a dry run), positioned in ledger order."""
         found: dict[str, Category | None] = {}
         for position, title in enumerate(dict.fromkeys(row.category for row in rows), 1):
@@ -190,7 +199,7 @@ class _Applier:
                 if not self.dry_run:
                     self.campaign.categories.remove(category)
 
-    def _problem(self, row: LedgerRow, category: Category | None) -> Problem | None:
+    def _problem(self, row: CheckedRow, category: Category | None) -> Problem | None:
         """Create or update the problem of row; None for a new problem in a dry run."""
         values = {"description": row.description, "deadline_label": row.deadline_label,
                   "due_date": deadlines.due_date(self.campaign.feedback_date, row.deadline_label),
@@ -216,7 +225,7 @@ class _Applier:
                     setattr(problem, name, new)
         return problem
 
-    def _measure(self, row: LedgerRow, position: int, problem: Problem | None) -> None:
+    def _measure(self, row: CheckedRow, position: int, problem: Problem | None) -> None:
         """Create or update the measure of row, recording one MeasureUpdate per changed field."""
         measure = self.existing.measures.get(row.code)
         if measure is None:

@@ -9,8 +9,8 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from portal.models import Campaign, Category, Measure, Problem, ProgressReport
-from portal.services.ledger.figures import ProblemProgress, campaign_figures, problem_progress
 from portal.services.feedback.links import public_counts
+from portal.services.ledger.figures import ProblemProgress, campaign_figures, problem_progress
 
 #: built once: building a statement costs more than running this one
 _VERSION_BY_SLUG = select(Campaign.id, Campaign.data_version).where(Campaign.slug == bindparam("slug"))
@@ -79,7 +79,8 @@ def campaign_version(connection: Connection, slug: str | None = None) -> Campaig
 
     Takes a bare connection: for a page answered from the cache, a Session would cost more than the query.
     """
-    row = (connection.execute(_VERSION_BY_SLUG, {"slug": slug}) if slug else connection.execute(_NEWEST_VERSION)).first()
+    result = connection.execute(_VERSION_BY_SLUG, {"slug": slug}) if slug else connection.execute(_NEWEST_VERSION)
+    row = result.first()
     return CampaignVersion(row.id, row.data_version or 0) if row else None
 
 
@@ -95,7 +96,7 @@ def campaign_summary(session: Session, campaign: Campaign) -> CampaignSummary:
     ).first()
     return CampaignSummary(
         figures=campaign_figures(session, campaign),
-        category_positions=dict(positions),
+        category_positions={title: position for title, position in positions},
         latest_report=ReportLink(*latest) if latest else None,
     )
 

@@ -13,8 +13,9 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
+from portal.models import DONE, IN_PROGRESS
+from portal.models.staff import DEPARTMENT_NAME_LENGTH
 from portal.services.common.errors import ServiceError
-from portal.models import DONE, IN_PROGRESS, Department
 from portal.services.ledger.deadlines import normalise_label
 from portal.services.ledger.departments import split_departments
 
@@ -47,7 +48,7 @@ DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?
 DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63]")
 #: the largest problem number the database's integer column holds
 MAX_NUMBER = 2**31 - 1
-DEPARTMENT_NAME_LIMIT = Department.__table__.c.name.type.length
+DEPARTMENT_NAME_LIMIT = DEPARTMENT_NAME_LENGTH
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,35 @@ class LedgerRow:
     status: str | None
     completed_on: date | None
     progress_note: str | None
+
+
+@dataclass(frozen=True)
+class CheckedRow:
+    """A row of a ledger found without errors: every required cell has its value."""
+
+    row: int
+    category: str
+    number: int
+    description: str
+    deadline_label: str
+    lead_leader: str | None
+    departments: str | None
+    goal: str | None
+    code: str
+    text: str
+    status: str
+    completed_on: date | None
+    progress_note: str | None
+
+
+def checked(row: LedgerRow) -> CheckedRow:
+    """The row as a CheckedRow; ValueError when a required cell is empty (the sheet's errors say so already)."""
+    values = vars(row)
+    empty = [name for name in ("category", "number", "description", "deadline_label", "code", "text", "status")
+             if values[name] is None]
+    if empty:
+        raise ValueError(f"row {row.row} lacks {', '.join(empty)}")
+    return CheckedRow(**values)
 
 
 @dataclass
@@ -240,7 +270,8 @@ def _parse(row: int, values: dict[str, Any], names: dict[str, str], errors: list
         description=parsed("问题描述", _text), deadline_label=parsed("整改时限", _deadline),
         lead_leader=parsed("牵头领导", _short_text, 200), departments=parsed("责任部门", _departments),
         goal=parsed("成效目标", _text), code=parsed("措施编号", _code), text=parsed("整改措施", _text),
-        status=parsed("完成情况", _status), completed_on=parsed("完成时间", _date), progress_note=parsed("进展说明", _text),
+        status=parsed("完成情况", _status), completed_on=parsed("完成时间", _date),
+        progress_note=parsed("进展说明", _text),
     )
 
 

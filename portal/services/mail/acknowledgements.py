@@ -7,8 +7,8 @@ from flask import render_template
 from sqlalchemy.orm import Session
 
 from portal.models import FeedbackItem, OutboxMessage
-from portal.services.mail import outbox
 from portal.services.common.clocks import ClockSettings
+from portal.services.mail import outbox
 
 
 @dataclass(frozen=True)

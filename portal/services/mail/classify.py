@@ -9,8 +9,9 @@ BULK_PRECEDENCE = {"bulk", "junk", "list"}
 AUTOMATIC_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress", "X-Failed-Recipients")
 BOUNCE_SENDERS = {"mailer-daemon", "postmaster"}
 #: subject prefixes of auto-replies from mail services that send no header saying so
-AUTO_SUBJECT = re.compile(r"^\s*(自动回复|自動回覆|自动答复|auto(?:matic)?[ -]?(?:reply|response)|out of (?:the )?office)\s*[:：]",
-                          re.IGNORECASE)
+AUTO_SUBJECT = re.compile(
+    r"^\s*(自动回复|自動回覆|自动答复|auto(?:matic)?[ -]?(?:reply|response)|out of (?:the )?office)\s*[:：]",
+    re.IGNORECASE)
 
 
 def automatic_reason(headers: Mapping[str, str], content_type: str, from_address: str, subject: str) -> str | None:

@@ -56,7 +56,8 @@ def storable(text: str) -> str:
 
 
 def decode_bytes(data: bytes, label: str | None = None) -> str:
-    """Text from bytes: the labelled charset, then UTF-8 and GB18030 (an unknown label: UTF-8), then a detected charset."""
+    """Text from bytes: the labelled charset, then UTF-8 and GB18030 (an unknown label: UTF-8), then a detected
+    charset."""
     return storable(_decode(data, label)) if data else ""
 
 
@@ -118,8 +119,9 @@ def decode_words(value: str | None) -> str:
             if between and not (BETWEEN_WORDS.match(between) and pieces and pieces[-1][1]):
                 pieces.append((between, None))
             label = match.group(1).split("*", 1)[0]
-            if pieces and pieces[-1][1] == label:
-                pieces[-1] = (pieces[-1][0] + data, label)
+            previous = pieces[-1][0] if pieces and pieces[-1][1] == label else None
+            if isinstance(previous, bytes):
+                pieces[-1] = (previous + data, label)
             else:
                 pieces.append((data, label))
         position = match.end()

@@ -1,4 +1,4 @@
-"""A citizen's reply threads onto its item: signed Message-IDs, case tags from the right sender, reopening for review."""
+"""A citizen's reply threads onto its item: signed Message-IDs, case tags from the right sender, reopening."""
 from __future__ import annotations
 
 import re
@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 from portal.models import FeedbackItem, FollowUp, InboundMessage
 from portal.models.feedback import REPLIED, REVIEW
 from portal.models.mail import AS_FOLLOW_UP, REFUSED_PREFIX
-from portal.services.feedback import attachments
 from portal.services.common import audit
-from portal.services.mail import outbox
+from portal.services.feedback import attachments
 from portal.services.feedback.intake import IntakeSettings, clean_text
 from portal.services.feedback.lookup import find_by_case_number
+from portal.services.mail import outbox
 from portal.services.mail.parse import ParsedMail
 
 CASE_TAG = re.compile(r"\[\s*([A-Za-z]{1,8}-\d{4}-\d{6,})\s*\]")
@@ -58,7 +58,8 @@ def new_part(text: str) -> str:
 
 def checked_uploads(uploads: list[attachments.Upload]) -> tuple[list[attachments.Upload], list[str]]:
     """The attachments the web form would accept (first 5 good ones), and why each other one was refused."""
-    accepted, refused = [], []
+    accepted: list[attachments.Upload] = []
+    refused: list[str] = []
     for upload in uploads:
         try:
             attachments.check_upload(upload)

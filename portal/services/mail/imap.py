@@ -90,7 +90,8 @@ def fetch(settings: ImapSettings, handle: Callable[[bytes], str]) -> Iterator[Co
                 counts: Counter = Counter()
                 done = []
                 for message in mailbox.fetch(uid_list=uids, mark_seen=False, bulk=True):
-                    if message.raw and message.uid in uids and message.uid not in done:
+                    if isinstance(message, RawMessage) and message.raw and message.uid in uids \
+                            and message.uid not in done:
                         counts[handle(message.raw)] += 1
                         done.append(message.uid)
                 if done:

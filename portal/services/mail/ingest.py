@@ -1,4 +1,4 @@
-"""Ingest one inbound email: keep the raw message, then make it a new item or a follow-up, or ignore or quarantine it."""
+"""Ingest one inbound email: keep the raw message, then make it a new item or a follow-up, ignore or quarantine it."""
 from __future__ import annotations
 
 import hashlib
@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from portal.models import FeedbackItem, InboundMessage
 from portal.models.feedback import EMAIL
 from portal.models.mail import AS_ITEM, IGNORED, QUARANTINED
-from portal.services.mail import acknowledgements, followup
 from portal.services.common import audit
 from portal.services.feedback import intake
 from portal.services.ledger.campaigns import default_campaign_id
+from portal.services.mail import acknowledgements, followup
 from portal.services.mail.parse import MailParseError, ParsedMail, message_id_of, parse
 
 #: a message whose Message-ID is already stored: nothing is written
@@ -35,7 +35,8 @@ _KEPT = ("received_at", "message_id", "source", "raw", "sha256", "from_address",
 #: INSERT … ON CONFLICT (message_id) DO NOTHING RETURNING id, valid on PostgreSQL and SQLite; written as text because
 #: SQLAlchemy 2.0 compiles its PostgreSQL insert() anew for every execution (sqlalchemy/sqlalchemy#10445)
 _INSERT_UNLESS_STORED = text(
-    "INSERT INTO inbound_message (received_at, message_id, source, raw, sha256, from_address, subject, outcome, reason) "
+    "INSERT INTO inbound_message "
+    "(received_at, message_id, source, raw, sha256, from_address, subject, outcome, reason) "
     "VALUES (:received_at, :message_id, :source, :raw, :sha256, :from_address, :subject, :outcome, :reason) "
     "ON CONFLICT (message_id) DO NOTHING RETURNING id"
 ).bindparams(*(bindparam(c, type_=InboundMessage.__table__.c[c].type) for c in _KEPT))
@@ -55,7 +56,8 @@ class IngestSettings:
     @classmethod
     def from_config(cls, config) -> IngestSettings:
         return cls(intake.IntakeSettings.from_config(config), acknowledgements.AckSettings.from_config(config),
-                   int(config["INBOUND_MAX_BYTES"]), config.get("DEFAULT_CAMPAIGN") or "", config["BABEL_DEFAULT_LOCALE"])
+                   int(config["INBOUND_MAX_BYTES"]), config.get("DEFAULT_CAMPAIGN") or "",
+                   config["BABEL_DEFAULT_LOCALE"])
 
 
 @dataclass(frozen=True)
@@ -70,12 +72,13 @@ class IngestResult:
 
 def ingest(session: Session, raw: bytes, source: str, settings: IngestSettings,
            now: datetime | None = None) -> IngestResult:
-    """Store the raw message first (a copy already stored, or being stored right now, makes it a duplicate), then decide."""
+    """Store the raw message first (a copy already stored, or being stored right now, makes it a duplicate), then
+    decide."""
     now = now or datetime.now(UTC)
     if len(raw) > settings.max_bytes:
         message_id, _missing = message_id_of(raw)
-        reason = f"邮件大小{len(raw) / 1048576:.1f}MB，超过上限{settings.max_bytes / 1048576:.1f}MB，只保存了邮件头。"
-        return _quarantine(session, _header_section(raw), message_id, source, reason, now)
+        too_big = f"邮件大小{len(raw) / 1048576:.1f}MB，超过上限{settings.max_bytes / 1048576:.1f}MB，只保存了邮件头。"
+        return _quarantine(session, _header_section(raw), message_id, source, too_big, now)
     try:
         mail = parse(raw, now)
     except MailParseError as exc:
@@ -104,7 +107,8 @@ def _keep(session: Session, raw: bytes, message_id: str, source: str, outcome: s
     ON CONFLICT DO NOTHING on the unique Message-ID: when another transaction is inserting the same id, the
     database makes this one wait for it, and a commit there means nothing is inserted here: one message, one item.
     """
-    values = dict(received_at=now, message_id=message_id, source=source, raw=raw, sha256=hashlib.sha256(raw).hexdigest(),
+    values = dict(received_at=now, message_id=message_id, source=source, raw=raw,
+                  sha256=hashlib.sha256(raw).hexdigest(),
                   from_address=(from_address or None) and from_address[:254],
                   subject=(subject or None) and subject[:300], outcome=outcome, reason=reason)
     new_id = session.connection().scalar(_INSERT_UNLESS_STORED, values)

@@ -126,7 +126,7 @@ def _leaves(part: Message, depth: int = 0) -> Iterator[Message]:
     if depth > MAX_DEPTH:
         return
     if part.is_multipart() and part.get_content_maintype() != "message":
-        for sub in part.get_payload():
+        for sub in _subparts(part):
             yield from _leaves(sub, depth + 1)
     else:
         yield part
@@ -134,12 +134,14 @@ def _leaves(part: Message, depth: int = 0) -> Iterator[Message]:
 
 def _contents(message: Message) -> tuple[str, list[Upload]]:
     """The text body (plain parts preferred, else HTML made plain) and every attachment."""
-    plain, markup, uploads = [], [], []
+    plain: list[str] = []
+    markup: list[str] = []
+    uploads: list[Upload] = []
     for part in _leaves(message):
         ctype = part.get_content_type()
         filename = decode_param(part.get_param("filename", header="content-disposition") or part.get_param("name"))
         if ctype in ("text/plain", "text/html") and not filename and part.get_content_disposition() != "attachment":
-            text = decode_bytes(part.get_payload(decode=True) or b"", _charset(part))
+            text = decode_bytes(_decoded(part), _charset(part))
             (plain if ctype == "text/plain" else markup).append(text)
         else:
             data = _part_bytes(part)
@@ -157,8 +159,19 @@ def _charset(part: Message) -> str | None:
 def _part_bytes(part: Message) -> bytes:
     """An attachment's decoded bytes; an attached message as it was written."""
     if part.is_multipart():
-        return b"".join(_written(sub).encode("utf-8", "surrogateescape") for sub in part.get_payload())
-    return part.get_payload(decode=True) or b""
+        return b"".join(_written(sub).encode("utf-8", "surrogateescape") for sub in _subparts(part))
+    return _decoded(part)
+
+
+def _subparts(part: Message) -> list[Message]:
+    payload = part.get_payload()
+    return [sub for sub in payload if isinstance(sub, Message)] if isinstance(payload, list) else []
+
+
+def _decoded(part: Message) -> bytes:
+    """The part's body with its transfer encoding undone."""
+    data = part.get_payload(decode=True)
+    return data if isinstance(data, bytes) else b""
 
 
 def _written(message: Message) -> str:
@@ -169,7 +182,7 @@ def _written(message: Message) -> str:
     except HeaderParseError:
         headers = "".join(f"{name}: {value}\n" for name, value in message.raw_items())
         payload = message.get_payload()
-        return headers + "\n" + (payload if isinstance(payload, str) else "".join(map(_written, payload)))
+        return headers + "\n" + (payload if isinstance(payload, str) else "".join(map(_written, _subparts(message))))
 
 
 def _default_name(ctype: str, number: int) -> str:

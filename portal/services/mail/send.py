@@ -71,7 +71,7 @@ class _Utf8Message(Message):
     def _mimetext(self, text: str | None, subtype: str = "plain") -> MIMEText:
         charset = Charset("utf-8")
         charset.body_encoding = BASE64
-        return MIMEText(text or "", subtype, charset)
+        return MIMEText(text or "", subtype, charset)  # type: ignore[arg-type]  # typeshed: str only; email takes a Charset
 
 
 class _Connection(Connection):
@@ -83,6 +83,7 @@ class _Connection(Connection):
 
     def configure_host(self) -> smtplib.SMTP:
         context = ssl.create_default_context()
+        host: smtplib.SMTP
         if self.mail.use_ssl:
             host = smtplib.SMTP_SSL(self.mail.server, self.mail.port, timeout=self.timeout, context=context)
         else:
@@ -112,13 +113,13 @@ class _Link:
         self.mailer = mailer
         self.connection: _Connection | None = None
 
-    def open(self) -> None:
+    def open(self) -> _Connection:
         if self.connection is None:
             self.connection = self.mailer.connect().__enter__()
+        return self.connection
 
     def send(self, message: Message) -> None:
-        self.open()
-        self.connection.send(message)
+        self.open().send(message)
 
     def close(self) -> None:
         connection, self.connection = self.connection, None
@@ -256,9 +257,9 @@ def undelivered(session: Session, page: int, page_size: int) -> tuple[list[Outbo
              .where(OutboxMessage.status.in_((PENDING, SENDING_FAILED)))
              .order_by(failed_first, OutboxMessage.next_attempt_at, OutboxMessage.id)
              .limit(page_size).offset((max(page, 1) - 1) * page_size))
-    counts = dict(session.execute(select(OutboxMessage.status, func.count())
-                                  .where(OutboxMessage.status.in_((PENDING, SENDING_FAILED)))
-                                  .group_by(OutboxMessage.status)).all())
+    counts: dict[str, int] = {status: count for status, count in session.execute(
+        select(OutboxMessage.status, func.count()).where(OutboxMessage.status.in_((PENDING, SENDING_FAILED)))
+        .group_by(OutboxMessage.status))}
     rows = [OutboxRow(message, mask_email(message.to_address), case_number)
             for message, case_number in session.execute(query)]
     return rows, {PENDING: counts.get(PENDING, 0), SENDING_FAILED: counts.get(SENDING_FAILED, 0)}

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -26,9 +26,9 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session
 
-from portal.services.common.errors import ServiceError
 from portal.migrate import MIGRATIONS
 from portal.services.common import audit
+from portal.services.common.errors import ServiceError
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -128,7 +128,7 @@ def _sqlite_snapshot(db_path: Path, target: Path) -> None:
 class _HashingReader:
     """Reads a file for tarfile and hashes exactly the bytes that went into the archive."""
 
-    def __init__(self, stream: BinaryIO):
+    def __init__(self, stream: IO[bytes]):
         self.stream, self.sha256 = stream, hashlib.sha256()
 
     def read(self, size: int = -1) -> bytes:
@@ -176,7 +176,7 @@ def _member_path(name: str) -> PurePosixPath:
     return path
 
 
-def _copy(stream: BinaryIO, out: BinaryIO | None = None) -> str:
+def _copy(stream: IO[bytes], out: IO[bytes] | None = None) -> str:
     digest = hashlib.sha256()
     while chunk := stream.read(1 << 20):
         digest.update(chunk)
@@ -185,14 +185,17 @@ def _copy(stream: BinaryIO, out: BinaryIO | None = None) -> str:
     return digest.hexdigest()
 
 
-def _visit_members(path: Path, visit: Callable[[str, BinaryIO], None]) -> None:
+def _visit_members(path: Path, visit: Callable[[str, IO[bytes]], None]) -> None:
     """Call visit(name, stream) for each regular file of the archive, in order, reading it once as a stream."""
     try:
         with tarfile.open(path, "r|gz") as tar:
             for member in tar:
                 if not member.isfile():
                     raise BackupError(f"备份中有不应存在的条目“{member.name}”，拒绝恢复。")
-                visit(member.name, tar.extractfile(member))
+                stream = tar.extractfile(member)
+                if stream is None:
+                    raise BackupError(f"备份中的条目“{member.name}”无法读取，拒绝恢复。")
+                visit(member.name, stream)
     except (OSError, EOFError, zlib.error, tarfile.TarError) as exc:
         raise BackupError(f"无法读取备份文件 {path}：{exc}") from exc
 
@@ -202,7 +205,7 @@ def read_backup(path: Path) -> Manifest:
     found: dict[str, str] = {}
     manifest_data: list[bytes] = []
 
-    def check(name: str, stream: BinaryIO) -> None:
+    def check(name: str, stream: IO[bytes]) -> None:
         if name == MANIFEST:
             manifest_data.append(stream.read())
             return
@@ -283,7 +286,7 @@ def _staged_database(engine: Engine, work: Path) -> Path:
 
 
 def _extract(path: Path, manifest: Manifest, database: Path, staging: Path) -> None:
-    def write(name: str, stream: BinaryIO) -> None:
+    def write(name: str, stream: IO[bytes]) -> None:
         if name == MANIFEST:
             return
         relative = _member_path(name)
@@ -335,7 +338,8 @@ def _pg_program(name: str) -> str:
     candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
                         key=lambda p: tuple(int(n) for n in re.findall(r"\d+", p.parts[-3])))
     if not candidates:
-        raise BackupError(f"找不到 {name}：请安装 PostgreSQL 客户端（Debian/Ubuntu：apt-get install postgresql-client）。")
+        raise BackupError(f"找不到 {name}：请安装 PostgreSQL 客户端"
+                          "（Debian/Ubuntu：apt-get install postgresql-client）。")
     return str(candidates[-1])
 
 

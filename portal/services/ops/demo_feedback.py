@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from portal.models import Campaign, User
 from portal.models.staff import ROLES
-from portal.services.replies import publication, drafting
+from portal.services.accounts.users import create_user, department_named
 from portal.services.feedback import workflow
 from portal.services.feedback.intake import Contact, IntakeSettings, NewItem, create_item
-from portal.services.accounts.users import create_user, department_named
+from portal.services.replies import drafting, publication
 
 DEMO_DOMAIN = "demo.invalid"
 
@@ -49,12 +49,13 @@ def create_demo_items(session: Session, campaign: Campaign, settings: IntakeSett
                     contact=Contact(name="赵示例", phone="13800001762"), call_at=now - timedelta(days=6),
                     call_duration_seconds=340)
     workflow.apply(session, handling, "accept", triager, settings.clocks, now=now - timedelta(days=5))
-    workflow.apply(session, handling, "assign", triager, settings.clocks, department=department_named(session, "政研室"))
+    research_office = department_named(session, "政研室")
+    workflow.apply(session, handling, "assign", triager, settings.clocks, department=research_office)
     answered = item(30, channel="web", kind="inquiry", targets=["35"], consent_publish=True,
                     content="困难劳模帮扶台账是否已经建立？如何申请帮扶？（示例数据）",
                     contact=Contact(email="worker@example.org"), wants_reply=True)
     workflow.apply(session, answered, "accept", triager, settings.clocks, now=now - timedelta(days=28))
-    workflow.apply(session, answered, "assign", triager, settings.clocks, department=department_named(session, "政研室"))
+    workflow.apply(session, answered, "assign", triager, settings.clocks, department=research_office)
     reply = drafting.start_draft(session, accounts["handler"][0], answered,
                                 "困难劳模动态管理台账已于2021年建立，可向所在基层工会提出帮扶申请。（示例数据）",
                                 settings.clocks)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from flask_babel import gettext as _
 from flask import render_template
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,12 +13,12 @@ from portal import labels
 from portal.models import AuditEvent, Campaign, FeedbackItem, OutboxMessage, Reply, User
 from portal.models.feedback import APPROVED, DRAFT, EMAIL, LETTER, PHONE, RETURNED, SENT, SUBMITTED, WEB
 from portal.services.common import audit, authz, privacy
-from portal.services.mail import outbox
-from portal.services.feedback import workflow
-from portal.services.ledger.campaigns import default_campaign
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
+from portal.services.feedback import workflow
 from portal.services.feedback.intake import clean_text
+from portal.services.ledger.campaigns import default_campaign
+from portal.services.mail import outbox
 from portal.services.replies.templates import chinese_date, fill
 
 MAX_TEXT, MAX_COMMENT = 5000, 2000
@@ -210,7 +210,7 @@ def record_delivery(session: Session, actor: User, reply: Reply, clocks: ClockSe
         raise ReplyError(_("请填写时间，格式如 2021-03-31 10:30。"), "delivered_at")
     if delivered_at > now + timedelta(minutes=1):
         raise ReplyError(_("时间不能晚于现在。"), "delivered_at")
-    if delivered_at < reply.approved_at.replace(second=0, microsecond=0):
+    if reply.approved_at and delivered_at < reply.approved_at.replace(second=0, microsecond=0):
         raise ReplyError(_("时间不能早于审核同意的时间。"), "delivered_at")
     _send(session, actor, item, reply, clocks, delivered_at)
 
@@ -231,14 +231,14 @@ def letter(session: Session, actor: User, reply: Reply, settings: ReplySettings)
         office_phone=(campaign.contact_phone or "") if campaign else "",
         name=(contact.name or "") if contact else "", address=(contact.address or "") if contact else "",
         received_date=chinese_date(settings.clocks.local_date(item.received_at)),
-        date=chinese_date(settings.clocks.local_date(reply.approved_at)),
+        date=chinese_date(settings.clocks.local_date(reply.approved_at or reply.created_at)),
         paragraphs=[line.strip() for line in reply.text.splitlines() if line.strip()],
         review_days=settings.clocks.review_window_days,
     )
 
 
 def _item(session: Session, reply: Reply) -> FeedbackItem:
-    return session.get(FeedbackItem, reply.item_id)
+    return reply.item
 
 
 def _text(text: str) -> str:
@@ -295,10 +295,13 @@ def _email(session: Session, item: FeedbackItem, reply: Reply, settings: ReplySe
         "paragraphs": [line.strip() for line in reply.text.splitlines() if line.strip()],
         "lookup_url": f"{settings.base_url}/lookup", "review_days": settings.clocks.review_window_days,
     }
+    address = item.contact.email if item.contact else None
+    if not address:
+        raise ReplyError(_("本件没有电子邮箱，不能以邮件答复。"), "form")
     latest = session.scalar(select(OutboxMessage.message_id).where(OutboxMessage.item_id == item.id)
                             .order_by(OutboxMessage.id.desc()).limit(1))
     return outbox.enqueue(
-        session, settings.mail, to=item.contact.email, subject=f"[{item.case_number}] 关于您反映问题的答复",
+        session, settings.mail, to=address, subject=f"[{item.case_number}] 关于您反映问题的答复",
         text=render_template("email/reply.txt", **context), html=render_template("email/reply.html", **context),
         kind="reply", item=item, in_reply_to=latest, automatic=False,
     )

@@ -13,10 +13,10 @@ from portal import labels
 from portal.models import Campaign, FeedbackItem, FeedbackLink, Measure, Problem, Reply, User
 from portal.models.feedback import NOT_PUBLISHED, PROPOSED, PUBLISHED, SENT
 from portal.services.common import audit, authz
-from portal.services.replies import redaction
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
 from portal.services.feedback.intake import clean_text
+from portal.services.replies import redaction
 
 MAX_TEXT = 5000
 
@@ -64,7 +64,7 @@ class AnswerPage:
 
 def _check(session: Session, actor: User, reply: Reply) -> FeedbackItem:
     """The reply's item, once the actor may publish, the reply was sent and the submitter consented."""
-    item = session.get(FeedbackItem, reply.item_id)
+    item = reply.item
     authz.require(actor, "publish", item)
     if reply.status != SENT:
         raise PublicationError(_("只有已发出的答复才能公开。"), "form")
@@ -130,7 +130,7 @@ def publish(session: Session, actor: User, reply: Reply, confirmed: bool, spans_
 
 def unpublish(session: Session, actor: User, reply: Reply, confirmed: bool) -> None:
     """撤下: the answer leaves /answers; its public text is kept for a later decision."""
-    item = session.get(FeedbackItem, reply.item_id)
+    item = reply.item
     authz.require(actor, "publish", item)
     if reply.publish_status != PUBLISHED:
         raise PublicationError(_("这份答复没有公开。"), "form")
@@ -145,7 +145,7 @@ def public_answers(session: Session, page: int, per_page: int, clocks: ClockSett
     """答复公开, newest answer first: dates, department, redacted text and links; None past the last page."""
     published = (select(Reply, FeedbackItem).join(FeedbackItem, FeedbackItem.id == Reply.item_id)
                  .where(Reply.publish_status == PUBLISHED, FeedbackItem.consent_publish.is_(True)))
-    total = session.scalar(select(func.count()).select_from(published.subquery()))
+    total = session.scalar(select(func.count()).select_from(published.subquery())) or 0
     pages = max(ceil(total / per_page), 1)
     if not 1 <= page <= pages:
         return None

@@ -1,4 +1,4 @@
-"""通报数字: the figures a progress report declares, under the keys of portal.services.ledger.figures.campaign_figures."""
+"""通报数字: the figures a progress report declares, under the keys of ledger.figures.campaign_figures."""
 from __future__ import annotations
 
 import re
@@ -16,8 +16,10 @@ PATTERNS: dict[str, list[re.Pattern]] = {
                  re.compile(rf"(?:反馈|指出)(?:的)?{NUM}(?:个|项|条)问题")],
     "measures": [re.compile(rf"(?:整改)?措施{TOTAL}{NUM}(?:条|项)"),
                  re.compile(rf"{NUM}(?:条|项)(?:具体)?(?:整改)?措施")],
-    "done": [re.compile(rf"(?:已经?(?:完成)?整改(?:完成|到位)?|已完成|已办结|已落实)(?:的)?(?:措施)?{TOTAL}{NUM}(?:条|项)")],
-    "in_progress": [re.compile(rf"(?:正在整改|正在推进|正在落实|整改中|尚未完成|未完成)(?:的)?(?:措施)?{TOTAL}{NUM}(?:条|项)")],
+    "done": [re.compile(rf"(?:已经?(?:完成)?整改(?:完成|到位)?|已完成|已办结|已落实)(?:的)?(?:措施)?"
+                        rf"{TOTAL}{NUM}(?:条|项)")],
+    "in_progress": [re.compile(rf"(?:正在整改|正在推进|正在落实|整改中|尚未完成|未完成)(?:的)?(?:措施)?"
+                               rf"{TOTAL}{NUM}(?:条|项)")],
     "rate": [re.compile(r"(?:整改|完成)率(?:为|达到|达)?(\d+(?:\.\d+)?)%")],
 }
 DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -66,11 +68,12 @@ def deadline_classes(text: str) -> list[dict]:
 def _class_mentions(text: str) -> list[tuple[int, int, str, int]]:
     """(start, end, label, problems) for “3个月内整改到位”的5个问题 and 41个问题的整改时限为“…”."""
     mentions = []
-    for m in CLASS_QUOTED_FIRST.finditer(text):
-        mentions.append((m.start(), m.end(), m.group(1), number(m.group(2))))
-    for m in CLASS_COUNT_FIRST.finditer(text):
-        mentions.append((m.start(), m.end(), m.group(2), number(m.group(1))))
-    return [mention for mention in mentions if mention[3] is not None and DEADLINE_WORDS.search(mention[2])]
+    for pattern, label_group, count_group in ((CLASS_QUOTED_FIRST, 1, 2), (CLASS_COUNT_FIRST, 2, 1)):
+        for m in pattern.finditer(text):
+            count = number(m.group(count_group))
+            if count is not None and DEADLINE_WORDS.search(m.group(label_group)):
+                mentions.append((m.start(), m.end(), m.group(label_group), count))
+    return mentions
 
 
 def number(text: str) -> int | None:

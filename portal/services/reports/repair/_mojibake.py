@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from portal.services.reports.repair._gbk_gaps import restore
-from portal.services.reports.repair._plausibility import Document, annotations, latin
+from portal.services.reports.repair._plausibility import Document, latin, pinyin_readings
 
 #: how far a stretch may reach left and right of the first suspicious character
 MAX_LEFT, MAX_RIGHT = 8, 24
@@ -55,7 +55,7 @@ def repair_line(line: str, doc: Document) -> list[Piece]:
 def _repair_stretch(line: str, line_start: bool, doc: Document) -> list[Piece]:
     """Repair or mark, left to right, each stretch that holds a doubtful character."""
     protected = [False] * len(line)
-    for m in annotations(line):
+    for m in pinyin_readings(line):
         protected[m.start():m.end()] = [True] * (m.end() - m.start())
     bad = doc.scores(line)
     pieces: list[Piece] = []
@@ -106,7 +106,8 @@ def _best_window(line: str, pos: int, k: int, protected: list[bool], bad: list[f
         lo -= 1
     while hi < min(len(line), k + MAX_RIGHT) and windowable(hi):
         hi += 1
-    best_key, best = None, None
+    best_key: tuple[float, int, int, int] | None = None
+    best: tuple[int, int, Reading] | None = None
     for start in range(lo, k + 1):
         for end in range(k + 1, hi + 1):
             window, context = line[start:end], (line[start - 1:start], line[end:end + 1])
@@ -118,7 +119,7 @@ def _best_window(line: str, pos: int, k: int, protected: list[bool], bad: list[f
                 key = (received - cost, -sum(len(p.text) for p in pieces if p.unrepaired), -start, -end)
                 if best_key is None or key > best_key:
                     best_key, best = key, (start, end, reading)
-    if best is None or best_key[0] < MIN_GAIN:
+    if best is None or best_key is None or best_key[0] < MIN_GAIN:
         return None
     start, end, reading = best
     window, context = line[start:end], (line[start - 1:start], line[end:end + 1])
@@ -211,7 +212,7 @@ def _pieces(window: str, decoded: Decoded, context: tuple[str, str], doc: Docume
     cost, marked = 0.0, None
     for char, owners in decoded:
         score = next(scores) if char is not None else 3.0
-        if score < 1:
+        if char is not None and score < 1:
             cost += score
             if marked:
                 pieces.append(Piece(window[marked[0]:marked[1] + 1], True))

@@ -6,6 +6,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from functools import cache
+from itertools import pairwise
 
 from opencc_purepy import OpenCC
 
@@ -36,7 +37,7 @@ def is_pinyin(content: str) -> bool:
     return (toned or len(plain) > 1) and all(s and SYLLABLE.fullmatch(s) for s in re.split(r"[ '’]+", plain.strip()))
 
 
-def annotations(text: str) -> Iterator[re.Match]:
+def pinyin_readings(text: str) -> Iterator[re.Match]:
     """Pinyin readings in brackets, wherever they stand."""
     return (m for m in ANNOTATION.finditer(text) if is_pinyin(m.group(1)))
 
@@ -54,11 +55,11 @@ class Document:
 
     def __init__(self, text: str) -> None:
         self.size = len(text)
-        for m in reversed(list(annotations(text))):
+        for m in reversed(list(pinyin_readings(text))):
             text = text[:m.start()] + text[m.end():]
         counts = Counter(c for c in text if is_han(c))
         self.vocabulary = {c for c, n in counts.items() if n >= 2}
-        self.pairs = Counter(a + b for a, b in zip(text, text[1:]) if is_han(a) and is_han(b))
+        self.pairs = Counter(a + b for a, b in pairwise(text) if is_han(a) and is_han(b))
         self._facts: dict[str, tuple[float, bool, bool]] = {}
         # Judge the script by characters in plain surroundings, so that mojibake does not outvote the text.
         plain = [self._plain(c) for c in f" {text} "]
@@ -115,7 +116,7 @@ class Document:
         return min(self.pairs.get(a + b, 0), 3) or -1
 
     def pair_evidence(self, text: str) -> int:
-        return sum(self.pair_score(a, b) for a, b in zip(text, text[1:]))
+        return sum(self.pair_score(a, b) for a, b in pairwise(text))
 
     def unknown_pairs(self, text: str) -> int:
-        return sum(self.pair_score(a, b) < 0 for a, b in zip(text, text[1:]))
+        return sum(self.pair_score(a, b) < 0 for a, b in pairwise(text))

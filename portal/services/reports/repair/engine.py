@@ -9,7 +9,7 @@ from charset_normalizer import from_bytes
 
 from portal.services.common.errors import ServiceError
 from portal.services.reports.repair._mojibake import Piece, merge, repair_line
-from portal.services.reports.repair._plausibility import Document, annotations, converter, is_han
+from portal.services.reports.repair._plausibility import Document, converter, is_han, pinyin_readings
 
 MARK_OPEN, MARK_CLOSE = "【待核对：", "】"
 SIGNATURES = {b"%PDF": "PDF", b"PK\x03\x04": "Word/Excel 或压缩包", b"\xd0\xcf\x11\xe0": "Word/Excel",
@@ -111,7 +111,7 @@ def _drop_pinyin(pieces: list[Piece]) -> list[Piece]:
             out.append(piece)
             continue
         text = piece.text
-        for m in reversed(list(annotations(text))):
+        for m in reversed(list(pinyin_readings(text))):
             if m.start() == 0 and out and out[-1].unrepaired:
                 out[-1] = Piece(out[-1].text + m.group(), True)
             elif not (m.start() and is_han(text[m.start() - 1])):
