@@ -67,7 +67,7 @@ def prepare(app, count: int) -> tuple[int, list[int]]:
         for i in range(count):
             item, _ = create_item(session, NewItem(channel="web", kind="suggestion", content=f"第{i}条：建议公开整改台账进展。",
                                                    contact=Contact(email=f"citizen{i}@example.org")),
-                                  IntakeSettings.from_app(app))
+                                  IntakeSettings.from_config(app.config))
             workflow.apply(session, item, "accept", triager, clocks)
             workflow.apply(session, item, "assign", triager, clocks, department=office.id)
             reply = replies.start_draft(session, research, item, "您的意见已办理，感谢监督。", clocks)
@@ -80,7 +80,7 @@ def prepare(app, count: int) -> tuple[int, list[int]]:
 def approve_all(app, research_id: int, reply_ids: list[int], seconds: float, approved: list[float]) -> None:
     """The research office approves each reply (one transaction each), spread evenly over seconds."""
     from portal.models import User
-    settings = replies.ReplySettings.from_app(app)
+    settings = replies.ReplySettings.from_config(app.config)
     started = time.monotonic()
     with app.app_context():
         session = db.session()

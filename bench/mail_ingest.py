@@ -73,7 +73,7 @@ def pipe(app, messages: list[bytes]) -> tuple[float, float, Counter]:
     """Wall and CPU seconds to ingest every message, one transaction each, and the outcomes."""
     outcomes: Counter = Counter()
     with app.app_context():
-        settings, session = IngestSettings.from_app(app), db.session()
+        settings, session = IngestSettings.from_config(app.config), db.session()
         started, cpu = time.perf_counter(), time.process_time()
         for raw in messages:
             outcomes[receive(session, raw, "pipe", settings).outcome] += 1
@@ -84,7 +84,7 @@ def imap(app) -> tuple[float, float, Counter]:
     """Wall and CPU seconds for one `flask mail fetch` run over the whole folder, and the outcomes."""
     outcomes: Counter = Counter()
     with app.app_context():
-        settings, session = IngestSettings.from_app(app), db.session()
+        settings, session = IngestSettings.from_config(app.config), db.session()
         started, cpu = time.perf_counter(), time.process_time()
         for batch_counts in imap_fetch.fetch(imap_fetch.ImapSettings.from_config(app.config),
                                              lambda raw: receive(session, raw, "imap", settings).outcome):

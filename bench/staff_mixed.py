@@ -144,7 +144,7 @@ def populate(app, items: int, triagers: int, handlers: int) -> dict:
                                           department=HANDLER_DEPARTMENTS[i % 2]).email for i in range(handlers)]}
         departments = {d.name: d.id for d in session.scalars(select(Department))}
         campaign_id = session.scalar(select(FeedbackItem.campaign_id).limit(1))
-        settings = IntakeSettings.from_app(app)
+        settings = IntakeSettings.from_config(app.config)
         received, assigned = [], defaultdict(list)
         for i in range(items):
             content = "，".join(rng.choice(WORDS) + "问题需要落实" for _ in range(rng.randrange(3, 12))) + "。"
