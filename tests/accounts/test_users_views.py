@@ -5,7 +5,7 @@ import pytest
 from flask import g, url_for
 from sqlalchemy import select
 
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, login_attempt
 from portal.models import AuditEvent, User
 from portal.services.common.authz import PermissionDenied
 from portal.services.accounts.users import (authenticate, create_user, deactivate_user, reset_password,
@@ -33,12 +33,6 @@ def urls(app):
         return {"queue": url_for("staff.queue"), "login": url_for("staff.login"), "users": url_for("staff.users")}
 
 
-def attempt(client, email: str, password: str, ip: str = "127.0.0.1", query: str = ""):
-    """One login POST through the form, from the address ip."""
-    return client.post("/staff/login" + query, environ_base={"REMOTE_ADDR": ip},
-                       data={"email": email, "password": password, "csrf_token": csrf_token(client)})
-
-
 def logged_in(client) -> bool:
     return client.get("/staff/password").status_code == 200
 
@@ -51,7 +45,7 @@ def actions(session) -> list[str]:
 def test_login_redirects_to_the_queue_and_records_the_login(client, session, make_user, urls):
     user = make_user("clerk")
     session.commit()
-    response = attempt(client, user.email.upper(), PASSWORD)
+    response = login_attempt(client, user.email.upper(), PASSWORD)
     assert response.status_code == 302
     assert response.headers["Location"] == urls["queue"]
     assert logged_in(client)
@@ -81,15 +75,15 @@ def test_a_page_behind_login_sends_to_login_and_back(client, session, make_user)
     assert response.status_code == 302 and response.headers["Location"].startswith("/staff/login?next=")
     form_page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'action="/staff/login?next=/staff/password"' in form_page
-    response = attempt(client, user.email, PASSWORD, query="?next=/staff/password")
+    response = login_attempt(client, user.email, PASSWORD, query="?next=/staff/password")
     assert response.headers["Location"] == "/staff/password"
 
 
 def test_unknown_email_and_wrong_password_get_the_same_message(client, session, make_user):
     user = make_user("clerk")
     session.commit()
-    unknown = attempt(client, "nobody@example.org", PASSWORD).get_data(as_text=True)
-    wrong = attempt(client, user.email, "not the password").get_data(as_text=True)
+    unknown = login_attempt(client, "nobody@example.org", PASSWORD).get_data(as_text=True)
+    wrong = login_attempt(client, user.email, "not the password").get_data(as_text=True)
     for page in (unknown, wrong):
         assert GENERIC in page
         assert "不存在" not in page and "not the password" not in page
@@ -102,8 +96,8 @@ def test_five_failures_lock_the_account_even_for_the_right_password(client, sess
     user = make_user("triager")
     session.commit()
     for i in range(5):
-        assert GENERIC in attempt(client, user.email, "wrong", ip=f"10.0.0.{i}").get_data(as_text=True)
-    page = attempt(client, user.email, PASSWORD, ip="10.0.1.1").get_data(as_text=True)
+        assert GENERIC in login_attempt(client, user.email, "wrong", ip=f"10.0.0.{i}").get_data(as_text=True)
+    page = login_attempt(client, user.email, PASSWORD, ip="10.0.1.1").get_data(as_text=True)
     assert "登录失败次数过多，请15分钟后再试。" in page
     assert not logged_in(client)
     assert "user.login_throttled" in actions(session)
@@ -113,18 +107,18 @@ def test_five_failures_from_one_address_lock_that_address(client, session, make_
     user = make_user("triager")
     session.commit()
     for i in range(5):
-        attempt(client, f"nobody{i}@example.org", "wrong", ip="10.9.9.9")
-    page = attempt(client, user.email, PASSWORD, ip="10.9.9.9").get_data(as_text=True)
+        login_attempt(client, f"nobody{i}@example.org", "wrong", ip="10.9.9.9")
+    page = login_attempt(client, user.email, PASSWORD, ip="10.9.9.9").get_data(as_text=True)
     assert "15分钟" in page
     assert not logged_in(client)
-    response = attempt(client, user.email, PASSWORD, ip="10.9.9.8")
+    response = login_attempt(client, user.email, PASSWORD, ip="10.9.9.8")
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
 def test_failed_logins_record_the_address_in_the_audit_log(client, session, make_user):
     user = make_user("clerk")
     session.commit()
-    attempt(client, user.email, "wrong", ip="10.2.3.4")
+    login_attempt(client, user.email, "wrong", ip="10.2.3.4")
     session.expire_all()
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "user.login_failed"))
     assert event.actor_id == user.id and event.details == {"ip": "10.2.3.4"}
@@ -134,9 +128,9 @@ def test_login_posts_are_rate_limited(app, client, session, make_user):
     app.config["LOGIN_RATE_LIMIT"] = "2 per minute"
     user = make_user("clerk")
     session.commit()
-    assert attempt(client, user.email, "wrong").status_code == 200
-    assert attempt(client, user.email, "wrong").status_code == 200
-    assert attempt(client, user.email, PASSWORD).status_code == 429
+    assert login_attempt(client, user.email, "wrong").status_code == 200
+    assert login_attempt(client, user.email, "wrong").status_code == 200
+    assert login_attempt(client, user.email, PASSWORD).status_code == 429
     assert client.get("/staff/login").status_code == 200
 
 
@@ -144,7 +138,7 @@ def test_inactive_users_cannot_log_in(client, session, make_user):
     user = make_user("research")
     deactivate_user(session, user)
     session.commit()
-    assert GENERIC in attempt(client, user.email, PASSWORD).get_data(as_text=True)
+    assert GENERIC in login_attempt(client, user.email, PASSWORD).get_data(as_text=True)
     assert not logged_in(client)
 
 
@@ -192,7 +186,7 @@ def test_posts_without_a_csrf_token_are_refused(client, session, make_user, logi
 def test_password_change_keeps_this_browser_and_ends_the_others(app, client, session, make_user, login, post_form):
     user = make_user("clerk")
     other = app.test_client()
-    attempt(other, user.email, PASSWORD)
+    login_attempt(other, user.email, PASSWORD)
     assert logged_in(other)
     login(user)
     response = post_form("/staff/password", {"old_password": PASSWORD, "new_password": "a new long password",
@@ -200,8 +194,8 @@ def test_password_change_keeps_this_browser_and_ends_the_others(app, client, ses
     assert response.status_code == 302
     assert logged_in(client)
     assert not logged_in(other)
-    assert GENERIC in attempt(other, user.email, PASSWORD).get_data(as_text=True)
-    assert attempt(other, user.email, "a new long password").status_code == 302
+    assert GENERIC in login_attempt(other, user.email, PASSWORD).get_data(as_text=True)
+    assert login_attempt(other, user.email, "a new long password").status_code == 302
     assert "user.password_change" in actions(session)
 
 
@@ -306,7 +300,7 @@ def test_duplicate_email_is_refused_next_to_the_email(client, session, make_user
 def test_admin_edits_role_and_deactivates_an_account(app, client, session, make_user, login, post_form):
     target = make_user("clerk")
     target_client = app.test_client()
-    attempt(target_client, target.email, PASSWORD)
+    login_attempt(target_client, target.email, PASSWORD)
     login(make_user("admin"))
     form_page = client.get(f"/staff/users/{target.id}").get_data(as_text=True)
     assert 'name="active" type="checkbox" value="y"' in form_page and "checked" in form_page
@@ -317,7 +311,7 @@ def test_admin_edits_role_and_deactivates_an_account(app, client, session, make_
     edited = session.get(User, target.id)
     assert (edited.name, edited.role, edited.active) == ("改名", "triager", False)
     assert not logged_in(target_client)
-    assert GENERIC in attempt(target_client, target.email, PASSWORD).get_data(as_text=True)
+    assert GENERIC in login_attempt(target_client, target.email, PASSWORD).get_data(as_text=True)
     assert "user.update" in actions(session)
 
 
@@ -341,7 +335,7 @@ def test_admin_password_reset_needs_confirmation_and_ends_sessions(app, client, 
                                                                   post_form):
     target = make_user("clerk")
     for i in range(5):
-        attempt(app.test_client(), target.email, "wrong", ip=f"10.3.0.{i}")
+        login_attempt(app.test_client(), target.email, "wrong", ip=f"10.3.0.{i}")
     target_client = app.test_client()
     login(make_user("admin"))
     url = f"/staff/users/{target.id}/password"
@@ -350,7 +344,7 @@ def test_admin_password_reset_needs_confirmation_and_ends_sessions(app, client, 
     assert "请勾选确认。" in page
     response = post_form(url, {**fields, "confirm": "y"}, page=url)
     assert response.status_code == 302
-    assert attempt(target_client, target.email, "reset long password", ip="10.3.1.1").status_code == 302
+    assert login_attempt(target_client, target.email, "reset long password", ip="10.3.1.1").status_code == 302
     assert "user.password_reset" in actions(session)
 
 

@@ -1,6 +1,6 @@
 """Browser tests: a live portal on loopback (real HTTP server, demo data, mail over SMTP to a sink) driven by Chromium.
 
-Import the fixtures into a test module: `from tests.browser.fixtures import browser, live_portal  # noqa: F401`.
+tests/browser/conftest.py provides the fixtures to the browser tests; they import the helpers (login, new_page…).
 Chromium is Debian's /usr/bin/chromium driven by Playwright's Python package (no browser download); scripts/test
 installs it, fonts-noto-cjk and axe-core when missing. Without chromium or playwright the tests fail, never skip.
 Set PORTAL_SCREENSHOTS=1 to (re)write docs/screenshots/*.png from the journeys.
@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from tests.smtp_fixtures import SmtpSink
-from sqlalchemy import create_engine, text
 
 from portal import create_app, db
 from portal.models import Base, utcnow
+from tests.conftest import fresh_pg_database
+from tests.smtp_fixtures import SmtpSink
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
@@ -123,30 +123,19 @@ def live_portal(tmp_path_factory):
 @pytest.fixture(scope="module")
 def live_portal_pg(tmp_path_factory, worker_id):
     """The portal on a PostgreSQL database of its own (from PORTAL_TEST_DATABASE_URL), one per test module."""
-    base = os.environ.get("PORTAL_TEST_DATABASE_URL")
-    if not base:
-        pytest.fail("PORTAL_TEST_DATABASE_URL is not set: run the tests with scripts/test, "
-                    "or deselect PostgreSQL with -m 'not postgres'")
-    name = f"portal_browser_{worker_id}_{os.getpid()}"
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    tmp = tmp_path_factory.mktemp("browser-portal-pg")
-    portal, stop = start_portal(base.rsplit("/", 1)[0] + "/" + name, tmp / "instance")
-    yield portal
-    stop()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_pg_database(f"portal_browser_{worker_id}_{os.getpid()}") as url:
+        tmp = tmp_path_factory.mktemp("browser-portal-pg")
+        portal, stop = start_portal(url, tmp / "instance")
+        yield portal
+        stop()
 
 
 @pytest.fixture(scope="module")
 def browser():
     """Chromium, started once per test module.
 
-    Not session-scoped: a fixture imported into several modules is a separate fixture in each, and Playwright's sync
-    API marks its event loop as running in this thread until it stops, so a second, overlapping start would fail."""
+    Not session-scoped: Playwright's sync API marks its event loop as running in this thread until it stops, so
+    Chromium stops with each module rather than staying up under the worker's other tests."""
     from playwright import sync_api
     if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
         pytest.fail(f"{CHROMIUM} is not installed: run the tests with scripts/test, which installs Debian's chromium")

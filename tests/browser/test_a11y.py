@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.browser.fixtures import AXE, PASSWORD, browser, live_portal, login, new_page, page  # noqa: F401
+from tests.browser.fixtures import AXE, PASSWORD, login, new_page
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -73,7 +73,7 @@ def serious_violations(page) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def staff_page(browser, live_portal):  # noqa: F811
+def staff_page(browser, live_portal):
     """staff_page(role) → a page logged in as that role (one per role for the module)."""
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run the tests with scripts/test, which installs axe-core")
@@ -89,7 +89,7 @@ def staff_page(browser, live_portal):  # noqa: F811
         p.context.close()
 
 
-def test_every_public_page_has_no_serious_accessibility_violation(browser, live_portal):  # noqa: F811
+def test_every_public_page_has_no_serious_accessibility_violation(browser, live_portal):
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run the tests with scripts/test, which installs axe-core")
     pages = public_pages(live_portal.app)
@@ -119,7 +119,7 @@ def test_every_public_page_has_no_serious_accessibility_violation(browser, live_
     assert not found, "\n".join(found)
 
 
-def test_the_main_staff_pages_have_no_serious_accessibility_violation(browser, live_portal, staff_page):  # noqa: F811
+def test_the_main_staff_pages_have_no_serious_accessibility_violation(browser, live_portal, staff_page):
     found = []
     login_page = new_page(browser)
     login_page.goto(live_portal.url + "/staff/login")
@@ -142,7 +142,7 @@ def tab_to(page, selector: str, limit: int = 120) -> None:
     raise AssertionError(f"Tab never reached {selector} on {page.url}")
 
 
-def test_the_opinion_form_and_the_lookup_work_with_the_keyboard_alone(page, live_portal):  # noqa: F811
+def test_the_opinion_form_and_the_lookup_work_with_the_keyboard_alone(page, live_portal):
     page.goto(live_portal.url + "/feedback")
     tab_to(page, "input[name=kind]")
     page.keyboard.press("Space")  # the first choice: 建议意见
@@ -169,7 +169,7 @@ def test_the_opinion_form_and_the_lookup_work_with_the_keyboard_alone(page, live
     expect(status).to_contain_text("待分办")
 
 
-def test_the_staff_login_works_with_the_keyboard_alone(page, live_portal):  # noqa: F811
+def test_the_staff_login_works_with_the_keyboard_alone(page, live_portal):
     page.goto(live_portal.url + "/staff/login")
     tab_to(page, "input[name=email]")
     page.keyboard.type(live_portal.accounts["triager"])
@@ -182,7 +182,7 @@ def test_the_staff_login_works_with_the_keyboard_alone(page, live_portal):  # no
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
-def test_the_skip_link_is_the_first_tab_stop_and_moves_to_the_content(page, live_portal):  # noqa: F811
+def test_the_skip_link_is_the_first_tab_stop_and_moves_to_the_content(page, live_portal):
     page.goto(live_portal.url + "/")
     page.keyboard.press("Tab")
     skip = page.locator("a.skip-link")
@@ -192,7 +192,7 @@ def test_the_skip_link_is_the_first_tab_stop_and_moves_to_the_content(page, live
     expect(page).to_have_url(re.compile("#main$"))
 
 
-def test_axe_reports_a_violation_when_there_is_one(page, live_portal):  # noqa: F811
+def test_axe_reports_a_violation_when_there_is_one(page, live_portal):
     """The check above is not vacuous: an image without alt text and an unlabelled field are reported."""
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run the tests with scripts/test, which installs axe-core")
@@ -206,7 +206,7 @@ def test_axe_reports_a_violation_when_there_is_one(page, live_portal):  # noqa: 
     assert "image-alt" in found and "label" in found, found
 
 
-def test_every_public_page_reflows_on_a_375_pixel_phone(browser, live_portal):  # noqa: F811
+def test_every_public_page_reflows_on_a_375_pixel_phone(browser, live_portal):
     """WCAG 1.4.10 reflow: no page of the public site scrolls sideways on a 375-pixel-wide screen."""
     page = new_page(browser, width=375, height=740, is_mobile=True, has_touch=True)
     wide = []

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from tests.browser.fixtures import CASE_NUMBER, DEPARTMENT, PASSWORD, browser, live_portal, live_portal_pg, login, new_page, page, screenshot  # noqa: F401
+from tests.browser.fixtures import CASE_NUMBER, DEPARTMENT, PASSWORD, login, new_page, screenshot
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -127,23 +127,23 @@ def citizen_journey(page, portal, email: str, lang: str = "zh", *, shots: bool =
     return case_number, code
 
 
-def test_a_citizen_submits_an_opinion_gets_the_mail_and_looks_the_case_up(page, live_portal):  # noqa: F811
+def test_a_citizen_submits_an_opinion_gets_the_mail_and_looks_the_case_up(page, live_portal):
     citizen_journey(page, live_portal, "citizen-zh@example.org", shots=True)
 
 
 @pytest.mark.postgres
-def test_the_citizen_journey_on_postgresql(browser, live_portal_pg):  # noqa: F811
+def test_the_citizen_journey_on_postgresql(browser, live_portal_pg):
     page = new_page(browser)
     citizen_journey(page, live_portal_pg, "citizen-pg@example.org")
     page.context.close()
 
 
-def test_the_citizen_journey_in_english(page, live_portal):  # noqa: F811
+def test_the_citizen_journey_in_english(page, live_portal):
     citizen_journey(page, live_portal, "citizen-en@example.org", "en")
     expect(page.locator("html")).to_have_attribute("lang", re.compile("^en"))
 
 
-def test_the_citizen_journey_on_a_375_pixel_phone(browser, live_portal):  # noqa: F811
+def test_the_citizen_journey_on_a_375_pixel_phone(browser, live_portal):
     page = new_page(browser, width=375, height=740, is_mobile=True, has_touch=True)
     citizen_journey(page, live_portal, "citizen-phone@example.org", width=375)
     page.context.close()
@@ -177,7 +177,7 @@ def ui(lang: str, msgid: str) -> str:
     return translated
 
 
-def staff_page(browser, portal, role: str, lang: str = "zh", width: int | None = None):  # noqa: F811
+def staff_page(browser, portal, role: str, lang: str = "zh", width: int | None = None):
     """A fresh context logged in as role; English chosen first with the login page's language link; a phone at width."""
     page = (new_page(browser, width=width, height=740, is_mobile=True, has_touch=True) if width
             else new_page(browser))
@@ -204,7 +204,7 @@ def fits(page) -> None:
 
 
 @pytest.mark.parametrize(("lang", "width"), STAFF_VARIANTS)
-def test_a_clerk_logs_a_phone_call_and_a_letter_with_a_scan(browser, live_portal, tmp_path, lang, width):  # noqa: F811
+def test_a_clerk_logs_a_phone_call_and_a_letter_with_a_scan(browser, live_portal, tmp_path, lang, width):
     t = lambda msgid: ui(lang, msgid)  # noqa: E731
     page = staff_page(browser, live_portal, "clerk", lang, width)
     page.goto(live_portal.url + "/staff/log/phone")
@@ -241,7 +241,7 @@ def test_a_clerk_logs_a_phone_call_and_a_letter_with_a_scan(browser, live_portal
 
 
 @pytest.mark.parametrize(("lang", "width"), STAFF_VARIANTS)
-def test_an_opinion_is_triaged_handled_approved_mailed_and_published(browser, live_portal, lang, width):  # noqa: F811
+def test_an_opinion_is_triaged_handled_approved_mailed_and_published(browser, live_portal, lang, width):
     portal = live_portal
     t = lambda msgid: ui(lang, msgid)  # noqa: E731
     shots = lang == "zh" and not width

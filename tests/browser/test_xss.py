@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 import pytest
-from tests.browser.fixtures import browser, live_portal, login, new_page  # noqa: F401
+from tests.browser.fixtures import login, new_page
 from tests.ledger_files import write_csv
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -199,7 +199,7 @@ def visit(page, portal, paths: list[str]) -> list[str]:
     return found
 
 
-def test_stored_payloads_are_inert_in_the_browser_on_public_and_staff_pages(browser, live_portal, tmp_path):  # noqa: F811
+def test_stored_payloads_are_inert_in_the_browser_on_public_and_staff_pages(browser, live_portal, tmp_path):
     portal, app = live_portal, live_portal.app
     public_paths = store_ledger_and_report(app, tmp_path)
 
@@ -248,7 +248,7 @@ def test_stored_payloads_are_inert_in_the_browser_on_public_and_staff_pages(brow
     assert not found, "\n".join(found)
 
 
-def test_the_checks_see_an_injected_payload_and_a_dialog(browser, live_portal):  # noqa: F811
+def test_the_checks_see_an_injected_payload_and_a_dialog(browser, live_portal):
     """Controls: the DOM check finds markup a payload would inject, and the dialog handler records an alert."""
     page = new_page(browser)
     page.goto(live_portal.url + "/privacy")
@@ -262,7 +262,7 @@ def test_the_checks_see_an_injected_payload_and_a_dialog(browser, live_portal): 
     page.context.close()
 
 
-def test_the_content_security_policy_refuses_inline_scripts(browser, live_portal):  # noqa: F811
+def test_the_content_security_policy_refuses_inline_scripts(browser, live_portal):
     page = new_page(browser)
     page.goto(live_portal.url + "/")
     with page.expect_console_message(lambda m: "Content Security Policy" in m.text) as refused:

@@ -5,7 +5,6 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
-from flask import g
 
 from portal.models import AuditEvent
 from portal.services.common import audit, audit_query
@@ -13,16 +12,6 @@ from portal.services.common.audit_query import AuditFilter
 from portal.services.common.authz import PermissionDenied
 
 TZ = "Asia/Shanghai"
-
-
-@pytest.fixture
-def login_as(login):
-    """login(user), then forget the CSRF token cached in g: the test's app context outlives requests."""
-    def do_login(user):
-        login(user)
-        g.pop("csrf_token", None)
-        return user
-    return do_login
 
 
 def event_at(session, actor, action, at, item=None, **details) -> AuditEvent:

@@ -6,7 +6,6 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from portal.models import AuditEvent, FeedbackItem
@@ -15,16 +14,6 @@ from portal.services.feedback import case_codes as casecodes
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SUMMARY = "来电反映职工书屋建设进度慢，希望公开整改时间表。"
 CODE_SHOWN = re.compile(r'class="query-code">([A-Z0-9]{4}) ([A-Z0-9]{4})<')
-
-
-@pytest.fixture
-def login_as(login):
-    """login(user), then forget the CSRF token cached in g: the test's app context outlives requests."""
-    def do_login(user):
-        login(user)
-        g.pop("csrf_token", None)
-        return user
-    return do_login
 
 
 @pytest.fixture

@@ -23,11 +23,6 @@ def events(session, action: str) -> list[AuditEvent]:
 
 
 @pytest.fixture
-def triager(make_user):
-    return make_user("triager")
-
-
-@pytest.fixture
 def with_contact(new_item):
     item, _ = new_item(contact=Contact(name=NAME, phone=PHONE, email=EMAIL, address=ADDRESS))
     return item

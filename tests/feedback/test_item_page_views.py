@@ -19,11 +19,6 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 @pytest.fixture
-def triager(make_user):
-    return make_user("triager")
-
-
-@pytest.fixture
 def office(session):
     return department_named(session, "办公室")
 

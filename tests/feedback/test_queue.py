@@ -20,11 +20,6 @@ def cases(user, session, page_size=50, page=1, **filters) -> list[str]:
     return [row.item.case_number for row in result.rows]
 
 
-@pytest.fixture
-def triager(make_user):
-    return make_user("triager")
-
-
 def received(new_item, days_ago: float, **fields):
     item, _ = new_item(received_at=NOW - timedelta(days=days_ago), **fields)
     return item

@@ -16,11 +16,6 @@ CLOCKS = ClockSettings()
 NOW = datetime.now(UTC)
 
 
-@pytest.fixture
-def triager(make_user):
-    return make_user("triager")
-
-
 def html_of(response) -> str:
     assert response.status_code == 200, response.status_code
     return response.get_data(as_text=True)

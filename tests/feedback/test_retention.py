@@ -25,11 +25,6 @@ CLOSE = {"reject": {"reason": "不属于受理范围"}, "transfer": {"transferre
 
 
 @pytest.fixture
-def upload_dir(intake_settings) -> Path:
-    return intake_settings.upload_dir
-
-
-@pytest.fixture
 def case(app, session, new_item, make_user):
     """case(closed_at, action="reject") → an emailed item with contact, attachment, raw mail and an acknowledgement."""
     triager = make_user("triager")

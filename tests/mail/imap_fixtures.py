@@ -1,6 +1,6 @@
 """A real IMAP server for tests: pymap (in-memory backend) on a free loopback port, behind a proxy that drops connections.
 
-Import the fixture into a test module with `from tests.mail.imap_fixtures import imap_server  # noqa: F401`.
+tests/mail/conftest.py provides the fixture to the mail tests.
 """
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.smtp_fixtures import smtp_sink  # noqa: F401
 from sqlalchemy import func, select
 
 from portal.models import FeedbackItem, OutboxMessage
@@ -15,7 +14,7 @@ QUERY_CODE = re.compile(r'class="query-code">([A-Z0-9]+)<')
 
 
 @pytest.fixture
-def mail_send(app, runner, smtp_sink):  # noqa: F811
+def mail_send(app, runner, smtp_sink):
     """mail_send() runs `flask mail send` against the loopback SMTP server and returns its output."""
     app.config.update(smtp_sink.config())
 
@@ -35,7 +34,7 @@ def outbox_size(session) -> int:
     return session.scalar(select(func.count()).select_from(OutboxMessage))
 
 
-def test_a_submission_with_an_email_gets_one_acknowledgement(session, post_form, mail_send, smtp_sink):  # noqa: F811
+def test_a_submission_with_an_email_gets_one_acknowledgement(session, post_form, mail_send, smtp_sink):
     session.commit()
     html = submit(post_form, email="zhang@example.org", name="张三").get_data(as_text=True)
     number, code = CASE_NUMBER.search(html).group(1), QUERY_CODE.search(html).group(1)
@@ -52,7 +51,7 @@ def test_a_submission_with_an_email_gets_one_acknowledgement(session, post_form,
     assert received.email["Message-ID"].startswith(f"<{number}.")
 
 
-def test_a_submission_without_an_email_queues_nothing(session, post_form, mail_send, smtp_sink):  # noqa: F811
+def test_a_submission_without_an_email_queues_nothing(session, post_form, mail_send, smtp_sink):
     session.commit()
     assert submit(post_form, phone="13812341762", wants_reply="y").status_code == 200
     assert outbox_size(session) == 0

@@ -1,7 +1,6 @@
 """flask mail fetch against a real IMAP server: batches, \\Seen only after the commit, faults and concurrent runs."""
 import threading
 
-from tests.mail.imap_fixtures import imap_server  # noqa: F401
 from sqlalchemy import func, select
 
 from tests.mail import corpus

@@ -5,7 +5,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from tests.smtp_fixtures import smtp_sink  # noqa: F401
 from sqlalchemy import select
 
 from portal.models import AuditEvent, utcnow
@@ -14,7 +13,7 @@ from portal.services.feedback.intake import Contact
 
 
 @pytest.fixture
-def undelivered(app, session, new_item, smtp_sink):  # noqa: F811
+def undelivered(app, session, new_item, smtp_sink):
     """One message failed for good (server down through the whole schedule) and one pending; item, failed, pending."""
     app.config.update(smtp_sink.config())
     settings = outbox.MailSettings.from_config(app.config)
@@ -50,7 +49,7 @@ def test_the_page_lists_failed_then_pending_mail_with_masked_addresses(client, m
 
 
 def test_retry_now_requeues_a_failed_message_audited_and_it_is_sent(app, client, session, make_user, login, post_form,
-                                                                  undelivered, smtp_sink):  # noqa: F811
+                                                                  undelivered, smtp_sink):
     _item, failed, pending = undelivered
     research = make_user("research")
     login(research)

@@ -6,7 +6,6 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 from flask import current_app
-from tests.smtp_fixtures import smtp_sink  # noqa: F401
 
 from portal.models import OutboxMessage, utcnow
 from portal.services.mail import send as mail_send, outbox
@@ -17,7 +16,7 @@ SCHEDULE = [60, 300, 1800, 7200, 43200]
 
 
 @pytest.fixture
-def send(app, session, smtp_sink):  # noqa: F811
+def send(app, session, smtp_sink):
     """send(now=None, batch=100) → BatchResult: one batch of the real sender, with the test's session committed."""
     app.config.update(smtp_sink.config())
 
@@ -42,7 +41,7 @@ def queue(app, session, new_item):
     return make
 
 
-def test_an_acknowledgement_arrives_signed_and_readable(app, session, new_item, send, smtp_sink):  # noqa: F811
+def test_an_acknowledgement_arrives_signed_and_readable(app, session, new_item, send, smtp_sink):
     item, code = new_item(contact=Contact(email="citizen@example.org"))
     with app.test_request_context():
         queued = acknowledge(session, item, code, AckSettings.from_app(current_app))
@@ -65,7 +64,7 @@ def test_an_acknowledgement_arrives_signed_and_readable(app, session, new_item, 
     assert len(email.get_all("Message-ID")) == 1 and "In-Reply-To" not in email
 
 
-def test_an_answer_threads_onto_the_message_it_answers(session, queue, send, smtp_sink):  # noqa: F811
+def test_an_answer_threads_onto_the_message_it_answers(session, queue, send, smtp_sink):
     queue(in_reply_to="<original@example.org>", automatic=False)
     send()
     email = smtp_sink.messages[0].email
@@ -73,7 +72,7 @@ def test_an_answer_threads_onto_the_message_it_answers(session, queue, send, smt
     assert "Auto-Submitted" not in email
 
 
-def test_a_sent_message_is_marked_and_not_sent_again(session, queue, send, smtp_sink):  # noqa: F811
+def test_a_sent_message_is_marked_and_not_sent_again(session, queue, send, smtp_sink):
     [message] = queue()
     assert send().sent == 1
     assert message.status == "sent" and message.sent_at is not None and message.attempts == 0
@@ -81,7 +80,7 @@ def test_a_sent_message_is_marked_and_not_sent_again(session, queue, send, smtp_
     assert len(smtp_sink.messages) == 1
 
 
-def test_an_smtp_outage_delays_mail_and_loses_none(session, queue, send, smtp_sink):  # noqa: F811
+def test_an_smtp_outage_delays_mail_and_loses_none(session, queue, send, smtp_sink):
     messages = queue(3)
     smtp_sink.stop()
     now = utcnow()
@@ -99,7 +98,7 @@ def test_an_smtp_outage_delays_mail_and_loses_none(session, queue, send, smtp_si
     assert all(m.status == "sent" for m in messages)
 
 
-def test_a_message_is_not_tried_again_before_its_retry_is_due(session, queue, send, smtp_sink):  # noqa: F811
+def test_a_message_is_not_tried_again_before_its_retry_is_due(session, queue, send, smtp_sink):
     [message] = queue()
     smtp_sink.stop()
     now = utcnow()
@@ -110,7 +109,7 @@ def test_a_message_is_not_tried_again_before_its_retry_is_due(session, queue, se
     assert message.attempts == 1 and len(smtp_sink.messages) == 1
 
 
-def test_the_retry_schedule_runs_out_then_the_message_fails(session, queue, send, smtp_sink):  # noqa: F811
+def test_the_retry_schedule_runs_out_then_the_message_fails(session, queue, send, smtp_sink):
     [message] = queue()
     smtp_sink.stop()
     now, waits = utcnow(), []
@@ -125,7 +124,7 @@ def test_the_retry_schedule_runs_out_then_the_message_fails(session, queue, send
     assert send(now + timedelta(days=30)).attempted == 0 and smtp_sink.messages == []
 
 
-def test_a_refused_message_is_retried_and_the_batch_goes_on(session, queue, send, smtp_sink):  # noqa: F811
+def test_a_refused_message_is_retried_and_the_batch_goes_on(session, queue, send, smtp_sink):
     messages = queue(2)
     smtp_sink.data_reply = "451 4.3.0 Mailbox busy, try later"
     result = send()
@@ -135,7 +134,7 @@ def test_a_refused_message_is_retried_and_the_batch_goes_on(session, queue, send
     assert send(utcnow() + timedelta(minutes=2)).sent == 2
 
 
-def test_a_refused_recipient_does_not_hold_up_the_others(session, queue, send, smtp_sink):  # noqa: F811
+def test_a_refused_recipient_does_not_hold_up_the_others(session, queue, send, smtp_sink):
     [refused] = queue(to="nobody@example.org")
     [other] = queue()
     smtp_sink.unknown_recipients = {"nobody@example.org"}
@@ -144,7 +143,7 @@ def test_a_refused_recipient_does_not_hold_up_the_others(session, queue, send, s
     assert refused.last_error == "收件人被拒绝：550 5.1.1 Mailbox unavailable"
 
 
-def test_a_batch_stops_at_its_size_and_when_asked(session, queue, send, smtp_sink):  # noqa: F811
+def test_a_batch_stops_at_its_size_and_when_asked(session, queue, send, smtp_sink):
     queue(5)
     assert send(batch=2).sent == 2
     calls = iter([False, True])
@@ -153,14 +152,14 @@ def test_a_batch_stops_at_its_size_and_when_asked(session, queue, send, smtp_sin
     assert len(set(smtp_sink.message_ids())) == 5
 
 
-def test_mail_queued_in_a_rolled_back_transaction_is_never_sent(session, queue, send, smtp_sink):  # noqa: F811
+def test_mail_queued_in_a_rolled_back_transaction_is_never_sent(session, queue, send, smtp_sink):
     queue(2)
     session.rollback()
     assert send().attempted == 0
     assert smtp_sink.messages == [] and session.query(OutboxMessage).count() == 0
 
 
-def test_the_command_sends_one_batch_and_says_how_it_went(app, session, queue, runner, smtp_sink):  # noqa: F811
+def test_the_command_sends_one_batch_and_says_how_it_went(app, session, queue, runner, smtp_sink):
     app.config.update(smtp_sink.config())
     queue(3)
     session.commit()
@@ -172,7 +171,7 @@ def test_the_command_sends_one_batch_and_says_how_it_went(app, session, queue, r
     assert result.exit_code == 0 and result.output.strip() == "已发送 0 封，稍后重试 1 封，发送失败 0 封"
 
 
-def test_sent_acknowledgement_no_longer_stores_the_query_code(app, session, new_item, send, smtp_sink):  # noqa: F811
+def test_sent_acknowledgement_no_longer_stores_the_query_code(app, session, new_item, send, smtp_sink):
     item, code = new_item(contact=Contact(email="citizen@example.org"))
     with app.test_request_context():
         queued = acknowledge(session, item, code, AckSettings.from_app(current_app))

@@ -8,7 +8,6 @@ import sys
 import threading
 import time
 
-from tests.smtp_fixtures import smtp_sink  # noqa: F401
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
@@ -37,7 +36,7 @@ def start_loop(db_url: str, sink, tmp_path) -> subprocess.Popen:
                              "--interval", "0.2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_two_workers_at_once_send_each_message_exactly_once(app, db_url, session, new_item, smtp_sink):  # noqa: F811
+def test_two_workers_at_once_send_each_message_exactly_once(app, db_url, session, new_item, smtp_sink):
     app.config.update(smtp_sink.config())
     smtp_sink.data_delay = 0.01
     queued = queue_notices(app, session, new_item, 50)
@@ -71,7 +70,7 @@ def test_two_workers_at_once_send_each_message_exactly_once(app, db_url, session
     assert set(session.scalars(select(OutboxMessage.status))) == {"sent"}
 
 
-def test_other_writers_go_on_while_a_message_is_being_sent(app, db_url, session, new_item, smtp_sink):  # noqa: F811
+def test_other_writers_go_on_while_a_message_is_being_sent(app, db_url, session, new_item, smtp_sink):
     app.config.update(smtp_sink.config())
     smtp_sink.data_delay = 3
     queue_notices(app, session, new_item, 1)
@@ -93,7 +92,7 @@ def test_other_writers_go_on_while_a_message_is_being_sent(app, db_url, session,
     assert len(smtp_sink.messages) == 1
 
 
-def test_sigterm_stops_the_loop_after_the_message_being_sent(app, db_url, session, new_item, smtp_sink,  # noqa: F811
+def test_sigterm_stops_the_loop_after_the_message_being_sent(app, db_url, session, new_item, smtp_sink,
                                                              tmp_path):
     queued = queue_notices(app, session, new_item, 3)
     smtp_sink.data_delay = 1
@@ -110,7 +109,7 @@ def test_sigterm_stops_the_loop_after_the_message_being_sent(app, db_url, sessio
     assert [(m.status, m.attempts) for i, m in rows.items() if i != received] == [("pending", 0)] * 2
 
 
-def test_the_loop_keeps_sending_and_prints_only_busy_batches(app, db_url, session, new_item, smtp_sink,  # noqa: F811
+def test_the_loop_keeps_sending_and_prints_only_busy_batches(app, db_url, session, new_item, smtp_sink,
                                                              tmp_path):
     worker = start_loop(db_url, smtp_sink, tmp_path)
     time.sleep(1)

@@ -21,11 +21,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def upload_dir(intake_settings) -> Path:
-    return intake_settings.upload_dir
-
-
-@pytest.fixture
 def archive(tmp_path) -> Path:
     return tmp_path / "backups" / "portal-backup.tar.gz"
 

@@ -6,10 +6,11 @@ import os
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
 from portal import create_app, db
 from portal.models import Base
+from tests.conftest import fresh_pg_database
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -17,18 +18,8 @@ def empty_url(request, tmp_path, worker_id):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    base = os.environ.get("PORTAL_TEST_DATABASE_URL")
-    if not base:
-        pytest.fail("PORTAL_TEST_DATABASE_URL is not set: run the tests with scripts/test")
-    name = f"portal_migrate_{worker_id}_{os.getpid()}"
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield base.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_pg_database(f"portal_migrate_{worker_id}_{os.getpid()}") as url:
+        yield url
 
 
 def _app(url, tmp_path):

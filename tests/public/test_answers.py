@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 
@@ -11,18 +10,11 @@ from portal.services.replies import publication, drafting as replies
 from portal.services.feedback import workflow
 from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.intake import Contact
-from portal.services.accounts.users import department_named
 
 CLOCKS = ClockSettings()
 CONTACT = Contact(name="张三丰", phone="13812341762", email="zhangsan@163.com", address="兰州市城关区东岗西路123号")
 CONTENT = "举报人张三丰反映：食堂账目未公开，请核查。"
 ANSWER = "张三丰同志：经核查，食堂账目已于2021年3月底公开。联系电话13812341762。"
-
-
-@pytest.fixture
-def staff(session, make_user):
-    return SimpleNamespace(office=department_named(session, "办公室"), triager=make_user("triager"),
-                           research=make_user("research"), handler=make_user("handler", department="办公室"))
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -15,27 +14,8 @@ from portal.services.common.authz import PermissionDenied
 from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.intake import Contact
 from portal.services.replies.drafting import ReplyError
-from portal.services.accounts.users import department_named
 
 CLOCKS = ClockSettings()
-
-
-@pytest.fixture
-def staff(session, make_user):
-    return SimpleNamespace(office=department_named(session, "办公室"), triager=make_user("triager"),
-                           research=make_user("research"), handler=make_user("handler", department="办公室"),
-                           outsider=make_user("handler", department="组织部"))
-
-
-@pytest.fixture
-def handling(session, new_item, staff):
-    """Factory: an item accepted and assigned to 办公室, with the fields given to intake."""
-    def make(**fields):
-        item, code = new_item(**fields)
-        workflow.apply(session, item, "accept", staff.triager, CLOCKS)
-        workflow.apply(session, item, "assign", staff.triager, CLOCKS, department=staff.office.id)
-        return item, code
-    return make
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """答复公开: only with the submitter's consent and the research office's approval, redacted, and reversible."""
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from sqlalchemy import select
 
@@ -13,19 +11,12 @@ from portal.services.common.authz import PermissionDenied
 from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.intake import Contact
 from portal.services.replies.publication import PublicationError
-from portal.services.accounts.users import department_named
 
 CLOCKS = ClockSettings()
 CONTACT = Contact(name="张三丰", phone="13812341762", email="zhangsan@163.com", address="兰州市城关区东岗西路123号")
 ANSWER = ("张三丰同志：您反映的东岗西路123号职工食堂账目问题，经核查属实，已于3月底公开。"
           "如有疑问请联系李女士，电话0931-8821762。")
 SECRETS = ("张三丰", "13812341762", "zhangsan@163.com", "东岗西路123号", "李女士", "8821762")
-
-
-@pytest.fixture
-def staff(session, make_user):
-    return SimpleNamespace(office=department_named(session, "办公室"), triager=make_user("triager"),
-                           research=make_user("research"), handler=make_user("handler", department="办公室"))
 
 
 @pytest.fixture

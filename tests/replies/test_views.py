@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,29 +10,10 @@ from sqlalchemy import func, select
 
 from portal.models import AuditEvent, OutboxMessage, Reply
 from portal.services.replies import templates as reply_templates
-from portal.services.feedback import workflow
 from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.intake import Contact
-from portal.services.accounts.users import department_named
 
 CLOCKS = ClockSettings()
-
-
-@pytest.fixture
-def staff(session, make_user):
-    return SimpleNamespace(office=department_named(session, "办公室"), triager=make_user("triager"),
-                           research=make_user("research"), handler=make_user("handler", department="办公室"),
-                           outsider=make_user("handler", department="组织部"), supervisor=make_user("supervisor"))
-
-
-@pytest.fixture
-def handling(session, new_item, staff):
-    def make(**fields):
-        item, code = new_item(**fields)
-        workflow.apply(session, item, "accept", staff.triager, CLOCKS)
-        workflow.apply(session, item, "assign", staff.triager, CLOCKS, department=staff.office.id)
-        return item, code
-    return make
 
 
 def url(item, suffix: str = "") -> str:

@@ -3,7 +3,7 @@ nothing, and GET never changes state. New routes are covered without editing thi
 argument has no value here fails until one is added to ARGUMENTS.
 
 Also home of what the other route-enumerating security tests share: the world of real objects, URLs built for
-any rule, plausible form data per endpoint and table snapshots.
+any rule, plausible form data per endpoint and table snapshots (the `world` fixture is in tests/security/conftest.py).
 """
 from __future__ import annotations
 
@@ -216,13 +216,6 @@ def send(client, session, method: str, url: str, data: dict | None = None):
     response = client.open(url, method=method, data=data)
     session.rollback()
     return response
-
-
-@pytest.fixture
-def world(app, session, new_item, make_user, small_campaign) -> World:
-    app.config.update(LOGIN_RATE_LIMIT="10000 per minute", FORM_RATE_LIMIT="10000 per minute",
-                      LOOKUP_RATE_LIMIT="10000 per minute")
-    return build_world(session, new_item, make_user, small_campaign)
 
 
 #: words in an endpoint's name that say it changes something

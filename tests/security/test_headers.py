@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import csrf_token
-from tests.security.test_csrf import ROLES, World, build_world, routes, send, url_of, url_values
+from tests.security.test_csrf import ROLES, routes, send, url_of, url_values
 from tests.security.test_roles import sign_in
 
 #: Referrer-Policy values that never send a staff URL (with its case number) to another site in clear
@@ -55,12 +55,6 @@ def assert_secure(response, where: str, staff: bool = False) -> None:
     if staff and "no-store" not in response.headers.get("Cache-Control", ""):
         problems.append("a staff page without Cache-Control: no-store")
     assert problems == [], f"{where} ({response.status_code}): {problems}"
-
-
-@pytest.fixture
-def world(app, session, new_item, make_user, small_campaign) -> World:
-    app.config.update(LOGIN_RATE_LIMIT="10000 per minute")
-    return build_world(session, new_item, make_user, small_campaign)
 
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import CSRF_FIELD, csrf_token
+from tests.conftest import CSRF_FIELD, csrf_token, login_attempt
 from tests.security.test_csrf import routes
 
 PASSWORD = "correct horse 1"
@@ -15,11 +15,6 @@ LOCKED = "登录失败次数过多，请15分钟后再试。"
 RESET_WORDS = re.compile(r"forgot|reset|recover|lost|password", re.I)
 #: password routes that are not a reset: changing one's own, which needs the old password
 OWN_PASSWORD = frozenset({"staff.password"})
-
-
-def attempt(client, email: str, password: str, ip: str = "127.0.0.1"):
-    return client.post("/staff/login", environ_base={"REMOTE_ADDR": ip},
-                       data={"email": email, "password": password, "csrf_token": csrf_token(client)})
 
 
 def signed_in(client) -> bool:
@@ -48,10 +43,10 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_password(clien
     user = make_user("triager")
     session.commit()
     for i in range(5):
-        assert "邮箱或密码不正确。" in attempt(client, user.email, "wrong password", ip=f"10.1.0.{i}").get_data(
+        assert "邮箱或密码不正确。" in login_attempt(client, user.email, "wrong password", ip=f"10.1.0.{i}").get_data(
             as_text=True)
     for ip in ("10.1.0.99", "10.1.1.1"):
-        page = attempt(client, user.email, PASSWORD, ip=ip)
+        page = login_attempt(client, user.email, PASSWORD, ip=ip)
         assert page.status_code == 200 and LOCKED in page.get_data(as_text=True)
     assert not signed_in(client)
 
@@ -60,10 +55,10 @@ def test_five_failures_from_one_address_lock_that_address_for_every_account(clie
     user = make_user("research")
     session.commit()
     for i in range(5):
-        attempt(client, f"nobody{i}@example.org", "wrong password", ip="10.2.0.1")
-    assert LOCKED in attempt(client, user.email, PASSWORD, ip="10.2.0.1").get_data(as_text=True)
+        login_attempt(client, f"nobody{i}@example.org", "wrong password", ip="10.2.0.1")
+    assert LOCKED in login_attempt(client, user.email, PASSWORD, ip="10.2.0.1").get_data(as_text=True)
     assert not signed_in(client)
-    assert attempt(client, user.email, PASSWORD, ip="10.2.0.2").status_code == 302
+    assert login_attempt(client, user.email, PASSWORD, ip="10.2.0.2").status_code == 302
     assert signed_in(client)
 
 
@@ -71,9 +66,9 @@ def test_login_posts_beyond_the_rate_limit_get_429(app, client, session, make_us
     app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
     user = make_user("clerk")
     session.commit()
-    codes = [attempt(client, user.email, "wrong password", ip="10.3.0.1").status_code for _ in range(3)]
+    codes = [login_attempt(client, user.email, "wrong password", ip="10.3.0.1").status_code for _ in range(3)]
     assert codes == [200, 200, 200]
-    assert attempt(client, user.email, PASSWORD, ip="10.3.0.1").status_code == 429
+    assert login_attempt(client, user.email, PASSWORD, ip="10.3.0.1").status_code == 429
     assert not signed_in(client)
 
 
@@ -83,7 +78,7 @@ def test_login_starts_a_new_session_and_the_old_cookie_stays_anonymous(app, clie
     csrf_token(client)
     before = session_cookie(client)
     assert before, "the login page should set a session cookie (for its CSRF token)"
-    assert attempt(client, user.email, PASSWORD).status_code == 302
+    assert login_attempt(client, user.email, PASSWORD).status_code == 302
     after = session_cookie(client)
     assert after and after != before
     assert signed_in(client)
@@ -93,7 +88,7 @@ def test_login_starts_a_new_session_and_the_old_cookie_stays_anonymous(app, clie
 def test_logout_ends_the_session_and_every_copy_of_its_cookie(app, client, session, make_user):
     user = make_user("supervisor")
     session.commit()
-    attempt(client, user.email, PASSWORD)
+    login_attempt(client, user.email, PASSWORD)
     copied = with_cookie(app, session_cookie(client))
     assert signed_in(copied)
     response = client.post("/staff/logout", data={"csrf_token": csrf_token(client, "/staff/password")})
@@ -129,7 +124,7 @@ def test_every_password_route_is_for_admins_or_for_ones_own_password(app, client
     if role != "anonymous":
         user = make_user(role, department="办公室" if role == "handler" else None)
         session.commit()
-        attempt(client, user.email, PASSWORD)
+        login_attempt(client, user.email, PASSWORD)
     session.commit()
     found = [r for r in routes(app, frozenset({"GET", "POST"})) if RESET_WORDS.search(f"{r.rule} {r.endpoint}")]
     assert found, "no password route found at all: the test no longer looks at the right thing"
@@ -147,11 +142,11 @@ def test_every_password_route_is_for_admins_or_for_ones_own_password(app, client
 def test_changing_ones_own_password_needs_the_old_one(client, session, make_user):
     user = make_user("triager")
     session.commit()
-    attempt(client, user.email, PASSWORD)
+    login_attempt(client, user.email, PASSWORD)
     token = csrf_token(client, "/staff/password")
     response = client.post("/staff/password", data={"old_password": "guessed wrong", "new_password": "taken over 123",
                                                     "new_password_repeat": "taken over 123", "csrf_token": token})
     assert response.status_code == 200 and "原密码不正确" in response.get_data(as_text=True)
     client.post("/staff/logout", data={"csrf_token": csrf_token(client, "/staff/password")})
-    assert attempt(client, user.email, "taken over 123").status_code == 200
-    assert attempt(client, user.email, PASSWORD).status_code == 302
+    assert login_attempt(client, user.email, "taken over 123").status_code == 200
+    assert login_attempt(client, user.email, PASSWORD).status_code == 302

@@ -21,6 +21,7 @@ from portal.services.common.authz import ACTION_ROLES
 from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.intake import Contact
 from portal.services.accounts.users import department_named
+from tests.security.test_csrf import account
 
 CLOCKS = ClockSettings()
 ROLES = ("admin", "clerk", "triager", "handler_in", "handler_out", "research", "supervisor")
@@ -70,14 +71,6 @@ def build(session, new_item, make_user, campaign, state: str) -> World:
     if state == "replied":
         replies.record_delivery(session, research, reply, CLOCKS, datetime.now(UTC), confirmed=True)
     return World(item, original, other.id, item.attachments[0].id, item.links[0].id, reply.id if reply else None)
-
-
-def actor_for(make_user, role: str):
-    if role == "handler_in":
-        return make_user("handler", department="办公室")
-    if role == "handler_out":
-        return make_user("handler", department="组织部")
-    return make_user(role)
 
 
 def expected(role: str, action: str, item: FeedbackItem) -> int | str:
@@ -140,7 +133,7 @@ def test_role_may_do_exactly_what_authz_allows(session, client, post_form, login
     outcome = expected(role, action, world.item)
     state_before, audited_before = world.item.state, audit_count(session, AUDITED[action])
     links_before = len(world.item.links)
-    login(actor_for(make_user, role))
+    login(account(make_user, role))
 
     response = perform(client, post_form, action, world)
 
@@ -169,6 +162,6 @@ def test_role_may_do_exactly_what_authz_allows(session, client, post_form, login
 def test_queue_page_offers_only_the_allowed_bulk_assign(session, client, login, new_item, make_user, role):
     department_named(session, "办公室")
     new_item()
-    login(actor_for(make_user, role))
+    login(account(make_user, role))
     html = client.get("/staff/queue").get_data(as_text=True)
     assert ('name="item_ids"' in html) == (role == "triager")

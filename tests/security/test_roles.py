@@ -14,8 +14,8 @@ from werkzeug.routing import Rule
 from tests.conftest import csrf_token
 from portal.services.common.authz import ACTION_ROLES
 from portal.staff.items import NO_FORM_ACTIONS
-from tests.security.test_csrf import (ROLES, STATE_CHANGING, VARIANTS, World, build_world, changed_tables, plausible,
-                                      routes, send, snapshot, url_of, url_values)
+from tests.security.test_csrf import (ROLES, STATE_CHANGING, VARIANTS, World, changed_tables, plausible, routes, send,
+                                      snapshot, url_of, url_values)
 
 PUBLIC, ANY_STAFF, NAMED_BY_URL = "public", "any staff", "the action in the URL"
 #: staff endpoint → the ACTION_ROLES right it needs (or PUBLIC, ANY_STAFF, NAMED_BY_URL for /transitions/<action>)
@@ -131,12 +131,6 @@ def problem(response, expected: str, endpoint: str, method: str) -> str | None:
         right = (code in ALLOWED | ALSO_ALLOWED.get(endpoint, frozenset())
                  and not location.startswith("/staff/login?"))
     return None if right else f"answered {code} {location}, expected {expected}"
-
-
-@pytest.fixture
-def world(app, session, new_item, make_user, small_campaign) -> World:
-    app.config.update(LOGIN_RATE_LIMIT="10000 per minute")
-    return build_world(session, new_item, make_user, small_campaign)
 
 
 def test_matrix_names_every_staff_endpoint_and_only_real_rights(app):
