@@ -4,7 +4,7 @@ Target (email issue): at least 100 messages/s parsed and stored, one transaction
 creates no duplicates. The pipe path is the ingest service in this process, as `flask mail ingest` runs it (without
 the process start-up an MTA pipe pays per message); the LMTP path is a `flask mail lmtp` process fed by --clients
 LMTP connections, as an MTA delivers; the IMAP path is `flask mail fetch`'s loop against pymap on loopback. Messages
-come from tests/mail_corpus.py (every encoding case, attachments, HTML, auto-replies and bounces), each with its own
+come from tests/mail/corpus.py (every encoding case, attachments, HTML, auto-replies and bounces), each with its own
 Message-ID.
 Run: bench/mail_ingest [--messages N] [--backends sqlite,postgresql] [--paths pipe,lmtp,imap] [--batch N] [--clients N]
 """
@@ -26,16 +26,16 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, text
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import mail_corpus  # noqa: E402
-from imap_fixtures import running_pymap  # noqa: E402
 from portal import create_app, db  # noqa: E402
 from portal.commands.mail_inbound import receive  # noqa: E402
 from portal.models import Base, FeedbackItem, InboundMessage  # noqa: E402
 from portal.services.mail import imap as imap_fetch  # noqa: E402
 from portal.services.mail.ingest import IngestSettings  # noqa: E402
 from portal.services.mail.parse import MailParseError, parse  # noqa: E402
+from tests.mail import corpus as mail_corpus  # noqa: E402
+from tests.mail.imap_fixtures import running_pymap  # noqa: E402
 
 #: messages per second, parsed and stored (the issue's target)
 TARGET = 100

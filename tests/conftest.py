@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from flask import g
@@ -18,26 +22,34 @@ from portal.models import Base
 BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="pg", marks=pytest.mark.postgres)]
 
 
-@pytest.fixture(scope="session")
-def pg_url(worker_id: str):
-    """A PostgreSQL database of this test process's own, created with the current schema, dropped afterwards."""
+@contextmanager
+def fresh_pg_database(name: str) -> Iterator[str]:
+    """An empty PostgreSQL database `name` on the server of PORTAL_TEST_DATABASE_URL (dropped first if left over from
+    an earlier run, dropped again afterwards); its URL."""
     base = os.environ.get("PORTAL_TEST_DATABASE_URL")
     if not base:
         pytest.fail("PORTAL_TEST_DATABASE_URL is not set: run the tests with scripts/test, "
                     "or deselect PostgreSQL with -m 'not postgres'")
-    name = f"portal_test_{worker_id}_{os.getpid()}"
     admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.rsplit("/", 1)[0] + "/" + name
-    engine = db.make_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield base.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_url(worker_id: str):
+    """A PostgreSQL database of this test process's own, created with the current schema, dropped afterwards."""
+    with fresh_pg_database(f"portal_test_{worker_id}_{os.getpid()}") as url:
+        engine = db.make_engine(url)
+        Base.metadata.create_all(engine)
+        engine.dispose()
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)
@@ -115,9 +127,24 @@ def make_user(session):
 
 
 @pytest.fixture
+def staff(session, make_user):
+    """The people of a case in 办公室: office (the department), triager, research, handler (of 办公室), outsider (a
+    handler of 组织部) and supervisor."""
+    from portal.services.accounts.users import department_named
+    return SimpleNamespace(office=department_named(session, "办公室"), triager=make_user("triager"),
+                           research=make_user("research"), handler=make_user("handler", department="办公室"),
+                           outsider=make_user("handler", department="组织部"), supervisor=make_user("supervisor"))
+
+
+@pytest.fixture
 def intake_settings(app):
     from portal.services.feedback.intake import IntakeSettings
     return IntakeSettings.from_config(app.config)
+
+
+@pytest.fixture
+def upload_dir(intake_settings) -> Path:
+    return intake_settings.upload_dir
 
 
 @pytest.fixture
@@ -170,6 +197,12 @@ def csrf_token(client, page: str = "/staff/login") -> str:
     return match.group(1)
 
 
+def login_attempt(client, email: str, password: str, ip: str = "127.0.0.1", query: str = ""):
+    """One login POST through the form, from the address ip."""
+    return client.post("/staff/login" + query, environ_base={"REMOTE_ADDR": ip},
+                       data={"email": email, "password": password, "csrf_token": csrf_token(client)})
+
+
 @pytest.fixture
 def post_form(client):
     """post_form(url, data, page=url) → response; adds a CSRF token read from page (default: the staff login)."""
@@ -188,4 +221,13 @@ def login(client, session):
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         g.pop("csrf_token", None)  # the token cached in the test's app context belonged to the old session
         return response
+    return do_login
+
+
+@pytest.fixture
+def login_as(login):
+    """login_as(user) → user: login(user), for tests that name the user where they log in."""
+    def do_login(user):
+        login(user)
+        return user
     return do_login

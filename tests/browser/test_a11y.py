@@ -1,0 +1,219 @@
+"""Accessibility in Chromium: axe-core finds no serious or critical violation on any public page or the main staff
+pages, and the public opinion form, the lookup form and the staff login work with the keyboard alone."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from tests.browser.fixtures import AXE, PASSWORD, login, new_page
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from portal import db
+from portal.models import FeedbackItem, ProgressReport, Reply
+from portal.services.ops.demo import DEMO_SLUG
+
+pytestmark = pytest.mark.browser
+
+#: public GET endpoints that render no HTML page of their own (data files, redirects, health checks)
+NOT_PAGES = {"public.set_language", "health.healthz", "static"}
+
+
+def public_pages(app) -> dict[str, str]:
+    """endpoint → a URL of the page, for every public HTML page in the URL map (a new page must be added here)."""
+    with app.app_context():
+        report_id = db.session().scalar(select(ProgressReport.id).limit(1))
+    s = DEMO_SLUG
+    return {
+        "public.home": "/", "public.campaign_home": f"/campaigns/{s}/", "public.category": f"/campaigns/{s}/categories/1",
+        "public.problem": f"/campaigns/{s}/problems/35", "public.measure": f"/campaigns/{s}/measures/35-4",
+        "public.reports": f"/campaigns/{s}/reports/", "public.report": f"/campaigns/{s}/reports/{report_id}",
+        "public.answers": "/answers", "public.feedback": "/feedback", "public.lookup": "/lookup",
+        "public.privacy": "/privacy", "public.contact": "/contact",
+    }
+
+
+def demo_cases(app) -> dict[str, object]:
+    """Case numbers of the demo items by state, and the answered item's reply id."""
+    with app.app_context():
+        session = db.session()
+        by_state = {item.state: item.case_number for item in session.scalars(select(FeedbackItem).order_by(FeedbackItem.id))}
+        replied = session.scalar(select(FeedbackItem).where(FeedbackItem.state == "replied"))
+        reply_id = session.scalar(select(Reply.id).where(Reply.item_id == replied.id))
+    return {**by_state, "reply_id": reply_id}
+
+
+def staff_pages(app) -> list[tuple[str, str]]:
+    """(role, path) of the main staff pages, each seen by a role that can work on it."""
+    cases = demo_cases(app)
+    answered, handling, received = cases["replied"], cases["handling"], cases["received"]
+    return [
+        ("triager", "/staff/queue"), ("triager", f"/staff/items/{received}"), ("triager", f"/staff/items/{answered}"),
+        ("clerk", "/staff/log/phone"), ("clerk", "/staff/log/letter"),
+        ("handler", f"/staff/items/{handling}"), ("handler", f"/staff/items/{handling}/replies/new"),
+        ("research", f"/staff/items/{answered}/replies/{cases['reply_id']}"),
+        ("research", f"/staff/items/{answered}/replies/{cases['reply_id']}/publication"),
+        ("research", "/staff/reply-templates"), ("research", "/staff/reply-templates/new"),
+        ("research", "/staff/outbox"), ("research", "/staff/inbound"),
+        ("admin", "/staff/users"), ("admin", "/staff/users/new"), ("supervisor", "/staff/audit"),
+        ("supervisor", "/staff/password"),
+    ]
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on the page, as readable lines."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+          .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' → ' + v.nodes.slice(0, 5).map(n => n.target.join(' ')).join(' | '));
+    }""")
+    return [f"{page.url}: {line}" for line in result]
+
+
+@pytest.fixture(scope="module")
+def staff_page(browser, live_portal):
+    """staff_page(role) → a page logged in as that role (one per role for the module)."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run the tests with scripts/test, which installs axe-core")
+    pages = {}
+
+    def get(role: str):
+        if role not in pages:
+            pages[role] = new_page(browser)
+            login(pages[role], live_portal, role)
+        return pages[role]
+    yield get
+    for p in pages.values():
+        p.context.close()
+
+
+def test_every_public_page_has_no_serious_accessibility_violation(browser, live_portal):
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run the tests with scripts/test, which installs axe-core")
+    pages = public_pages(live_portal.app)
+    public = {rule.endpoint for rule in live_portal.app.url_map.iter_rules()
+              if "GET" in rule.methods and rule.endpoint.startswith("public.")}
+    assert public - NOT_PAGES == set(pages), "add the new public page to public_pages()"
+    found = []
+    for lang in ("zh-CN", "en"):
+        page = new_page(browser, locale=lang)
+        for path in pages.values():
+            page.goto(live_portal.url + path)
+            found += serious_violations(page)
+        # the pages as they look after a failed submission, and a case lookup that finds nothing
+        page.goto(live_portal.url + "/feedback")
+        page.locator("form.form button[type=submit]").click()
+        expect(page.locator(".error-summary")).to_be_visible()
+        found += serious_violations(page)
+        page.goto(live_portal.url + "/lookup")
+        page.locator("form.form input[name=case_number]").fill("GH-2021-999999")
+        page.locator("form.form input[name=code]").fill("ABCDEFGH")
+        page.locator("form.form button[type=submit]").click()
+        expect(page.locator("[role=alert]")).to_be_visible()
+        found += serious_violations(page)
+        page.goto(live_portal.url + "/no-such-page")
+        found += serious_violations(page)
+        page.context.close()
+    assert not found, "\n".join(found)
+
+
+def test_the_main_staff_pages_have_no_serious_accessibility_violation(browser, live_portal, staff_page):
+    found = []
+    login_page = new_page(browser)
+    login_page.goto(live_portal.url + "/staff/login")
+    found += serious_violations(login_page)
+    login_page.context.close()
+    for role, path in staff_pages(live_portal.app):
+        page = staff_page(role)
+        response = page.goto(live_portal.url + path)
+        assert response.status == 200, f"{role} {path}: {response.status}"
+        found += serious_violations(page)
+    assert not found, "\n".join(found)
+
+
+def tab_to(page, selector: str, limit: int = 120) -> None:
+    """Press Tab until the focused element matches selector (what a keyboard user does, reading each label)."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector} on {page.url}")
+
+
+def test_the_opinion_form_and_the_lookup_work_with_the_keyboard_alone(page, live_portal):
+    page.goto(live_portal.url + "/feedback")
+    tab_to(page, "input[name=kind]")
+    page.keyboard.press("Space")  # the first choice: 建议意见
+    tab_to(page, "textarea[name=content]")
+    page.keyboard.type("建议在门户首页增加整改措施的完成时间筛选，方便职工查看。")
+    tab_to(page, "input[name=email]")
+    page.keyboard.type("keyboard@example.org")
+    tab_to(page, "input[name=consent]")
+    page.keyboard.press("Space")
+    tab_to(page, "form.form button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("您的意见已收到")
+    case_number = page.locator(".case-number").inner_text().strip()
+    code = page.locator(".query-code").inner_text().strip()
+
+    page.goto(live_portal.url + "/lookup")
+    tab_to(page, "input[name=case_number]")
+    page.keyboard.type(case_number)
+    tab_to(page, "input[name=code]")
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
+    status = page.locator("section.case-status")
+    expect(status.get_by_role("heading", level=2)).to_contain_text(case_number)
+    expect(status).to_contain_text("待分办")
+
+
+def test_the_staff_login_works_with_the_keyboard_alone(page, live_portal):
+    page.goto(live_portal.url + "/staff/login")
+    tab_to(page, "input[name=email]")
+    page.keyboard.type(live_portal.accounts["triager"])
+    page.keyboard.press("Tab")
+    expect(page.locator("input[name=password]")).to_be_focused()
+    page.keyboard.type(PASSWORD)
+    tab_to(page, "form.account-form button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/staff/(?!login)"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_the_skip_link_is_the_first_tab_stop_and_moves_to_the_content(page, live_portal):
+    page.goto(live_portal.url + "/")
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip-link")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#main$"))
+
+
+def test_axe_reports_a_violation_when_there_is_one(page, live_portal):
+    """The check above is not vacuous: an image without alt text and an unlabelled field are reported."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run the tests with scripts/test, which installs axe-core")
+    page.goto(live_portal.url + "/privacy")
+    assert serious_violations(page) == []
+    page.evaluate("""() => {
+        const main = document.querySelector('main');
+        main.insertAdjacentHTML('beforeend', '<img src="/static/none.png"><input type="text" name="unlabelled">');
+    }""")
+    found = "\n".join(serious_violations(page))
+    assert "image-alt" in found and "label" in found, found
+
+
+def test_every_public_page_reflows_on_a_375_pixel_phone(browser, live_portal):
+    """WCAG 1.4.10 reflow: no page of the public site scrolls sideways on a 375-pixel-wide screen."""
+    page = new_page(browser, width=375, height=740, is_mobile=True, has_touch=True)
+    wide = []
+    for path in public_pages(live_portal.app).values():
+        page.goto(live_portal.url + path)
+        scroll = page.evaluate("document.scrollingElement.scrollWidth")
+        if scroll > 375:
+            wide.append(f"{path}: {scroll}px")
+    page.context.close()
+    assert not wide, "pages wider than the screen: " + ", ".join(wide)

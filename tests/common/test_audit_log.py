@@ -1,0 +1,164 @@
+"""The audit log: append-only, readable by admins and supervisors only, filtered and paged."""
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+
+from portal.models import AuditEvent
+from portal.services.common import audit, audit_query
+from portal.services.common.audit_query import AuditFilter
+from portal.services.common.authz import PermissionDenied
+
+TZ = "Asia/Shanghai"
+
+
+def event_at(session, actor, action, at, item=None, **details) -> AuditEvent:
+    event = audit.record(session, actor, action, "feedback_item", item.id if item else None,
+                         item_id=item.id if item else None, **details)
+    event.at = at
+    session.flush()
+    return event
+
+
+@pytest.fixture
+def history(session, make_user, new_item):
+    """Two triagers' actions on two items across three office-local days."""
+    alice, bob = make_user("triager"), make_user("triager")
+    first, _ = new_item()
+    second, _ = new_item()
+    event_at(session, alice, "item.accept", datetime(2021, 3, 31, 1, tzinfo=UTC), first, to="accepted")
+    event_at(session, bob, "item.reject", datetime(2021, 3, 31, 16, 30, tzinfo=UTC), second, reason="不属于受理范围")
+    event_at(session, alice, "item.assign", datetime(2021, 4, 2, 3, tzinfo=UTC), first, department="办公室")
+    return alice, bob, first, second
+
+
+def actions(page: audit_query.AuditPage) -> list[str]:
+    return [row.event.action for row in page.rows]
+
+
+def test_audit_events_cannot_be_changed_or_deleted_through_the_orm(session, make_user):
+    event = audit.record(session, make_user("admin"), "user.login", "staff_user", 1)
+    session.commit()
+    event.action = "user.logout"
+    with pytest.raises(ValueError, match="append-only"):
+        session.flush()
+    session.rollback()
+    session.delete(session.get(AuditEvent, event.id))
+    with pytest.raises(ValueError, match="append-only"):
+        session.flush()
+
+
+def test_no_route_writes_to_the_audit_log(app):
+    audit_rules = [rule for rule in app.url_map.iter_rules() if "audit" in rule.rule or "audit" in rule.endpoint]
+    assert [rule.endpoint for rule in audit_rules] == ["staff.audit_log"]
+    assert audit_rules[0].methods <= {"GET", "HEAD", "OPTIONS"}
+
+
+def test_filters_by_action_actor_case_and_local_dates(session, make_user, history):
+    alice, bob, first, second = history
+    reader = make_user("supervisor")
+
+    def search(**wanted):
+        return actions(audit_query.search(session, reader, AuditFilter(**wanted), TZ))
+
+    assert search(action="item.reject") == ["item.reject"]
+    assert search(actor_id=alice.id) == ["item.assign", "item.accept"]
+    assert search(case_number=first.case_number.lower()) == ["item.create", "item.assign", "item.accept"]
+    # 2021-03-31 16:30 UTC is already 1 April in Lanzhou
+    assert search(date_from=date(2021, 4, 1), date_to=date(2021, 4, 1)) == ["item.reject"]
+    assert search(date_to=date(2021, 3, 31)) == ["item.accept"]
+    assert search(case_number="GH-2099-000001") == []
+
+
+def test_pages_are_newest_first_and_clamped(session, make_user):
+    admin = make_user("admin")
+    for minute in range(7):
+        event_at(session, admin, "item.note", datetime(2021, 4, 1, 8, minute, tzinfo=UTC), n=minute)
+    wanted = AuditFilter(action="item.note")
+    first = audit_query.search(session, admin, wanted, TZ, page=1, per_page=3)
+    last = audit_query.search(session, admin, wanted, TZ, page=99, per_page=3)
+    assert (first.total, first.pages, last.page) == (7, 3, 3)
+    assert [r.details for r in first.rows] == [[("n", "6")], [("n", "5")], [("n", "4")]]
+    assert [r.details for r in last.rows] == [[("n", "0")]]
+
+
+def test_details_keep_chinese_readable():
+    assert audit_query.describe({"changes": {"role": ["clerk", "triager"]}, "部门": "办公室"}) == [
+        ("changes", '{"role": ["clerk", "triager"]}'), ("部门", "办公室")]
+
+
+@pytest.mark.parametrize("role", ["clerk", "triager", "handler", "research"])
+def test_other_roles_may_not_read_the_audit_log(client, session, make_user, login_as, role):
+    user = login_as(make_user(role, department="办公室" if role == "handler" else None))
+    assert client.get("/staff/audit").status_code == 403
+    with pytest.raises(PermissionDenied):
+        audit_query.search(session, user, AuditFilter(), TZ)
+
+
+@pytest.mark.parametrize("role", ["admin", "supervisor"])
+def test_admins_and_supervisors_read_and_filter_the_audit_log(client, session, make_user, login_as, history, role):
+    alice, bob, first, second = history
+    login_as(make_user(role))
+    html = client.get("/staff/audit").get_data(as_text=True)
+    assert "<code>item.assign</code>" in html and "<code>item.reject</code>" in html and "不属于受理范围" in html
+
+    html = client.get("/staff/audit", query_string={"actor": bob.id}).get_data(as_text=True)
+    assert "<code>item.reject</code>" in html and "<code>item.assign</code>" not in html
+
+    html = client.get("/staff/audit", query_string={"case_number": first.case_number}).get_data(as_text=True)
+    assert "<code>item.assign</code>" in html and "<code>item.reject</code>" not in html
+    assert f">{first.case_number}</a>" in html
+
+    html = client.get("/staff/audit", query_string={"date_from": "2021-04-02", "action": "item.reject"}).get_data(
+        as_text=True)
+    assert "没有符合条件的记录" in html and "清除筛选" in html
+
+
+def test_bad_dates_are_shown_next_to_their_fields(client, make_user, login_as, history):
+    login_as(make_user("admin"))
+    html = client.get("/staff/audit", query_string={"date_from": "2021-04-02", "date_to": "2021-04-01"}).get_data(
+        as_text=True)
+    assert re.search(r'id="date_to-error">.*结束日期不能早于起始日期', html)
+    assert 'value="2021-04-02"' in html
+
+
+def test_the_page_is_paginated_keeping_the_filters(client, session, make_user, login_as):
+    admin = login_as(make_user("admin"))
+    for minute in range(audit_query.PAGE_SIZE + 1):
+        event_at(session, admin, "item.note", datetime(2021, 4, 1, 8, minute % 60, minute // 60, tzinfo=UTC))
+    session.commit()
+    html = client.get("/staff/audit", query_string={"action": "item.note"}).get_data(as_text=True)
+    assert html.count("<code>item.note</code>") == audit_query.PAGE_SIZE and "第1页，共2页" in html
+    next_page = re.search(r'href="([^"]+)" rel="next"', html).group(1).replace("&amp;", "&")
+    assert "action=item.note" in next_page and "page=2" in next_page
+    html = client.get(next_page).get_data(as_text=True)
+    assert html.count("<code>item.note</code>") == 1 and 'rel="prev"' in html
+
+
+#: audit.record(session, actor, "x.y", …) or replies' _record(session, actor, "x.y", …), across lines
+RECORDED = re.compile(r"\b(?:audit\.record|_record)\(\s*session,\s*[\w.]+,\s*(?:\"([a-z_]+\.[a-z_]+)\"|(\S+?),)")
+
+
+def test_every_audited_action_has_a_chinese_label_and_an_english_translation(app):
+    from pathlib import Path
+
+    from portal.labels import ACTIONS
+    from portal.services.feedback.workflow import TRANSITIONS
+
+    source = Path(__file__).resolve().parents[2] / "portal"
+    literal, computed = set(), {}
+    for path in source.rglob("*.py"):
+        for action, expression in RECORDED.findall(path.read_text(encoding="utf-8")):
+            if action:
+                literal.add(action)
+            else:
+                computed[path.name] = expression
+    assert computed == {"workflow.py": 'f"item.{action}"', "drafting.py": "action"}, "a new computed action name"
+    used = literal | {f"item.{action}" for action in TRANSITIONS}
+    assert {"reply.publish", "item.followup", "privacy.purge", "system.restore"} <= used
+    assert sorted(used - set(ACTIONS)) == []
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        untranslated = [action for action in used if str(ACTIONS[action]) == ACTIONS[action]._args[0]]
+    assert untranslated == []

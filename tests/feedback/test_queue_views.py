@@ -1,0 +1,135 @@
+"""The queue page over HTTP: filters and search in the URL, pages keeping filters, department scope, bulk assign."""
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.models import AuditEvent, FeedbackItem
+from portal.services.feedback import workflow
+from portal.services.common.clocks import ClockSettings
+from portal.services.accounts.users import department_named
+
+CLOCKS = ClockSettings()
+NOW = datetime.now(UTC)
+
+
+def html_of(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def test_login_is_required(client):
+    response = client.get("/staff/queue")
+    assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
+
+
+def test_staff_home_leads_to_the_queue(client, triager, login):
+    login(triager)
+    assert client.get("/staff/").headers["Location"].endswith("/staff/queue")
+
+
+def test_queue_lists_rows_with_state_channel_badges_and_no_inline_style(session, client, new_item, triager, login):
+    overdue, _ = new_item(received_at=NOW - timedelta(days=20), subject="食堂问题")
+    phone, _ = new_item(channel="phone", content="来电反映：" + "职工书屋" * 20)
+    login(triager)
+    html = html_of(client.get("/staff/queue"))
+    assert overdue.case_number in html and phone.case_number in html
+    assert "食堂问题" in html and "来电反映：" + ("职工书屋" * 8) + "职工书…" in html
+    assert "已逾期" in html and "来电" in html and "待分办" in html
+    assert 'style="' not in html and "<script" not in html
+    assert html.index(overdue.case_number) < html.index(phone.case_number)
+
+
+def test_filters_and_search_come_from_the_url(session, client, new_item, triager, login):
+    wanted, _ = new_item(channel="letter", content="关于整改台账公开的建议，请尽快公开。")
+    other_letter, _ = new_item(channel="letter", content="食堂饭菜价格偏贵，希望改善。")
+    web, _ = new_item(content="网上留言：整改进度太慢。")
+    login(triager)
+    html = html_of(client.get("/staff/queue", query_string={"channel": "letter", "q": "整改"}))
+    assert wanted.case_number in html
+    assert other_letter.case_number not in html and web.case_number not in html
+    assert 'value="整改"' in html and re.search(r'value="letter" selected', html)
+
+
+def test_state_tabs_show_counts_and_keep_other_filters(session, client, new_item, triager, login):
+    accepted, _ = new_item(channel="phone")
+    new_item(channel="phone")
+    workflow.apply(session, accepted, "accept", triager, CLOCKS)
+    login(triager)
+    html = html_of(client.get("/staff/queue", query_string={"channel": "phone"}))
+    assert re.search(r'href="/staff/queue\?state=accepted&amp;channel=phone">已受理 <span class="count">1</span>', html)
+    assert re.search(r'href="/staff/queue\?channel=phone" aria-current="page">全部 <span class="count">2</span>', html)
+
+
+def test_page_links_keep_the_filters(app, session, client, new_item, triager, login):
+    app.config["QUEUE_PAGE_SIZE"] = 2
+    numbers = [new_item(channel="phone", received_at=NOW - timedelta(days=9 - i))[0].case_number for i in range(5)]
+    new_item()
+    login(triager)
+    first = html_of(client.get("/staff/queue", query_string={"channel": "phone"}))
+    assert numbers[0] in first and numbers[2] not in first
+    assert 'href="/staff/queue?channel=phone&amp;page=2" rel="next"' in first
+    third = html_of(client.get("/staff/queue", query_string={"channel": "phone", "page": 3}))
+    assert numbers[4] in third and numbers[0] not in third
+    assert "第3页，共3页" in third
+
+
+def test_empty_states(session, client, triager, login, new_item):
+    login(triager)
+    assert "队列中暂时没有意见建议" in html_of(client.get("/staff/queue"))
+    new_item()
+    html = html_of(client.get("/staff/queue", query_string={"q": "不存在的词语"}))
+    assert "没有符合筛选条件的件" in html and "清除全部筛选" in html
+
+
+def test_handler_sees_only_their_department_and_404_elsewhere(session, client, new_item, triager, make_user, login):
+    office, org = department_named(session, "办公室"), department_named(session, "组织部")
+    mine, _ = new_item()
+    theirs, _ = new_item()
+    workflow.bulk_assign(session, [mine], office.id, triager, CLOCKS)
+    workflow.bulk_assign(session, [theirs], org.id, triager, CLOCKS)
+    login(make_user("handler", department="办公室"))
+    html = html_of(client.get("/staff/queue"))
+    assert mine.case_number in html and theirs.case_number not in html
+    assert 'name="item_ids"' not in html
+    assert client.get(f"/staff/items/{mine.case_number}").status_code == 200
+    assert client.get(f"/staff/items/{theirs.case_number}").status_code == 404
+
+
+def test_bulk_assign_flashes_assigned_and_skipped_and_keeps_filters(session, client, post_form, new_item, triager,
+                                                                    login):
+    office = department_named(session, "办公室")
+    waiting, _ = new_item(channel="phone")
+    spam, _ = new_item(channel="phone")
+    workflow.apply(session, spam, "spam", triager, CLOCKS)
+    login(triager)
+    response = post_form("/staff/queue/assign", {"item_ids": [str(waiting.id), str(spam.id)],
+                                                 "assign_department": str(office.id), "channel": "phone", "page": "1"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/staff/queue?channel=phone&page=1")
+    html = html_of(client.get(response.headers["Location"]))
+    assert "已交办1件" in html and f"{spam.case_number} 未交办" in html and "不能执行" in html
+    session.expire_all()
+    assert session.get(FeedbackItem, waiting.id).state == "handling"
+    assert session.get(FeedbackItem, spam.id).state == "spam"
+
+
+def test_bulk_assign_without_selection_says_so(session, client, post_form, new_item, triager, login):
+    office = department_named(session, "办公室")
+    login(triager)
+    response = post_form("/staff/queue/assign", {"assign_department": str(office.id)}, follow_redirects=True)
+    assert "请至少选择一件" in response.get_data(as_text=True)
+
+
+def test_bulk_assign_is_refused_for_other_roles(session, client, post_form, new_item, make_user, login):
+    office = department_named(session, "办公室")
+    item, _ = new_item()
+    login(make_user("research"))
+    response = post_form("/staff/queue/assign", {"item_ids": [str(item.id)], "assign_department": str(office.id)})
+    assert response.status_code == 403
+    session.expire_all()
+    assert session.get(FeedbackItem, item.id).state == "received"
+    assert session.scalars(select(AuditEvent).where(AuditEvent.action == "item.assign")).all() == []

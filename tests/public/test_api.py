@@ -1,0 +1,101 @@
+"""Open data API: figures, problems and measures as JSON and as CSV (UTF-8 with BOM)."""
+import csv
+import io
+
+import pytest
+
+from portal.models import Campaign
+from portal.services.ledger.figures import campaign_figures
+from tests.public.factory import committed, seed, seed_demo
+
+
+def read_csv(response) -> list[dict]:
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_figures_are_exactly_the_figures_module_dict(app, client):
+    slug = seed(app, problems=5, open_problems=(2, 3))
+    response = client.get(f"/api/v1/campaigns/{slug}/figures")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    with committed(app) as session:
+        expected = campaign_figures(session, session.query(Campaign).filter_by(slug=slug).one())
+    assert response.get_json() == expected
+    assert "第1方面的问题" in response.get_data(as_text=True)
+
+
+def test_problems_json_has_the_derived_status(app, client):
+    slug = seed(app, problems=3, measures=2, open_problems=(2,))
+    problems = client.get(f"/api/v1/campaigns/{slug}/problems").get_json()
+    assert [p["number"] for p in problems] == [1, 2, 3]
+    second = problems[1]
+    assert second == {
+        "number": 2, "category": "第2方面的问题", "description": "问题2的描述：制度不健全。",
+        "deadline_label": "3个月内整改到位", "due_date": "2021-02-16", "lead_leader": "党组书记、主席",
+        "departments": "办公室、组织部", "goal": "问题2的成效目标", "measures": 2, "done": 1,
+        "rectified": False, "overdue": True,
+    }
+    assert problems[0]["rectified"] is True and problems[0]["overdue"] is False
+
+
+def test_measures_json(app, client):
+    slug = seed(app, problems=2, measures=2, open_problems=(2,))
+    measures = client.get(f"/api/v1/campaigns/{slug}/measures").get_json()
+    assert [m["code"] for m in measures] == ["1-1", "1-2", "2-1", "2-2"]
+    assert measures[3] == {"code": "2-2", "problem": 2, "text": "措施2-2：修订工作规则", "status": "in_progress",
+                           "completed_on": None, "progress_note": "正在征求意见"}
+    assert measures[0]["status"] == "done" and measures[0]["completed_on"] == "2020-12-17"
+
+
+def test_csv_variants_carry_the_same_rows_with_chinese_headers(app, client):
+    slug = seed(app, problems=2, measures=2, open_problems=(2,))
+    response = client.get(f"/api/v1/campaigns/{slug}/problems.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert f'filename="{slug}-problems.csv"' in response.headers["Content-Disposition"]
+    problems = read_csv(response)
+    assert problems[1]["问题编号"] == "2" and problems[1]["已整改到位"] == "false" and problems[1]["已逾期"] == "true"
+    assert problems[1]["整改期限"] == "2021-02-16" and problems[1]["责任部门"] == "办公室、组织部"
+
+    measures = read_csv(client.get(f"/api/v1/campaigns/{slug}/measures.csv"))
+    assert measures[3] == {"措施编号": "2-2", "问题编号": "2", "整改措施": "措施2-2：修订工作规则",
+                           "完成情况": "in_progress", "完成时间": "", "进展说明": "正在征求意见"}
+
+    figures = read_csv(client.get(f"/api/v1/campaigns/{slug}/figures.csv"))
+    assert figures[0]["范围"] == "总计" and figures[0]["问题数"] == "2" and figures[0]["整改措施数"] == "4"
+    assert figures[0]["已完成措施数"] == "3" and figures[0]["措施完成率(%)"] == "75.00"
+    assert [row["范围"] for row in figures] == ["总计", "方面", "方面", "整改时限", "整改时限"]
+
+
+def test_csv_quotes_text_a_spreadsheet_would_run(app, client):
+    slug = seed(app, problems=1)
+    with committed(app) as session:
+        campaign = session.query(Campaign).filter_by(slug=slug).one()
+        campaign.categories[0].problems[0].goal = "=HYPERLINK(\"http://x\")"
+    rows = read_csv(client.get(f"/api/v1/campaigns/{slug}/problems.csv"))
+    assert rows[0]["成效目标"] == "'=HYPERLINK(\"http://x\")"
+
+
+@pytest.mark.parametrize("path", ["figures", "figures.csv", "problems", "problems.csv", "measures", "measures.csv"])
+def test_unknown_campaign_is_a_json_404(client, path):
+    response = client.get(f"/api/v1/campaigns/nope/{path}")
+    assert response.status_code == 404
+    assert response.get_json()["error"] == "not_found"
+
+
+def test_unknown_api_path_is_a_json_404(client):
+    response = client.get("/api/v1/nothing/here")
+    assert response.status_code == 404 and response.get_json()["error"] == "not_found"
+
+
+def test_demo_open_data(app, client):
+    seed_demo(app)
+    figures = client.get("/api/v1/campaigns/gansu-2020/figures").get_json()
+    assert (figures["problems"], figures["measures"], figures["done"], figures["in_progress"], figures["rate"]) == (
+        54, 193, 170, 23, "88.08")
+    problems = client.get("/api/v1/campaigns/gansu-2020/problems").get_json()
+    assert len(problems) == 54 and sum(p["done"] for p in problems) == 170
+    assert sum(p["rectified"] for p in problems) == figures["rectified_problems"]
+    measures = read_csv(client.get("/api/v1/campaigns/gansu-2020/measures.csv"))
+    assert len(measures) == 193 and sum(m["完成情况"] == "done" for m in measures) == 170

@@ -1,0 +1,50 @@
+"""Public pages run a bounded number of SQL queries, whatever the size of the ledger."""
+import pytest
+
+from tests.public.factory import count_queries, seed
+
+PAGES = [
+    "/campaigns/{slug}/",
+    "/campaigns/{slug}/categories/1",
+    "/campaigns/{slug}/problems/2",
+    "/campaigns/{slug}/measures/2-1",
+    "/api/v1/campaigns/{slug}/problems",
+    "/api/v1/campaigns/{slug}/measures",
+    "/api/v1/campaigns/{slug}/figures.csv",
+]
+
+
+def queries_for(app, client, url: str) -> int:
+    with count_queries(app) as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
+@pytest.fixture
+def small_and_large(app):
+    return seed(app, slug="small", problems=3), seed(app, slug="large", problems=60, measures=4)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_query_count_does_not_grow_with_the_ledger(app, client, small_and_large, page):
+    small, large = small_and_large
+    assert queries_for(app, client, page.format(slug=small)) == queries_for(app, client, page.format(slug=large))
+
+
+def test_home_page_runs_few_queries_cold_and_one_when_cached(app, client, small_and_large):
+    small, large = small_and_large
+    cold = [queries_for(app, client, f"/campaigns/{slug}/") for slug in (small, large)]
+    warm = [queries_for(app, client, f"/campaigns/{slug}/") for slug in (small, large)]
+    assert cold[0] == cold[1] <= 7
+    assert warm == [1, 1]
+
+
+def test_problem_page_runs_five_queries(app, client, small_and_large):
+    small, large = small_and_large
+    assert queries_for(app, client, f"/campaigns/{small}/problems/2") == 5
+    assert queries_for(app, client, f"/campaigns/{large}/problems/59") == 5
+
+
+def test_default_home_page_is_cached_too(app, client, small_and_large):
+    client.get("/")
+    assert queries_for(app, client, "/") == 1

@@ -1,0 +1,297 @@
+"""CSRF over every route in app.url_map: a state-changing request without a valid token is refused and changes
+nothing, and GET never changes state. New routes are covered without editing this file; a route whose URL
+argument has no value here fails until one is added to ARGUMENTS.
+
+Also home of what the other route-enumerating security tests share: the world of real objects, URLs built for
+any rule, plausible form data per endpoint and table snapshots (the `world` fixture is in tests/security/conftest.py).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.routing import Rule
+
+from tests.conftest import CSRF_FIELD, csrf_token
+from portal.models import Base, InboundMessage, Reply, ReplyTemplate, User
+from portal.models.mail import QUARANTINED, SENDING_FAILED
+from portal.services.mail import outbox
+from portal.services.feedback import workflow
+from portal.services.feedback.attachments import Upload
+from portal.services.common.clocks import ClockSettings
+from portal.services.feedback.intake import Contact
+from portal.services.reports.importer import import_report
+from portal.services.accounts.users import department_named
+
+PASSWORD = "correct horse 1"
+PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
+ROLES = ("admin", "clerk", "triager", "handler_in", "handler_out", "research", "supervisor")
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: what logging in and out (and changing one's own password) changes: left out where nothing else may change
+LOGIN_TABLES = frozenset({"audit_event", "login_failure"})
+LOGIN_COLUMNS = {"staff_user": frozenset({"password_hash", "last_login_at", "session_token", "failed_logins",
+                                         "locked_until"})}
+REPORT_TEXT = "关于巡视整改进展情况的通报\n截至2021年3月31日，共5个方面54个问题，整改措施193条，已整改170条。\n"
+
+
+@dataclass
+class World:
+    """Real objects every URL argument can point at: one item (办公室, being handled) with a contact, a scan and a
+    link, another item to merge into, a report, a failed outbox message, a quarantined inbound message, a reply
+    template and draft, and an account of each role."""
+
+    campaign_slug: str
+    case_number: str
+    query_code: str
+    item_id: int
+    original_case_number: str
+    attachment_id: int
+    link_id: int
+    report_id: int
+    message_id: int
+    inbound_id: int
+    template_id: int
+    reply_id: int
+    office_id: int
+    other_department_id: int
+    target_user_id: int
+    accounts: dict[str, User] = field(default_factory=dict)
+
+
+def account(make_user, role: str) -> User:
+    """A staff account for a matrix role: handler_in handles the world's item (办公室), handler_out does not."""
+    if role == "handler_in":
+        return make_user("handler", department="办公室")
+    if role == "handler_out":
+        return make_user("handler", department="组织部")
+    return make_user(role)
+
+
+def build_world(session, new_item, make_user, campaign) -> World:
+    """Create the world through the services, and commit it."""
+    office, other = department_named(session, "办公室"), department_named(session, "组织部")
+    accounts = {role: account(make_user, role) for role in ROLES}
+    target = make_user("clerk", email="target@example.org")
+    original, _ = new_item()
+    item, code = new_item(campaign_id=campaign.id, targets=["1-1"], uploads=[Upload("scan.pdf", PDF)],
+                          contact=Contact(name="张三丰", phone="13812341762", email="zhang@example.org"))
+    clocks = ClockSettings()
+    workflow.apply(session, item, "accept", accounts["triager"], clocks)
+    workflow.apply(session, item, "assign", accounts["triager"], clocks, department=office.id)
+    report = import_report(session, campaign, REPORT_TEXT, as_of=date(2021, 3, 31))
+    message = outbox.enqueue(session, outbox.MailSettings.from_config(current_app.config), to="zhang@example.org",
+                             subject="受理回执", text="您的意见已收到。", kind="ack", item=item)
+    message.status = SENDING_FAILED
+    template = ReplyTemplate(title="收悉", text="您的来信已收悉。")
+    reply = Reply(item_id=item.id, text="答复草稿", channel="email", status="draft",
+                  author_id=accounts["research"].id, department_id=office.id)
+    raw = b"From: a@example.org\r\nSubject: test\r\n\r\nbody\r\n"
+    inbound = InboundMessage(message_id="<quarantined@example.org>", source="pipe", raw=raw,
+                             sha256=hashlib.sha256(raw).hexdigest(), outcome=QUARANTINED, reason="无法解析")
+    session.add_all([template, reply, inbound])
+    session.flush()
+    world = World(campaign.slug, item.case_number, code, item.id, original.case_number, item.attachments[0].id,
+                  item.links[0].id, report.id, message.id, inbound.id, template.id, reply.id, office.id, other.id,
+                  target.id, accounts)
+    session.commit()
+    return world
+
+
+#: URL argument name → its value in the world; a rule with an argument missing here fails the enumerating tests
+ARGUMENTS: dict[str, Callable[[World], object]] = {
+    "slug": lambda w: w.campaign_slug,
+    "position": lambda w: 1,
+    "number": lambda w: 1,
+    "code": lambda w: "1-1",
+    "report_id": lambda w: w.report_id,
+    "case_number": lambda w: w.case_number,
+    "attachment_id": lambda w: w.attachment_id,
+    "link_id": lambda w: w.link_id,
+    "action": lambda w: "accept",
+    "user_id": lambda w: w.target_user_id,
+    "message_id": lambda w: w.message_id,
+    "inbound_id": lambda w: w.inbound_id,
+    "template_id": lambda w: w.template_id,
+    "reply_id": lambda w: w.reply_id,
+    "filename": lambda w: "css/site.css",
+}
+#: (endpoint, argument) whose value is not the argument's usual one
+ENDPOINT_ARGUMENTS: dict[tuple[str, str], Callable[[World], object]] = {
+    ("public.set_language", "code"): lambda w: "en",
+}
+#: arguments that the role matrix tries with every value (the transitions of the item page)
+VARIANTS: dict[str, tuple[str, ...]] = {"action": tuple(workflow.TRANSITIONS)}
+
+
+def url_values(rule: Rule, world: World) -> dict[str, object]:
+    """A real value for each argument of rule; fails naming the argument when there is none."""
+    values = {}
+    for name in sorted(rule.arguments):
+        make = ENDPOINT_ARGUMENTS.get((rule.endpoint, name)) or ARGUMENTS.get(name)
+        if make is None:
+            pytest.fail(f"{rule.rule} ({rule.endpoint}) has the URL argument “{name}”, which the security tests "
+                        f"cannot fill: add a value for it to ARGUMENTS (or ENDPOINT_ARGUMENTS) in "
+                        f"tests/security/test_csrf.py")
+        values[name] = make(world)
+    return values
+
+
+def url_of(rule: Rule, values: dict[str, object]) -> str:
+    built = rule.build(values, append_unknown=False)
+    assert built is not None, f"cannot build {rule.rule} from {values}"
+    return built[1]
+
+
+def routes(app, methods: frozenset[str], prefix: str = "") -> list[Rule]:
+    """The rules accepting any of methods, under prefix, in a stable order."""
+    return sorted((r for r in app.url_map.iter_rules() if r.methods & methods and r.rule.startswith(prefix)),
+                  key=lambda r: (r.rule, r.endpoint))
+
+
+def _transition_fields(world: World, values: dict[str, object]) -> dict[str, str]:
+    action = values.get("action")
+    return {"reject": {"reason": "不属于受理范围", "confirm": "1"},
+            "transfer": {"transferred_to": "兰州市总工会", "confirm": "1"},
+            "merge": {"original": world.original_case_number, "confirm": "1"}, "spam": {"confirm": "1"},
+            "assign": {"department": str(world.office_id)},
+            "extend": {"days": "10", "approver": "张主任", "reason": "需要调查"},
+            "reply": {"answer": "经核查，已整改。"}, "review": {"reason": "群众申请复查"}}.get(action, {})
+
+
+#: endpoint → form data that would succeed for a user allowed to post it (given the URL's values)
+PLAUSIBLE: dict[str, Callable[[World, dict[str, object]], dict]] = {
+    "public.feedback": lambda w, v: {"kind": "suggestion", "content": "建议公开整改进度的更多细节。", "consent": "y"},
+    "public.lookup": lambda w, v: {"case_number": w.case_number, "code": w.query_code},
+    "staff.login": lambda w, v: {"email": w.accounts["triager"].email, "password": PASSWORD},
+    "staff.password": lambda w, v: {"old_password": PASSWORD, "new_password": PASSWORD,
+                                    "new_password_repeat": PASSWORD},
+    "staff.bulk_assign": lambda w, v: {"item_ids": [str(w.item_id)], "assign_department": str(w.office_id)},
+    "staff.add_note": lambda w, v: {"text": "内部备注：已电话联系。"},
+    "staff.add_link": lambda w, v: {"target": "2-1"},
+    "staff.remove_link": lambda w, v: {"confirm": "1"},
+    "staff.transition": _transition_fields,
+    "staff.log_phone": lambda w, v: {"kind": "inquiry", "content": "来电咨询整改措施的完成时间。",
+                                     "call_at": "2021-03-31T10:05", "phone_line": "12351", "target": "2-1"},
+    "staff.log_letter": lambda w, v: {"kind": "report", "content": "来信反映整改措施没有落实到位。",
+                                      "received_on": "2021-04-02", "target": "1-2"},
+    "staff.user_new": lambda w, v: {"email": "new-user@example.org", "name": "新用户", "role": "clerk",
+                                    "department": "", "password": "correct horse 2",
+                                    "password_repeat": "correct horse 2"},
+    "staff.user_edit": lambda w, v: {"name": "目标用户", "role": "clerk", "department": "", "active": "y"},
+    "staff.user_password": lambda w, v: {"new_password": "correct horse 2", "new_password_repeat": "correct horse 2",
+                                         "confirm": "y"},
+}
+
+
+def plausible(endpoint: str, world: World, values: dict[str, object]) -> dict:
+    make = PLAUSIBLE.get(endpoint)
+    return make(world, values) if make else {}
+
+
+def snapshot(session, *, besides_login: bool = False) -> dict[str, list[str]]:
+    """Every row of every table (committed state); with besides_login, without what logging in changes."""
+    session.rollback()
+    tables = {}
+    for table in Base.metadata.sorted_tables:
+        if besides_login and table.name in LOGIN_TABLES:
+            continue
+        skipped = LOGIN_COLUMNS.get(table.name, frozenset()) if besides_login else frozenset()
+        columns = [c for c in table.columns if c.name not in skipped]
+        tables[table.name] = sorted(repr(tuple(row)) for row in session.execute(select(*columns)))
+    return tables
+
+
+def changed_tables(before: dict[str, list[str]], after: dict[str, list[str]]) -> list[str]:
+    return [name for name in before if before[name] != after[name]]
+
+
+def send(client, session, method: str, url: str, data: dict | None = None):
+    """One request; then end the test's transaction, as the end of a real request would."""
+    response = client.open(url, method=method, data=data)
+    session.rollback()
+    return response
+
+
+#: words in an endpoint's name that say it changes something
+CHANGING_NAME = re.compile(r"(?:^|_)(add|approve|assign|close|create|delete|edit|import|merge|new|password|publish|"
+                           r"reject|remove|reset|retry|reveal|send|submit|transition|update|upload|logout)(?:_|$)")
+POST_FORM = re.compile(r'<form[^>]*method="post"', re.I)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "admin", "triager", "research"])
+def test_state_changing_requests_without_a_valid_token_are_refused_and_change_nothing(
+        app, client, session, login, world, role):
+    if role != "anonymous":
+        login(world.accounts[role])
+    foreign_token = csrf_token(app.test_client())
+    rules = routes(app, STATE_CHANGING)
+    assert rules, "no state-changing routes found"
+    for rule in rules:
+        values = url_values(rule, world)
+        url, data = url_of(rule, values), plausible(rule.endpoint, world, values)
+        for method in sorted(rule.methods & STATE_CHANGING):
+            for token in (None, foreign_token, ""):
+                before = snapshot(session)
+                sent = data if token is None else {**data, "csrf_token": token}
+                response = send(client, session, method, url, sent)
+                assert response.status_code == 400, f"{method} {url} as {role} with token {token!r}"
+                assert "页面已过期" in response.get_data(as_text=True), f"{method} {url}: not the CSRF refusal"
+                assert changed_tables(before, snapshot(session)) == [], f"{method} {url} as {role} changed data"
+
+
+@pytest.mark.parametrize("role", ["anonymous", *ROLES])
+def test_get_changes_nothing_on_any_route(app, client, session, login, world, role):
+    if role != "anonymous":
+        login(world.accounts[role])
+    for rule in routes(app, frozenset({"GET"})):
+        url = url_of(rule, url_values(rule, world))
+        before = snapshot(session, besides_login=True)
+        response = send(client, session, "GET", url)
+        assert response.status_code < 500, f"GET {url} as {role}: {response.status_code}"
+        assert changed_tables(before, snapshot(session, besides_login=True)) == [], f"GET {url} as {role}"
+
+
+def form_pages(app) -> list[Rule]:
+    """GET rules whose path also takes a state-changing request: they show the form that makes the change."""
+    changing = {r.rule for r in routes(app, STATE_CHANGING)}
+    return [r for r in routes(app, frozenset({"GET"})) if r.rule in changing]
+
+
+def test_routes_taking_get_and_post_show_a_form_with_a_token_on_get(app, client, session, login, world):
+    """A path that takes both only shows its form on GET; the change waits for the POST."""
+    shown: set[str] = set()
+    for role in ROLES:
+        login(world.accounts[role])
+        for rule in form_pages(app):
+            response = send(client, session, "GET", url_of(rule, url_values(rule, world)))
+            html = response.get_data(as_text=True)
+            if response.status_code == 200:
+                assert POST_FORM.search(html) and 'name="csrf_token"' in html, f"{rule.rule} as {role}: no form"
+                shown.add(rule.endpoint)
+    assert {r.endpoint for r in form_pages(app)} - shown == set(), "these form pages never showed a form to anyone"
+
+
+def test_routes_named_for_a_change_do_not_answer_get_alone(app):
+    forms = {r.endpoint for r in form_pages(app)}
+    offenders = [f"{r.rule} ({r.endpoint})" for r in routes(app, frozenset({"GET"}))
+                 if CHANGING_NAME.search(r.endpoint.rpartition(".")[2]) and r.endpoint not in forms]
+    assert offenders == [], "a GET-only route whose name says it changes something: make it POST"
+
+
+@pytest.mark.parametrize("referer, status", [(None, 400), ("https://evil.example/feedback", 400),
+                                             ("http://localhost/feedback", 400), ("https://localhost/feedback", 200)])
+def test_over_https_a_token_counts_only_from_this_origin(client, session, referer, status):
+    """Flask-WTF's strict referrer check: over HTTPS the form must come from this very origin."""
+    page = client.get("/feedback", base_url="https://localhost").get_data(as_text=True)
+    before = snapshot(session)
+    response = client.post("/feedback", base_url="https://localhost", headers={"Referer": referer} if referer else {},
+                           data={"kind": "suggestion", "content": "来自其他网站的提交。", "consent": "y",
+                                 "csrf_token": CSRF_FIELD.search(page)[1]})
+    assert response.status_code == status
+    assert (changed_tables(before, snapshot(session)) == []) == (status == 400)
