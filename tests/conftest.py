@@ -63,8 +63,14 @@ def db_url(request, tmp_path) -> str:
     url = request.getfixturevalue("pg_url")
     engine = db.make_engine(url)
     with engine.begin() as conn:
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # Emptied with DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE gives every table new files
+        # (about 200 ms a test on a server with fsync on, 20 ms on scripts/test's cluster; DELETE takes 5 ms).
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+        sequences = conn.scalars(text("SELECT quote_ident(sequencename) FROM pg_sequences "
+                                      "WHERE schemaname = current_schema()")).all()
+        for sequence in sequences:
+            conn.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
     engine.dispose()
     return url
 
