@@ -13,7 +13,7 @@ from portal import db
 from portal.models import FeedbackItem, ProgressReport, Reply
 from portal.services.ops.demo import DEMO_SLUG
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 #: public GET endpoints that render no HTML page of their own (data files, redirects, health checks)
 NOT_PAGES = {"public.set_language", "health.healthz", "static"}

@@ -12,7 +12,7 @@ import pytest
 from tests.browser.fixtures import CASE_NUMBER, DEPARTMENT, PASSWORD, login, new_page, screenshot
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TEXT = {
     "zh": {"give": "对此提意见", "kind": "建议意见", "content": "内容", "email": "电子邮箱", "wants_reply": "希望得到答复",

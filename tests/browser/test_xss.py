@@ -27,7 +27,7 @@ from portal.services.mail.ingest import IngestSettings, ingest
 from portal.services.reports.importer import import_report
 from portal.services.accounts.users import department_named
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ALL = "\n".join(PAYLOADS.values())
 #: one payload of each family, for the fields that show one text each (ledger cells, subjects, names)

@@ -139,6 +139,7 @@ def test_forms_cover_every_transition_but_reply():
     assert set(FORMS) == set(workflow.TRANSITIONS) - {"reply"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("action", list(FORMS))
 def test_every_transition_form_posts_and_changes_state(session, client, post_form, new_item, make_user, triager,
                                                        office, login, action):

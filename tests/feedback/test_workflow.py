@@ -65,6 +65,7 @@ def test_paths_reach_every_state():
     assert set(PATHS) == set(STATES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("action", list(TRANSITIONS))
 def test_transition_from_state(session, new_item, actors, state, action):

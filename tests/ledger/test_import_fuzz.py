@@ -123,12 +123,14 @@ def xlsx_bytes(header: list[str], rows: list[list], merges: list[tuple[int, int,
     return out.getvalue()
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.binary(max_size=4096), suffix=st.sampled_from([".csv", ".xlsx", ".CSV", ".txt"]))
 def test_arbitrary_bytes_are_imported_or_refused(database, tmp_path, data, suffix):
     import_file(database, tmp_path, "ledger" + suffix, data)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(header=HEADERS, rows=st.lists(st.one_of(mutated_rows(CELL_TEXT), st.lists(CELL_TEXT, max_size=15)), max_size=12),
        encoding=st.sampled_from(["utf-8-sig", "utf-8", "gb18030"]))
@@ -137,6 +139,7 @@ def test_csv_with_the_real_header_and_random_cells_is_imported_or_refused(databa
     import_file(database, tmp_path, "ledger.csv", csv_bytes([header, *rows], encoding))
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=500)
 @given(rows=st.lists(NEAR_VALID_ROW, min_size=1, max_size=3, unique_by=lambda row: str(row[8])))
 def test_real_rows_with_a_cell_or_two_replaced_are_imported_or_refused(database, tmp_path, rows):
@@ -144,6 +147,7 @@ def test_real_rows_with_a_cell_or_two_replaced_are_imported_or_refused(database,
     import_file(database, tmp_path, "ledger.csv", csv_bytes([HEADER, *rows], "utf-8-sig"))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(header=HEADERS, rows=st.lists(st.one_of(mutated_rows(XLSX_VALUE), st.lists(XLSX_VALUE, max_size=15)),
                                       max_size=10),
@@ -157,6 +161,7 @@ def test_xlsx_with_random_values_is_imported_or_refused(database, tmp_path, head
     import_file(database, tmp_path, "ledger.xlsx", data)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(rows=st.lists(st.tuples(st.integers(1, 60), st.sampled_from(["已完成", "正在整改"]), VALID_TEXT), min_size=1,
                      max_size=20))

@@ -1,6 +1,7 @@
 """flask mail fetch against a real IMAP server: batches, \\Seen only after the commit, faults and concurrent runs."""
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.mail import corpus
@@ -9,6 +10,8 @@ from portal.commands.mail_inbound import receive
 from portal.models import FeedbackItem, InboundMessage
 from portal.services.mail import imap as imap_fetch
 from portal.services.mail.ingest import IngestSettings
+
+pytestmark = pytest.mark.slow
 
 
 def count(app, model) -> int:

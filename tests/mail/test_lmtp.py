@@ -110,6 +110,7 @@ def test_a_message_over_the_size_limit_is_refused_for_the_mta_to_bounce(app, ses
     assert code == 552 and count(session, InboundMessage) == 0
 
 
+@pytest.mark.slow
 def test_the_command_listens_until_sigterm(app, session, db_url, tmp_path):
     port = free_port()
     env = {**os.environ, "PORTAL_DATABASE_URL": db_url, "PORTAL_SECRET_KEY": "test-secret"}

@@ -1,12 +1,15 @@
 """Property: any bytes in gives a ParsedMail or a MailParseError (which ingest quarantines), never another exception."""
 import random
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.mail import corpus
 from portal.services.mail.decode import decode_bytes, decode_words, html_to_text
 from portal.services.mail.parse import MailParseError, ParsedMail, parse
+
+pytestmark = pytest.mark.slow
 
 SEEDS = [make() for make in (*corpus.NEW_ITEMS, corpus.auto_reply, corpus.dsn_bounce)]
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,12 +8,15 @@ import sys
 import threading
 import time
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from portal import db
 from portal.models import AuditEvent, OutboxMessage, utcnow
 from portal.services.mail import send as mail_send, outbox
+
+pytestmark = pytest.mark.slow
 
 
 def queue_notices(app, session, new_item, n: int) -> set[str]:

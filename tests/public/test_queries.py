@@ -25,6 +25,7 @@ def small_and_large(app):
     return seed(app, slug="small", problems=3), seed(app, slug="large", problems=60, measures=4)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES)
 def test_query_count_does_not_grow_with_the_ledger(app, client, small_and_large, page):
     small, large = small_and_large

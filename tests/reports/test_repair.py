@@ -204,6 +204,7 @@ def test_text_that_cannot_be_a_report_is_refused(text):
 DEBRIS = st.sampled_from(list("根據(jù)統一部署（一）()，,;:?!。ǘ┘訌娊M織領導锛堜簩灏锟斤拷�【】待核对 \n\r\tabcǎ12"))
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.text(max_size=120), st.text(DEBRIS, max_size=120),
                  st.text(st.characters(codec=None, categories=None), max_size=40)))
@@ -215,6 +216,7 @@ def test_any_text_repairs_to_a_string_or_is_refused(text):
     assert isinstance(repaired.text, str) and repaired.text.count("【待核对：") >= repaired.unrepaired_count
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=300))
 def test_any_bytes_decode_to_text_or_are_refused(data):

@@ -12,6 +12,7 @@ import pytest
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
 
 
+@pytest.mark.slow
 def test_bandit_finds_nothing_of_medium_or_high_severity():
     if importlib.util.find_spec("bandit") is None:
         pytest.fail("bandit is not installed: pip install 'bandit>=1.7,<2' (it is in the test extras)")

@@ -224,6 +224,7 @@ CHANGING_NAME = re.compile(r"(?:^|_)(add|approve|assign|close|create|delete|edit
 POST_FORM = re.compile(r'<form[^>]*method="post"', re.I)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["anonymous", "admin", "triager", "research"])
 def test_state_changing_requests_without_a_valid_token_are_refused_and_change_nothing(
         app, client, session, login, world, role):
@@ -245,6 +246,7 @@ def test_state_changing_requests_without_a_valid_token_are_refused_and_change_no
                 assert changed_tables(before, snapshot(session)) == [], f"{method} {url} as {role} changed data"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
 def test_get_changes_nothing_on_any_route(app, client, session, login, world, role):
     if role != "anonymous":
@@ -263,6 +265,7 @@ def form_pages(app) -> list[Rule]:
     return [r for r in routes(app, frozenset({"GET"})) if r.rule in changing]
 
 
+@pytest.mark.slow
 def test_routes_taking_get_and_post_show_a_form_with_a_token_on_get(app, client, session, login, world):
     """A path that takes both only shows its form on GET; the change waits for the POST."""
     shown: set[str] = set()

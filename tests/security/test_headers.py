@@ -57,6 +57,7 @@ def assert_secure(response, where: str, staff: bool = False) -> None:
     assert problems == [], f"{where} ({response.status_code}): {problems}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
 def test_every_get_route_carries_the_security_headers(app, client, session, world, role):
     sign_in(client, world, role)

@@ -118,6 +118,7 @@ def test_no_password_reset_is_offered_to_the_public(client):
     assert "联系系统管理员" in page
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["anonymous", "clerk", "triager", "handler", "research", "supervisor"])
 def test_every_password_route_is_for_admins_or_for_ones_own_password(app, client, session, make_user, role):
     target = make_user("clerk", email="target@example.org")

@@ -125,6 +125,7 @@ def test_matrix_covers_every_role_and_action():
     assert set(TRANSITION_START) == set(workflow.TRANSITIONS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("role", ROLES)
 def test_role_may_do_exactly_what_authz_allows(session, client, post_form, login, new_item, make_user,
@@ -158,6 +159,7 @@ def test_role_may_do_exactly_what_authz_allows(session, client, post_form, login
         assert links_after == links_before + (1 if action == "link" else -1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 def test_queue_page_offers_only_the_allowed_bulk_assign(session, client, login, new_item, make_user, role):
     department_named(session, "办公室")

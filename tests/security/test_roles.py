@@ -142,6 +142,7 @@ def test_matrix_names_every_staff_endpoint_and_only_real_rights(app):
     assert set(VARIANTS["action"]) <= ACTION_ROLES.keys()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
 def test_every_staff_route_answers_each_role_as_the_matrix_says(app, session, world, role):
     """GET each staff route and POST the state-changing ones (token and plausible data), from a fresh login."""

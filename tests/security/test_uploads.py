@@ -24,6 +24,8 @@ FORMS = {"web": ("/feedback", WEB, "attachments"), "letter": ("/staff/log/letter
 #: what each form answers when it stored the item: the confirmation page, or a redirect to it
 FORMS_DONE = {"web": 200, "letter": 302}
 
+pytestmark = pytest.mark.slow
+
 
 def chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))

@@ -27,6 +27,8 @@ from portal.services.ledger.campaigns import create_campaign
 from tests.security.test_csrf import build_world, routes, url_of, url_values
 from tests.xss_corpus import PAYLOADS, as_shown, markup_problems, shown_text, signatures
 
+pytestmark = pytest.mark.slow
+
 #: plain Chinese texts for the run that shows which elements the templates make; some too short for a content
 #: field and some longer than a lookup field, as some payloads are
 PLAIN = [f"普通的意见内容，第{i}条：请公开整改进度" if i % 3 else f"短意见{i}" for i in range(6)]
