@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from portal.models import AuditEvent, FeedbackItem
 from portal.services.feedback import case_codes as casecodes
+from tests.samples import pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf()
 SUMMARY = "来电反映职工书屋建设进度慢，希望公开整改时间表。"
 CODE_SHOWN = re.compile(r'class="query-code">([A-Z0-9]{4}) ([A-Z0-9]{4})<')
 

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from portal.models import AuditEvent
 from portal.services.feedback.attachments import Upload
 from portal.services.feedback.intake import Contact
+from tests.samples import pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf()
 SHOW_KEYS = {"case_number", "channel", "kind", "state", "received_at", "accept_due", "handle_due", "measures",
              "problems", "subject", "content", "attachments", "contact"}
 

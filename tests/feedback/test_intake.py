@@ -12,8 +12,9 @@ from portal.services.feedback import lookup
 from portal.services.feedback.attachments import Upload
 from portal.services.feedback.case_codes import ALPHABET
 from portal.services.feedback.intake import Contact, IntakeError, NewItem, create_item
+from tests.samples import pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf()
 
 
 def test_item_gets_case_number_query_code_and_accept_clock(session, new_item):

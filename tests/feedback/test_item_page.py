@@ -13,6 +13,7 @@ from portal.services.common.authz import PermissionDenied
 from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.intake import Contact
 from portal.services.accounts.users import department_named
+from tests.samples import pdf
 
 CLOCKS = ClockSettings()
 PHONE, EMAIL, NAME, ADDRESS = "13812341762", "zhangsan@163.com", "张三丰", "兰州市城关区东郊巷26号"
@@ -164,7 +165,7 @@ def test_history_is_oldest_first_with_every_event(session, new_item, triager):
 
 
 def test_download_is_scoped_audited_and_role_checked(session, new_item, triager, make_user):
-    item, _ = new_item(uploads=[Upload("来信.pdf", b"%PDF-1.4 scan")])
+    item, _ = new_item(uploads=[Upload("来信.pdf", pdf())])
     workflow.bulk_assign(session, [item], department_named(session, "办公室").id, triager, CLOCKS)
     attachment = item.attachments[0]
     assert items.attachment_for_download(session, triager, attachment.id) is attachment

@@ -12,10 +12,11 @@ from portal.services.feedback.attachments import Upload
 from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.intake import Contact
 from portal.services.accounts.users import department_named
+from tests.samples import pdf
 
 CLOCKS = ClockSettings()
 PHONE, EMAIL = "13812341762", "zhangsan@163.com"
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = pdf()
 
 
 @pytest.fixture

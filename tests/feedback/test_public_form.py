@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from portal import create_app
 from portal.models import Attachment, FeedbackItem
 from portal.services.ledger.campaigns import create_campaign
+from tests.samples import image, pdf
 
 CONTENT = "建议公开第二批整改措施的完成时间和佐证材料。"
 VALID = {"kind": "suggestion", "content": CONTENT, "consent": "y"}
@@ -117,7 +118,7 @@ def test_english_visitors_get_the_services_refusals_in_english(client, session, 
 
 
 def test_real_pdf_and_png_attachments_are_stored(client, session, post_form):
-    files = [(io.BytesIO(b"%PDF-1.7\n1 0 obj"), "证明.pdf"), (io.BytesIO(b"\x89PNG\r\n\x1a\n\0\0"), "photo.png")]
+    files = [(io.BytesIO(pdf()), "证明.pdf"), (io.BytesIO(image("PNG", 640, 480)), "photo.png")]
     assert submit(post_form, attachments=files).status_code == 200
     stored = session.scalars(select(Attachment).order_by(Attachment.id)).all()
     assert [(a.filename, a.content_type) for a in stored] == [("证明.pdf", "application/pdf"),

@@ -15,10 +15,11 @@ from portal.services.feedback.attachments import Upload, path_of
 from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.intake import Contact
 from portal.services.feedback.retention import ANONYMISED_ADDRESS, purge, remove_files, retention_cutoff
+from tests.samples import pdf
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 CUTOFF = retention_cutoff(NOW, 3)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf()
 EMAIL = "zhang.san@example.org"
 CONTACT = dict(name="张三", phone="13812341762", email=EMAIL, address="兰州市东郊巷26号")
 CLOSE = {"reject": {"reason": "不属于受理范围"}, "transfer": {"transferred_to": "兰州市总工会"}, "spam": {}}

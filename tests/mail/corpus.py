@@ -7,8 +7,9 @@ import random
 import struct
 import zlib
 from urllib.parse import quote
+from tests.samples import pdf
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf()
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:

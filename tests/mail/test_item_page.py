@@ -12,8 +12,9 @@ from portal.services.feedback.attachments import Upload
 from portal.services.common.clocks import ClockSettings
 from portal.services.mail.ingest import IngestSettings, ingest
 from portal.services.feedback.retention import purge, remove_files
+from tests.samples import pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf()
 
 
 def test_follow_up_mails_and_refused_attachments_are_on_the_item_page(app, session, client, login, make_user):

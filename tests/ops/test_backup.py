@@ -16,8 +16,9 @@ from portal.services.ops import backup
 from portal.services.feedback.attachments import Upload
 from portal.services.ops.backup import BackupError, Manifest
 from portal.services.feedback.intake import Contact
+from tests.samples import pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf()
 
 
 @pytest.fixture

@@ -28,9 +28,10 @@ from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.intake import Contact
 from portal.services.reports.importer import import_report
 from portal.services.accounts.users import department_named
+from tests.samples import pdf
 
 PASSWORD = "correct horse 1"
-PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf()
 ROLES = ("admin", "clerk", "triager", "handler_in", "handler_out", "research", "supervisor")
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: what logging in and out (and changing one's own password) changes: left out where nothing else may change

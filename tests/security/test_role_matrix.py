@@ -22,6 +22,7 @@ from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.intake import Contact
 from portal.services.accounts.users import department_named
 from tests.security.test_csrf import account
+from tests.samples import pdf
 
 CLOCKS = ClockSettings()
 ROLES = ("admin", "clerk", "triager", "handler_in", "handler_out", "research", "supervisor")
@@ -60,7 +61,7 @@ def build(session, new_item, make_user, campaign, state: str) -> World:
     research = make_user("research", email="setup-research@example.org")
     original, _ = new_item()
     item, _ = new_item(campaign_id=campaign.id, targets=["1-1"], contact=Contact(name="张三丰", phone="13812341762"),
-                       uploads=[Upload("scan.pdf", b"%PDF-1.4\n")])
+                       uploads=[Upload("scan.pdf", pdf())])
     reply = None
     if state in ("handling", "replied"):
         workflow.apply(session, item, "accept", triager, CLOCKS)

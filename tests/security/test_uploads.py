@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -15,8 +13,10 @@ from sqlalchemy import func, select
 from tests.conftest import csrf_token
 from portal.models import Attachment, FeedbackItem
 from portal.services.feedback.attachments import MAX_BYTES
+from tests.upload_corpus import HOSTILE
+from tests.samples import CATALOG, PAGE, image, jpeg_declaring, object_stream, pdf, png_declaring, stream
 
-PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog /Pages 2 0 R >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf()
 WEB = {"kind": "suggestion", "content": "建议公开整改进度的更多细节。", "consent": "y"}
 LETTER = {"kind": "report", "content": "来信反映整改措施没有落实到位，请核查。", "received_on": "2021-04-02"}
 #: form → (its URL, its other fields, the name of its file field)
@@ -27,37 +27,14 @@ FORMS_DONE = {"web": 200, "letter": 302}
 pytestmark = pytest.mark.slow
 
 
-def chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def png(width: int, height: int) -> bytes:
-    """A small, well-formed PNG header declaring width × height (its pixel data is a few bytes)."""
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\0" * 64)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-
-
-def jpeg(width: int, height: int, frame: int = 0xC0) -> bytes:
-    """A JPEG whose start-of-frame segment (baseline C0, progressive C2, …) declares width × height."""
-    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"
-    sof = bytes([0xFF, frame]) + struct.pack(">HBHHB", 17, 8, height, width, 3) + b"\x01\x22\0\x02\x11\x01\x03\x11\x01"
-    return b"\xff\xd8" + app0 + sof + b"\xff\xd9"
-
-
-def pdf_with(objects: bytes) -> bytes:
-    return b"%PDF-1.5\n" + objects + b"\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
-
-
-def object_stream(content: bytes) -> bytes:
-    body = zlib.compress(content)
-    return (b"5 0 obj<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>stream\n" % len(body)
-            + body + b"\nendstream\nendobj")
+def opening(action: bytes) -> bytes:
+    """A one-page PDF whose catalog runs action when opened."""
+    return pdf({1: CATALOG[:-2] + b"/OpenAction " + action + b" >>"})
 
 
 REFUSED = {
     "PDF named .png": ("photo.png", PDF, "扩展名与内容不符"),
-    "PNG named .pdf": ("scan.pdf", png(64, 64), "扩展名与内容不符"),
+    "PNG named .pdf": ("scan.pdf", image("PNG", 64, 64), "扩展名与内容不符"),
     "PDF named .pdf.exe": ("scan.pdf.exe", PDF, "扩展名与内容不符"),
     "HTML named .pdf": ("page.pdf", b"<html><script>alert(1)</script></html>", "不是PDF、JPEG或PNG文件"),
     "SVG named .png": ("logo.png", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
@@ -65,35 +42,38 @@ REFUSED = {
     "executable named .jpg": ("photo.jpg", b"MZ\x90\0\x03\0\0\0" + bytes(64), "不是PDF、JPEG或PNG文件"),
     "empty": ("empty.pdf", b"", "是空的"),
     "10 MB + 1": ("big.pdf", PDF + b"0" * (MAX_BYTES + 1 - len(PDF)), "超过10MB"),
-    "PDF JavaScript": ("js.pdf", pdf_with(b"1 0 obj<< /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) "
-                                          b">> >>endobj"), "含有脚本"),
-    "PDF JavaScript, name escaped": ("js2.pdf", pdf_with(b"1 0 obj<< /OpenAction << /S /J#61vaScript /J#53 (x) >> "
-                                                         b">>endobj"), "含有脚本"),
-    "PDF Launch": ("launch.pdf", pdf_with(b"1 0 obj<< /OpenAction << /S /Launch /F (cmd.exe) >> >>endobj"),
-                   "启动程序的动作"),
-    "PDF embedded file": ("embed.pdf", pdf_with(b"1 0 obj<< /Names << /EmbeddedFiles 3 0 R >> >>endobj"),
-                          "嵌入文件"),
-    "PDF RichMedia": ("flash.pdf", pdf_with(b"4 0 obj<< /Subtype /RichMedia >>endobj"), "富媒体"),
-    "PDF additional actions": ("aa.pdf", pdf_with(b"3 0 obj<< /Type /Page /AA << /O 6 0 R >> >>endobj"),
-                               "自动执行的动作"),
-    "PDF JavaScript in an object stream": ("objstm.pdf", pdf_with(object_stream(b"6 0 << /S /JavaScript /JS (x) >>")),
+    "PDF JavaScript": ("js.pdf", opening(b"<< /S /JavaScript /JS (app.alert(1)) >>"), "含有脚本"),
+    "PDF JavaScript, name escaped": ("js2.pdf", opening(b"<< /S /J#61vaScript /J#53 (x) >>"), "含有脚本"),
+    "PDF Launch": ("launch.pdf", opening(b"<< /S /Launch /F (cmd.exe) >>"), "启动程序的动作"),
+    "PDF embedded file": ("embed.pdf", pdf({1: CATALOG[:-2] + b"/Names << /EmbeddedFiles 4 0 R >> >>",
+                                            4: b"<< /Names [] >>"}), "嵌入文件"),
+    "PDF RichMedia": ("flash.pdf", pdf({4: b"<< /Type /Annot /Subtype /RichMedia >>"}), "富媒体"),
+    "PDF additional actions": ("aa.pdf", pdf({3: PAGE[:-2] + b"/AA << /O 4 0 R >> >>",
+                                              4: b"<< /S /Named /N /Print >>"}), "自动执行的动作"),
+    "PDF JavaScript in an object stream": ("objstm.pdf", pdf({4: object_stream({6: b"<< /S /JavaScript /JS (x) >>"})}),
                                            "含有脚本"),
-    "PDF object stream that cannot be read": ("broken.pdf", pdf_with(
-        b"5 0 obj<< /Type /ObjStm /N 1 /First 4 >>stream\nnot deflated\nendstream\nendobj"), "无法检查"),
-    "PNG bomb 100000 x 100000": ("bomb.png", png(100_000, 100_000), "图像尺寸过大"),
-    "PNG 20001 wide": ("wide.png", png(20_001, 10), "图像尺寸过大"),
-    "PNG 7000 x 7000 (49 megapixels)": ("square.png", png(7_000, 7_000), "图像尺寸过大"),
-    "JPEG bomb 30000 x 30000": ("bomb.jpg", jpeg(30_000, 30_000), "图像尺寸过大"),
-    "progressive JPEG bomb": ("bomb2.jpeg", jpeg(65_000, 65_000, frame=0xC2), "图像尺寸过大"),
+    "PDF object stream that cannot be read": ("broken.pdf", pdf(
+        {4: stream(b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", b"not deflated")}), "无法检查"),
+    "PNG bomb 100000 x 100000": ("bomb.png", png_declaring(100_000, 100_000), "图像尺寸过大"),
+    "PNG 20001 wide": ("wide.png", png_declaring(20_001, 10), "图像尺寸过大"),
+    "PNG 7000 x 7000 (49 megapixels)": ("square.png", png_declaring(7_000, 7_000), "图像尺寸过大"),
+    "JPEG bomb 30000 x 30000": ("bomb.jpg", jpeg_declaring(30_000, 30_000), "图像尺寸过大"),
+    "progressive JPEG bomb": ("bomb2.jpeg", jpeg_declaring(65_000, 65_000, frame=0xC2), "图像尺寸过大"),
 }
 ACCEPTED = {
-    "PDF with an ordinary OpenAction": ("open.pdf", pdf_with(b"1 0 obj<< /Type /Catalog /OpenAction [3 0 R /Fit] "
-                                                              b">>endobj"), "application/pdf"),
-    "PDF with image bytes that look like names": ("scan.PDF", pdf_with(
-        b"4 0 obj<< /Filter /DCTDecode /Length 12 >>stream\n/AA /JS /AA \nendstream\nendobj"), "application/pdf"),
-    "PNG 6000 x 6000": ("photo.png", png(6_000, 6_000), "image/png"),
-    "JPEG 4000 x 3000": ("photo.jpeg", jpeg(4_000, 3_000), "image/jpeg"),
+    "PDF with an ordinary OpenAction": ("open.pdf", opening(b"[3 0 R /Fit]"), "application/pdf"),
+    "PDF with image bytes that look like names": ("scan.PDF", pdf(
+        {3: PAGE[:-2] + b"/Resources << /XObject << /Im1 4 0 R >> >> >>",
+         4: stream(b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+                   b"/BitsPerComponent 8 /Filter /DCTDecode", b"/AA /JS /AA ")}), "application/pdf"),
+    "PNG 6000 x 6000": ("photo.png", image("PNG", 6_000, 6_000, mode="L"), "image/png"),
+    "JPEG 4000 x 3000": ("photo.jpeg", image("JPEG", 4_000, 3_000), "image/jpeg"),
 }
+#: the probe's bypasses of the old byte scanner and a few of the hostile corpus, posted through the forms
+PROBE = ["JavaScript after a string holding 'stream\\n'", "object stream opened with 'stream\\r'", "OpenAction URI",
+         "OpenAction SubmitForm", "OpenAction GoToR to a UNC path", "XFA form with a script",
+         "encrypted (empty user password)", "PNG with IHDR not first", "JPEG with junk after APP0, 30000 x 30000",
+         "PNG/PDF polyglot (PDF in a text chunk)", "truncated"]
 #: a file part's Content-Disposition file name as sent on the wire → the name kept (shown to staff, offered on download)
 HOSTILE_NAMES = {
     'filename="../../etc/passwd.pdf"': "passwd.pdf",
@@ -162,6 +142,20 @@ def test_refused_upload_stores_nothing_and_says_why(client, session, intake_sett
     assert files_under(intake_settings.upload_dir) == set()
 
 
+@pytest.mark.parametrize("form", ["web", "letter"], indirect=True)
+@pytest.mark.parametrize("case", PROBE)
+def test_probe_file_is_refused_and_the_form_keeps_what_was_typed(client, session, intake_settings, form, case):
+    name, data, why = HOSTILE[case]
+    response = submit(client, form, [(image("JPEG", 64, 48), "照片.jpg"), (data, name)])
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    error = field_error(html, FORMS[form][2])
+    assert name in error and why in error
+    assert f"{FORMS[form][1]['content']}</textarea>" in html
+    assert stored(session) == (0, [])
+    assert files_under(intake_settings.upload_dir) == set()
+
+
 @pytest.mark.parametrize("form", ["web"], indirect=True)
 @pytest.mark.parametrize("case", ACCEPTED)
 def test_ordinary_files_are_accepted(client, session, form, case):
@@ -184,7 +178,7 @@ def test_six_files_are_too_many(client, session, intake_settings, form):
 def test_hostile_names_are_stored_under_random_names_and_shown_cleaned(tmp_path, client, session, intake_settings,
                                                                        make_user, login, form):
     for disposition, kept in HOSTILE_NAMES.items():
-        data = png(32, 32) if kept.endswith(".png") else PDF
+        data = image("PNG", 32, 32) if kept.endswith(".png") else PDF
         response = submit_raw(client, form, disposition, data)
         assert response.status_code == (422 if kept == "附件" else FORMS_DONE[form]), disposition
     _, attachments = stored(session)

@@ -1,49 +1,32 @@
-"""Attachments: PDF/JPEG/PNG checked by content (no active PDF, no image bomb), size-limited, randomly named."""
+"""Attachments: PDF/JPEG/PNG read by real parsers (pypdf, Pillow) and refused when active or a bomb, size-limited,
+randomly named."""
 from __future__ import annotations
 
 import hashlib
 import re
 import secrets
 import unicodedata
-import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import format_number
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from portal.models import Attachment, FeedbackItem
 from portal.services.common.errors import ServiceError
+from portal.services.feedback import image_content, pdf_content
+from portal.services.feedback.image_content import MAX_PIXELS, MAX_SIDE
 
 MAX_FILES = 5
 MAX_BYTES = 10 * 1024 * 1024
+#: how each kind begins; the parser for that kind then decides (Pillow's format names)
 SIGNATURES = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"%PDF-", "application/pdf", "PDF"),
+    (b"\xff\xd8\xff", "image/jpeg", "JPEG"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "PNG"),
 )
 EXTENSIONS = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
-#: an image may declare at most this many pixels, and this many on either side (decoding more is a memory bomb)
-MAX_PIXELS = 40_000_000
-MAX_SIDE = 20_000
-#: PDF names that run code, act on their own or carry other files (ISO 32000 §12.6, §7.11.4, Adobe RichMedia)
-PDF_ACTIVE = {b"JavaScript": _l("脚本"), b"JS": _l("脚本"), b"Launch": _l("启动程序的动作"),
-              b"AA": _l("自动执行的动作"), b"EmbeddedFile": _l("嵌入文件"), b"EmbeddedFiles": _l("嵌入文件"),
-              b"RichMedia": _l("富媒体")}
-#: a PDF name token: / and regular characters (delimiters and white space end it)
-PDF_NAME = re.compile(rb"/([^\s()<>\[\]{}/%]*)")
-PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-#: the keyword that starts a stream's raw body (followed by CRLF or LF, ISO 32000 §7.3.8.1)
-PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
-#: most bytes inflated from a PDF's object streams for inspection
-MAX_INFLATED = 20 * 1024 * 1024
-#: JPEG start-of-frame markers (SOF0–SOF15 except DHT C4, JPG C8 and DAC CC): they carry the dimensions
-JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
-#: JPEG markers without a length field
-JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xD9)})
 
 
 class UploadRejected(ServiceError):
@@ -65,108 +48,57 @@ def clean_filename(name: str) -> str:
 
 
 def check_upload(upload: Upload) -> str:
-    """The content type of an acceptable file; UploadRejected otherwise."""
+    """The content type of an acceptable file, as its parser found it; UploadRejected otherwise."""
     name = clean_filename(upload.filename)
     if not upload.data:
         raise UploadRejected(_("文件“%(name)s”是空的。", name=name))
     if len(upload.data) > MAX_BYTES:
         raise UploadRejected(_("文件“%(name)s”超过10MB。", name=name))
-    detected = next((ctype for magic, ctype, _suffix in SIGNATURES if upload.data.startswith(magic)), None)
-    if detected is None:
+    kind = next(((ctype, fmt) for magic, ctype, fmt in SIGNATURES if upload.data.startswith(magic)), None)
+    if kind is None:
         raise UploadRejected(_("文件“%(name)s”不是PDF、JPEG或PNG文件。", name=name))
-    claimed = EXTENSIONS.get(Path(name).suffix.lower())
-    if claimed != detected:
+    if EXTENSIONS.get(Path(name).suffix.lower()) != kind[0]:
         raise UploadRejected(_("文件“%(name)s”的扩展名与内容不符（只接受 .pdf .jpg .jpeg .png）。", name=name))
-    if detected == "application/pdf":
+    if kind[0] == "application/pdf":
         _check_pdf(name, upload.data)
-    else:
-        _check_dimensions(name, _png_size(upload.data) if detected == "image/png" else _jpeg_size(upload.data))
-    return detected
+        return kind[0]
+    return _checked_image(name, upload.data, kind[1])
 
 
 def _check_pdf(name: str, data: bytes) -> None:
-    """Refuse a PDF naming active content in its objects, also inside its compressed object streams."""
-    budget = MAX_INFLATED
-    for outside, body in _pdf_parts(data):
-        names = _pdf_names(outside)
-        if b"ObjStm" in names:
-            inflated = _inflated(name, body, budget)
-            budget -= len(inflated)
-            names |= _pdf_names(inflated)
-        active = sorted(names & PDF_ACTIVE.keys())
-        if active:
-            raise UploadRejected(_("文件“%(name)s”含有%(what)s（/%(token)s），出于安全原因不予接收；"
-                                   "请将其打印或另存为普通PDF后重新上传。",
-                                   name=name, what=PDF_ACTIVE[active[0]], token=active[0].decode()))
-
-
-def _pdf_parts(data: bytes) -> Iterator[tuple[bytes, bytes]]:
-    """(the objects before a stream, that stream's raw body) through the file; image data is never read as names."""
-    at = 0
-    for keyword in PDF_STREAM.finditer(data):
-        if keyword.start() < at:
-            continue
-        end = data.find(b"endstream", keyword.end())
-        end = len(data) if end < 0 else end
-        yield data[at:keyword.start()], data[keyword.end():end]
-        at = end
-    yield data[at:], b""
-
-
-def _pdf_names(data: bytes) -> set[bytes]:
-    """Every name in data, #xx escapes decoded (/J#53 is /JS)."""
-    return {PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), match[1]) for match in PDF_NAME.finditer(data)}
-
-
-def _inflated(name: str, body: bytes, budget: int) -> bytes:
-    """An object stream's content, to inspect; UploadRejected when it cannot be read or outgrows the budget."""
-    inflater = zlib.decompressobj()
+    """Refuse a PDF that pypdf cannot read or check through, or whose objects carry active content."""
     try:
-        inflated = inflater.decompress(body, budget)
-    except zlib.error:
-        inflated = None
-    if inflated is None or inflater.unconsumed_tail:
-        raise UploadRejected(_("文件“%(name)s”含有无法检查的压缩内容（可能已加密、损坏或过大），"
-                               "请另存为普通PDF后重新上传。", name=name))
-    return inflated
+        found = pdf_content.active_content(data)
+    except pdf_content.Encrypted:
+        raise UploadRejected(_("文件“%(name)s”已加密，内容无法检查，不予接收；请去掉密码或另存为普通PDF后重新上传。",
+                               name=name)) from None
+    except pdf_content.TooComplex:
+        raise UploadRejected(_("文件“%(name)s”结构过于复杂（对象过多、嵌套过深或压缩内容过大），无法检查，"
+                               "请另存为普通PDF后重新上传。", name=name)) from None
+    except pdf_content.Unreadable:
+        raise UploadRejected(_("文件“%(name)s”无法作为PDF读取，内容无法检查（可能已损坏或不完整），"
+                               "请另存为普通PDF后重新上传。", name=name)) from None
+    if found:
+        raise UploadRejected(_("文件“%(name)s”含有%(what)s（/%(token)s），出于安全原因不予接收；"
+                               "请将其打印或另存为普通PDF后重新上传。", name=name, what=found.what, token=found.token))
 
 
-def _png_size(data: bytes) -> tuple[int, int] | None:
-    """(width, height) from the IHDR chunk that must follow the signature."""
-    if len(data) < 24 or data[12:16] != b"IHDR":
-        return None
-    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-
-
-def _jpeg_size(data: bytes) -> tuple[int, int] | None:
-    """(width, height) from the first start-of-frame segment, walking the segments before the image data."""
-    at = 2
-    while at + 4 <= len(data) and data[at] == 0xFF:
-        marker = data[at + 1]
-        if marker == 0xFF:
-            at += 1
-        elif marker in JPEG_STANDALONE:
-            at += 2
-        elif marker in JPEG_SOF:
-            if at + 9 > len(data):
-                return None
-            return int.from_bytes(data[at + 7:at + 9], "big"), int.from_bytes(data[at + 5:at + 7], "big")
-        elif marker in (0xD9, 0xDA):
-            return None
-        else:
-            at += 2 + max(int.from_bytes(data[at + 2:at + 4], "big"), 2)
-    return None
-
-
-def _check_dimensions(name: str, size: tuple[int, int] | None) -> None:
-    """Refuse an image whose declared size would take gigabytes to decode; the pixels are never decoded here."""
-    if size is None:
-        return
-    width, height = size
-    if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
+def _checked_image(name: str, data: bytes, pillow_format: str) -> str:
+    """The content type Pillow found for an image it decoded within bounds; UploadRejected otherwise."""
+    try:
+        return image_content.content_type(data, pillow_format)
+    except image_content.TooLarge as exc:
+        if exc.size is None:
+            raise UploadRejected(_("文件“%(name)s”的图像尺寸过大（最多%(pixels)s像素、每边不超过%(side)s像素），"
+                                   "请缩小后重新上传。", name=name, pixels=format_number(MAX_PIXELS),
+                                   side=format_number(MAX_SIDE))) from None
+        width, height = exc.size
         raise UploadRejected(_("文件“%(name)s”的图像尺寸过大（%(width)s×%(height)s像素，最多%(pixels)s像素、"
                                "每边不超过%(side)s像素），请缩小后重新上传。", name=name, width=width, height=height,
-                               pixels=format_number(MAX_PIXELS), side=format_number(MAX_SIDE)))
+                               pixels=format_number(MAX_PIXELS), side=format_number(MAX_SIDE))) from None
+    except image_content.Undecodable:
+        raise UploadRejected(_("文件“%(name)s”无法作为图片读取（已损坏、不完整或混有其他内容），"
+                               "请重新拍摄或另存后上传。", name=name)) from None
 
 
 def check_uploads(uploads: list[Upload]) -> list[str]:
