@@ -15,7 +15,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app = Flask(__name__, instance_path=instance_path or os.environ.get("PORTAL_INSTANCE_PATH") or None,
                 instance_relative_config=True,
                 template_folder="../templates", static_folder="../static")
-    from . import auth, config, db, errors, health, i18n, labels, limits, logging_setup, security, sessions
+    from . import auth, config, db, errors, health, i18n, input_guard, labels, limits, logging_setup, security, sessions
     from .api import bp as api_bp
     from .commands import register as register_commands
     from .public import bp as public_bp
@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     config.load(app, test_config)
     logging_setup.init_app(app)
+    input_guard.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)

@@ -24,6 +24,8 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     #: set to true when served over HTTPS (behind the reverse proxy)
     SESSION_COOKIE_SECURE = False
+    #: a staff session with no request for this many minutes is logged out
+    STAFF_IDLE_MINUTES = 30
     #: the campaign shown on the home page; empty means the most recently created one
     DEFAULT_CAMPAIGN = ""
     #: rows per page in public lists

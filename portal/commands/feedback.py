@@ -63,7 +63,8 @@ def show(case_number: str, as_json: bool) -> None:
         ("状态", chinese("state", detail["state"])), ("收到时间", _local(detail["received_at"])),
         ("受理期限", detail["accept_due"]), ("办理期限", detail["handle_due"]),
         ("关联措施", "、".join(detail["measures"])), ("关联问题", "、".join(map(str, detail["problems"]))),
-        ("附件", "、".join(detail["attachments"])), ("电子邮箱", contact["email"]), ("电话", contact["phone"]),
+        ("附件", "、".join(detail["attachments"])), ("姓名", contact["name"]), ("电子邮箱", contact["email"]),
+        ("电话", contact["phone"]), ("通信地址", contact["address"]),
         ("主题", detail["subject"]),
     ]
     for name, value in lines:

@@ -1,6 +1,8 @@
 """Staff page: the audit log, read-only, filtered and paged (admins and supervisors only)."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask import current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -11,6 +13,8 @@ from .. import db
 from ..auth import current_staff
 from ..services.common import audit_query
 from ..services.common.audit_query import AuditFilter, FilterOptions
+from ..services.common.clocks import EARLIEST_DATE
+from ..services.common.numbers import page_number, parse_id
 from . import bp
 
 
@@ -31,15 +35,26 @@ class AuditFilterForm(FlaskForm):
         self.action.choices = [("", _l("全部操作")), *((a, a) for a in options.actions)]
         self.actor.choices = [("", _l("全部操作人")), *((str(u.id), f"{u.name}（{u.email}）") for u in options.actors)]
 
+    def validate_date_from(self, field: DateField) -> None:
+        _within_the_record(field)
+
     def validate_date_to(self, field: DateField) -> None:
+        _within_the_record(field)
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError(_l("结束日期不能早于起始日期。"))
 
     def to_filter(self) -> AuditFilter:
         actor = self.actor.data or ""
-        return AuditFilter(action=self.action.data or None, actor_id=int(actor) if actor.isdigit() else None,
+        return AuditFilter(action=self.action.data or None, actor_id=parse_id(actor),
                            case_number=(self.case_number.data or "").strip() or None,
                            date_from=self.date_from.data, date_to=self.date_to.data)
+
+
+def _within_the_record(field: DateField) -> None:
+    """A date the log can hold: from EARLIEST_DATE to a year ahead; year 1 or 9999 is a typo, refused at the field."""
+    if field.data and not EARLIEST_DATE <= field.data <= date.today() + timedelta(days=366):
+        field.data = None
+        raise ValidationError(_l("日期须在%(start)s到明年之间，请检查年份。", start=EARLIEST_DATE.isoformat()))
 
 
 @bp.route("/audit")
@@ -49,7 +64,7 @@ def audit_log() -> str:
     form = AuditFilterForm(audit_query.filter_options(session, current_staff()), formdata=request.args)
     form.validate()
     result = audit_query.search(session, current_staff(), form.to_filter(),
-                                current_app.config["BABEL_DEFAULT_TIMEZONE"], request.args.get("page", 1, type=int))
+                                current_app.config["BABEL_DEFAULT_TIMEZONE"], page_number(request.args.get("page")))
     kept = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("staff/audit.html", form=form, result=result, kept=kept,
                            filtered=any(k in kept for k in form.data))

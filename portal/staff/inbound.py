@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from .. import db
 from ..auth import current_staff
+from ..services.common.numbers import page_number
 from ..services.mail import inbound_log
 from . import bp
 
@@ -16,11 +17,11 @@ from . import bp
 def inbound() -> str:
     shown = request.args.get("outcome", "")
     shown = shown if shown in inbound_log.SHOWN else ""
-    result = inbound_log.listing(db.session(), current_staff(), shown, request.args.get("page", 1, type=int))
+    result = inbound_log.listing(db.session(), current_staff(), shown, page_number(request.args.get("page")))
     return render_template("staff/inbound.html", result=result, shown=shown)
 
 
-@bp.get("/inbound/<int(max=2147483647):inbound_id>/raw")
+@bp.get("/inbound/<int:inbound_id>/raw")
 def inbound_raw(inbound_id: int) -> Response:
     """The raw bytes of a quarantined message, as a .eml download (never rendered in the browser); audited."""
     session = db.session()

@@ -1,24 +1,22 @@
-"""Staff pages: log a phone call or a letter, then show its case number and query code once."""
+"""Staff pages: log a phone call or a letter, then show its case number and query code once.
+
+The query code is shown in the response to the POST that created the item (never cached: the staff blueprint sends
+no-store) and kept nowhere else: not in the session cookie, which Flask only signs, so anyone holding the cookie
+could read it. The confirmation page at /log/done/<case> shows the case without the code.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, current_app, redirect, render_template, url_for
-from flask import session as cookie
-from werkzeug.wrappers import Response
+from flask import abort, current_app, render_template
 
 from .. import db
 from ..auth import current_staff
 from ..models import FeedbackItem
-from ..services.common import authz
-from ..services.feedback import attachments, clerk_intake
+from ..services.feedback import attachments, clerk_intake, items
 from ..services.feedback.intake import IntakeError, IntakeSettings
-from ..services.feedback.lookup import find_by_case_number
 from . import bp
 from .intake_forms import ItemForm, LetterForm, PhoneForm
-
-#: where the query code waits, in the signed session cookie, for the one page that shows it
-JUST_LOGGED = "just_logged"
 
 
 @bp.route("/log/phone", methods=["GET", "POST"])
@@ -54,22 +52,19 @@ def log_letter():
 
 @bp.route("/log/done/<case_number>")
 def logged(case_number: str) -> str:
-    """登记成功: the case number, and the query code the first time only."""
-    item = find_by_case_number(db.session(), case_number)
+    """登记成功: the case number, without the query code (shown once, right after logging)."""
+    item = items.find_visible(db.session(), current_staff(), case_number)
     if item is None:
         abort(404)
-    authz.require(current_staff(), "view_queue", item)
-    just = cookie.pop(JUST_LOGGED, None)
-    code = just["code"] if just and just.get("case_number") == item.case_number else None
-    return render_template("staff/logged.html", item=item, code=code)
+    return render_template("staff/logged.html", item=item, code=None)
 
 
 def _settings() -> IntakeSettings:
     return IntakeSettings.from_config(current_app.config)
 
 
-def _save(form: ItemForm, create: Callable[[], tuple[FeedbackItem, str]]) -> Response | None:
-    """Create the item and redirect to its confirmation; None with the refusals put next to the fields."""
+def _save(form: ItemForm, create: Callable[[], tuple[FeedbackItem, str]]) -> str | None:
+    """Create the item and show its case number and query code; None with the refusals put next to the fields."""
     session = db.session()
     try:
         item, code = create()
@@ -78,8 +73,7 @@ def _save(form: ItemForm, create: Callable[[], tuple[FeedbackItem, str]]) -> Res
         form.add_service_errors(exc.errors)
         return None
     session.commit()
-    cookie[JUST_LOGGED] = {"case_number": item.case_number, "code": code}
-    return redirect(url_for("staff.logged", case_number=item.case_number))
+    return render_template("staff/logged.html", item=item, code=code)
 
 
 def _render(template: str, form: ItemForm) -> tuple[str, int]:

@@ -100,7 +100,7 @@ def add_link(case_number: str) -> Response | tuple[str, int]:
     return _back(item, "links")
 
 
-@bp.post("/items/<case_number>/links/<int(max=2147483647):link_id>/delete")
+@bp.post("/items/<case_number>/links/<int:link_id>/delete")
 def remove_link(case_number: str, link_id: int) -> Response:
     item = _item_or_404(case_number)
     session = db.session()
@@ -132,7 +132,7 @@ def transition(case_number: str, action: str) -> Response | tuple[str, int]:
     return _back(item)
 
 
-@bp.get("/attachments/<int(max=2147483647):attachment_id>")
+@bp.get("/attachments/<int:attachment_id>")
 def attachment(attachment_id: int) -> Response:
     session = db.session()
     found = items.attachment_for_download(session, current_staff(), attachment_id)

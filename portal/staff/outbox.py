@@ -12,6 +12,7 @@ from ..auth import current_staff
 from ..models import utcnow
 from ..models.mail import PENDING, SENDING_FAILED
 from ..services.common import authz
+from ..services.common.numbers import page_number
 from ..services.mail import send as mail_send
 from . import bp
 
@@ -22,7 +23,7 @@ PAGE_SIZE = 50
 def outbox() -> str:
     """Failed messages first, then pending ones by when they are next tried; addresses masked."""
     authz.require(current_staff(), "view_outbox")
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args.get("page"))
     rows, counts = mail_send.undelivered(db.session(), page, PAGE_SIZE)
     pages = max(ceil((counts[PENDING] + counts[SENDING_FAILED]) / PAGE_SIZE), 1)
     return render_template("staff/outbox.html", rows=rows, counts=counts, page=page, pages=pages,

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from .. import db
 from ..auth import current_staff
 from ..services.common.clocks import ClockSettings
+from ..services.common.numbers import page_number, parse_id
 from ..services.feedback import queue as queue_service
 from ..services.feedback import workflow
 from . import bp
@@ -17,7 +18,7 @@ from . import bp
 def queue() -> str:
     filters = queue_service.QueueFilters.from_args(request.args)
     session = db.session()
-    number = queue_service.parse_id(request.args.get("page")) or 1
+    number = page_number(request.args.get("page"))
     page = queue_service.queue_page(session, current_staff(), filters, number, current_app.config["QUEUE_PAGE_SIZE"],
                                     ClockSettings.from_config(current_app.config))
     return render_template("staff/queue.html", filters=filters, page=page,
@@ -27,9 +28,9 @@ def queue() -> str:
 @bp.post("/queue/assign")
 def bulk_assign() -> Response:
     filters = queue_service.QueueFilters.from_args(request.form)
-    back = url_for("staff.queue", **filters.as_args(page=queue_service.parse_id(request.form.get("page")) or 1))
-    ids = [i for i in map(queue_service.parse_id, request.form.getlist("item_ids")) if i is not None]
-    department_id = queue_service.parse_id(request.form.get("assign_department"))
+    back = url_for("staff.queue", **filters.as_args(page=page_number(request.form.get("page"))))
+    ids = [i for i in map(parse_id, request.form.getlist("item_ids")) if i is not None]
+    department_id = parse_id(request.form.get("assign_department"))
     session = db.session()
     try:
         done, skipped = queue_service.bulk_assign(session, current_staff(), ids, department_id,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -14,6 +14,8 @@ from ..auth import current_staff
 from ..models import FeedbackItem, Reply
 from ..models.feedback import EMAIL, LETTER, PHONE
 from ..services.common import authz
+from ..services.common.clocks import local_to_utc
+from ..services.common.numbers import parse_id
 from ..services.feedback import items
 from ..services.replies import drafting, publication
 from ..services.replies import templates as reply_templates
@@ -57,7 +59,7 @@ def _parse_time(value: str) -> datetime | None:
             moment = datetime.strptime((value or "").strip(), fmt)
         except ValueError:
             continue
-        return moment.replace(tzinfo=ZoneInfo(_settings().clocks.timezone)).astimezone(UTC)
+        return local_to_utc(moment, _settings().clocks.timezone)
     return None
 
 
@@ -97,7 +99,7 @@ def _act(step: Callable[[], object], done: str, message: str,
 @bp.get("/items/<case_number>/replies/new")
 def reply_new(case_number: str) -> tuple[str, int]:
     item = _item_or_404(case_number)
-    chosen = request.args.get("template", type=int)
+    chosen = parse_id(request.args.get("template"))
     template = reply_templates.find_template(db.session(), chosen) if chosen else None
     text = reply_templates.fill(template.text, item, _settings().clocks) if template and template.active else ""
     return _draft_page(item, text, chosen)
@@ -129,12 +131,12 @@ def _draft_page(item: FeedbackItem, text: str, chosen: int | None, errors: dict 
                            max_text=drafting.MAX_TEXT), status
 
 
-@bp.get("/items/<case_number>/replies/<int(max=2147483647):reply_id>")
+@bp.get("/items/<case_number>/replies/<int:reply_id>")
 def reply(case_number: str, reply_id: int) -> tuple[str, int]:
     return _reply_page(*_reply_or_404(case_number, reply_id))
 
 
-@bp.post("/items/<case_number>/replies/<int(max=2147483647):reply_id>/edit")
+@bp.post("/items/<case_number>/replies/<int:reply_id>/edit")
 def reply_edit(case_number: str, reply_id: int) -> Response | tuple[str, int]:
     item, reply = _reply_or_404(case_number, reply_id)
     session, user, text = db.session(), current_staff(), request.form.get("text", "")
@@ -148,7 +150,7 @@ def reply_edit(case_number: str, reply_id: int) -> Response | tuple[str, int]:
                 lambda errors: _reply_page(item, reply, 422, errors, {"text": text}))
 
 
-@bp.post("/items/<case_number>/replies/<int(max=2147483647):reply_id>/return")
+@bp.post("/items/<case_number>/replies/<int:reply_id>/return")
 def reply_return(case_number: str, reply_id: int) -> Response | tuple[str, int]:
     item, reply = _reply_or_404(case_number, reply_id)
     comment = request.form.get("comment", "")
@@ -157,7 +159,7 @@ def reply_return(case_number: str, reply_id: int) -> Response | tuple[str, int]:
                 lambda errors: _reply_page(item, reply, 422, errors, {"comment": comment}))
 
 
-@bp.post("/items/<case_number>/replies/<int(max=2147483647):reply_id>/approve")
+@bp.post("/items/<case_number>/replies/<int:reply_id>/approve")
 def reply_approve(case_number: str, reply_id: int) -> Response | tuple[str, int]:
     item, reply = _reply_or_404(case_number, reply_id)
     confirmed = bool(request.form.get("confirm"))
@@ -171,7 +173,7 @@ def reply_approve(case_number: str, reply_id: int) -> Response | tuple[str, int]
                 lambda errors: _reply_page(item, reply, 422, errors))
 
 
-@bp.post("/items/<case_number>/replies/<int(max=2147483647):reply_id>/delivered")
+@bp.post("/items/<case_number>/replies/<int:reply_id>/delivered")
 def reply_delivered(case_number: str, reply_id: int) -> Response | tuple[str, int]:
     item, reply = _reply_or_404(case_number, reply_id)
     typed, confirmed = request.form.get("delivered_at", ""), bool(request.form.get("confirm"))
@@ -181,7 +183,7 @@ def reply_delivered(case_number: str, reply_id: int) -> Response | tuple[str, in
                 lambda errors: _reply_page(item, reply, 422, errors, {"delivered_at": typed}))
 
 
-@bp.get("/items/<case_number>/replies/<int(max=2147483647):reply_id>/letter")
+@bp.get("/items/<case_number>/replies/<int:reply_id>/letter")
 def reply_letter(case_number: str, reply_id: int) -> str:
     item, reply = _reply_or_404(case_number, reply_id)
     session = db.session()
@@ -195,12 +197,12 @@ def reply_letter(case_number: str, reply_id: int) -> str:
                            values={})
 
 
-@bp.get("/items/<case_number>/replies/<int(max=2147483647):reply_id>/publication")
+@bp.get("/items/<case_number>/replies/<int:reply_id>/publication")
 def reply_publication(case_number: str, reply_id: int) -> tuple[str, int]:
     return _publication_page(*_reply_or_404(case_number, reply_id))
 
 
-@bp.post("/items/<case_number>/replies/<int(max=2147483647):reply_id>/publication/propose")
+@bp.post("/items/<case_number>/replies/<int:reply_id>/publication/propose")
 def reply_propose(case_number: str, reply_id: int) -> Response | tuple[str, int]:
     item, reply = _reply_or_404(case_number, reply_id)
     return _act(lambda: publication.propose(db.session(), current_staff(), reply),
@@ -208,7 +210,7 @@ def reply_propose(case_number: str, reply_id: int) -> Response | tuple[str, int]
                 lambda errors: _reply_page(item, reply, 422, errors))
 
 
-@bp.post("/items/<case_number>/replies/<int(max=2147483647):reply_id>/publication/text")
+@bp.post("/items/<case_number>/replies/<int:reply_id>/publication/text")
 def reply_public_text(case_number: str, reply_id: int) -> Response | tuple[str, int]:
     item, reply = _reply_or_404(case_number, reply_id)
     text = request.form.get("public_text", "")
@@ -217,7 +219,7 @@ def reply_public_text(case_number: str, reply_id: int) -> Response | tuple[str, 
                 lambda errors: _publication_page(item, reply, 422, errors, {"public_text": text}))
 
 
-@bp.post("/items/<case_number>/replies/<int(max=2147483647):reply_id>/publication/publish")
+@bp.post("/items/<case_number>/replies/<int:reply_id>/publication/publish")
 def reply_publish(case_number: str, reply_id: int) -> Response | tuple[str, int]:
     item, reply = _reply_or_404(case_number, reply_id)
     form = request.form
@@ -227,7 +229,7 @@ def reply_publish(case_number: str, reply_id: int) -> Response | tuple[str, int]
                 lambda errors: _publication_page(item, reply, 422, errors))
 
 
-@bp.post("/items/<case_number>/replies/<int(max=2147483647):reply_id>/publication/unpublish")
+@bp.post("/items/<case_number>/replies/<int:reply_id>/publication/unpublish")
 def reply_unpublish(case_number: str, reply_id: int) -> Response | tuple[str, int]:
     item, reply = _reply_or_404(case_number, reply_id)
     confirmed = bool(request.form.get("confirm"))
@@ -248,13 +250,13 @@ def reply_template_new() -> Response | tuple[str, int]:
     return _template_form(None)
 
 
-@bp.route("/reply-templates/<int(max=2147483647):template_id>", methods=["GET", "POST"])
+@bp.route("/reply-templates/<int:template_id>", methods=["GET", "POST"])
 def reply_template_edit(template_id: int) -> Response | tuple[str, int]:
     authz.require(current_staff(), "manage_templates")
     return _template_form(reply_templates.find_template(db.session(), template_id) or abort(404))
 
 
-@bp.post("/reply-templates/<int(max=2147483647):template_id>/delete")
+@bp.post("/reply-templates/<int:template_id>/delete")
 def reply_template_delete(template_id: int) -> Response | tuple[str, int]:
     authz.require(current_staff(), "manage_templates")
     session = db.session()

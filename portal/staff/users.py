@@ -11,6 +11,7 @@ from .. import db
 from ..models import User
 from ..services.accounts import users
 from ..services.common import authz
+from ..services.common.numbers import page_number
 from . import bp
 from .account import me
 from .account_forms import PasswordResetForm, UserCreateForm, UserEditForm, show_service_error
@@ -35,7 +36,7 @@ def _account_or_404(actor: User, user_id: int) -> User:
 @bp.get("/users", endpoint="users")
 def user_list() -> str:
     actor = _admin()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args.get("page"))
     rows, total = users.users_page(db.session(), actor, page, PAGE_SIZE)
     return render_template("staff/users.html", users=rows, total=total, page=page,
                            pages=max(ceil(total / PAGE_SIZE), 1), is_locked=users.is_locked)

@@ -124,6 +124,15 @@ def test_bad_dates_are_shown_next_to_their_fields(client, make_user, login_as, h
     assert 'value="2021-04-02"' in html
 
 
+@pytest.mark.parametrize("field, typed", [("date_from", "0001-01-01"), ("date_to", "9999-12-31"),
+                                          ("date_from", "1999-12-31")])
+def test_dates_outside_the_record_are_refused_at_their_field(client, make_user, login_as, history, field, typed):
+    login_as(make_user("supervisor"))
+    response = client.get("/staff/audit", query_string={field: typed})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and re.search(rf'id="{field}-error">.*请检查年份', html)
+
+
 def test_the_page_is_paginated_keeping_the_filters(client, session, make_user, login_as):
     admin = login_as(make_user("admin"))
     for minute in range(audit_query.PAGE_SIZE + 1):

@@ -38,6 +38,45 @@ def test_a_call_in_the_future_is_refused_with_the_other_errors(session, make_use
     assert session.scalar(select(func.count(FeedbackItem.id))) == 0
 
 
+@pytest.mark.parametrize("year", [1, 202, 1900, 1999])
+def test_a_call_dated_before_the_floor_is_refused_at_the_field(session, make_user, intake_settings, year):
+    with pytest.raises(IntakeError) as refused:
+        log_phone(session, call(call_at=datetime(year, 3, 31, 0, 0)), intake_settings, make_user("clerk"), None,
+                  now=NOW)
+    assert set(refused.value.errors) == {"call_at"} and "不能早于2000-01-01" in refused.value.errors["call_at"]
+    assert session.scalar(select(func.count(FeedbackItem.id))) == 0
+
+
+def test_a_call_long_before_the_campaign_feedback_is_refused(session, make_user, intake_settings, small_campaign):
+    """small_campaign's feedback date is 2020-11-16: a year before it is the earliest plausible call."""
+    with pytest.raises(IntakeError) as refused:
+        log_phone(session, call(call_at=datetime(2019, 11, 15, 9, 0)), intake_settings, make_user("clerk"), "t",
+                  now=NOW)
+    assert "不能早于2019-11-17" in refused.value.errors["call_at"]
+    item, _ = log_phone(session, call(call_at=datetime(2019, 11, 17, 9, 0)), intake_settings, make_user("clerk"),
+                        "t", now=NOW)
+    assert item.call_at == datetime(2019, 11, 17, 1, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("moment", [datetime(9999, 12, 31, 23, 59), datetime(1, 1, 1, 0, 0)])
+def test_extreme_call_times_are_refused_without_overflowing(session, make_user, intake_settings, moment):
+    with pytest.raises(IntakeError) as refused:
+        log_phone(session, call(call_at=moment), intake_settings, make_user("clerk"), None, now=NOW)
+    assert set(refused.value.errors) == {"call_at"}
+
+
+@pytest.mark.parametrize("received, postmark, field", [(date(1, 1, 1), None, "received_on"),
+                                                       (date(1999, 12, 31), None, "received_on"),
+                                                       (date(2021, 3, 29), date(1, 1, 1), "postmark_date")])
+def test_letter_dates_before_the_floor_are_refused_at_the_field(session, make_user, intake_settings, received,
+                                                                 postmark, field):
+    letter = Letter(kind="suggestion", content="建议公开整改台账的全部内容。", received_on=received,
+                    postmark_date=postmark)
+    with pytest.raises(IntakeError) as refused:
+        log_letter(session, letter, intake_settings, make_user("clerk"), None, now=NOW)
+    assert set(refused.value.errors) == {field} and "请检查年份" in refused.value.errors[field]
+
+
 def test_letter_clock_counts_from_the_received_date(session, make_user, intake_settings):
     letter = Letter(kind="suggestion", content="建议公开整改台账的全部内容。", received_on=date(2021, 3, 29),
                     postmark_date=date(2021, 3, 26), sender_name="王五", address="兰州市东郊巷26号")

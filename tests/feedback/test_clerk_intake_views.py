@@ -46,7 +46,7 @@ def test_clerk_logs_a_phone_call(client, session, clerk, small_campaign, post_fo
     response = post_form("/staff/log/phone", phone_call(), page="/staff/log/phone")
 
     item = only_item(session)
-    assert response.status_code == 302 and response.location.endswith(f"/staff/log/done/{item.case_number}")
+    assert response.status_code == 200 and "no-store" in response.headers["Cache-Control"]
     assert (item.channel, item.phone_line, item.call_duration_seconds) == ("phone", "12351", 200)
     assert item.call_at == datetime(2021, 3, 31, 2, 5, tzinfo=UTC) == item.received_at
     assert item.accept_due == date(2021, 4, 15) and item.wants_reply and item.logged_by_id == clerk.id
@@ -56,12 +56,28 @@ def test_clerk_logs_a_phone_call(client, session, clerk, small_campaign, post_fo
     assert event.actor_id == clerk.id and event.item_id == item.id
     assert "13812341762" not in str(event.details) and "张三" not in str(event.details)
 
-    confirmation = client.get(response.location).get_data(as_text=True)
+    confirmation = response.get_data(as_text=True)
     assert item.case_number in confirmation and "只显示这一次" in confirmation
     code = "".join(CODE_SHOWN.search(confirmation).groups())
     assert casecodes.code_matches(code, item.query_code_hash, intake_settings.code_key)
-    again = client.get(response.location).get_data(as_text=True)
+    with client.session_transaction() as cookie:
+        assert code not in str(dict(cookie)), "the session cookie (signed, not encrypted) holds the query code"
+    again = client.get(f"/staff/log/done/{item.case_number}").get_data(as_text=True)
     assert item.case_number in again and not CODE_SHOWN.search(again)
+    assert client.get("/staff/log/done/GH-2099-999999").status_code == 404
+
+
+def test_the_done_page_of_another_departments_case_is_not_found_like_a_missing_one(client, session, new_item,
+                                                                                 make_user, login_as):
+    from portal.services.accounts.users import department_named
+    from portal.services.common.clocks import ClockSettings
+    from portal.services.feedback import workflow
+    item, _ = new_item(channel="phone")
+    triager = make_user("triager")
+    workflow.apply(session, item, "accept", triager, ClockSettings())
+    workflow.apply(session, item, "assign", triager, ClockSettings(), department=department_named(session, "组织部").id)
+    login_as(make_user("handler", department="办公室"))
+    assert client.get(f"/staff/log/done/{item.case_number}").status_code == 404
     assert client.get("/staff/log/done/GH-2099-999999").status_code == 404
 
 
@@ -69,7 +85,7 @@ def test_letter_with_a_pdf_scan_is_stored(client, session, clerk, small_campaign
     data = letter(scans=[(io.BytesIO(PDF), "信件扫描.pdf"), (io.BytesIO(b""), "")])
     response = post_form("/staff/log/letter", data, page="/staff/log/letter")
 
-    assert response.status_code == 302
+    assert response.status_code == 200 and CODE_SHOWN.search(response.get_data(as_text=True))
     item = only_item(session)
     assert (item.channel, item.postmark_date, item.accept_due) == ("letter", date(2021, 3, 30), date(2021, 4, 17))
     assert item.received_at == datetime(2021, 4, 1, 16, tzinfo=UTC)  # 2021-04-02 00:00 in Lanzhou

@@ -65,9 +65,21 @@ def test_show_as_json_with_full_contact_is_audited(runner, session, items):
     assert shown["received_at"] == "2021-03-31T02:00:00+00:00"
     assert (shown["accept_due"], shown["handle_due"]) == ("2021-04-15", None)
     assert (shown["measures"], shown["problems"], shown["attachments"]) == (["2-1"], [3], ["材料.pdf"])
-    assert shown["contact"] == {"email": "zhangsan@example.org", "phone": "13812341762"}
+    assert shown["contact"] == {"name": "张三", "email": "zhangsan@example.org", "phone": "13812341762",
+                                "address": None}
     reveal = session.scalar(select(AuditEvent).where(AuditEvent.action == "item.reveal_contact"))
     assert reveal.item_id == web.id and reveal.actor_label.startswith("运维命令")
+
+
+def test_show_as_text_gives_the_name_and_postal_address_and_is_audited(runner, session, new_item):
+    from portal.services.feedback.intake import Contact
+    letter, _ = new_item(channel="letter", contact=Contact(name="李四", address="兰州市城关区某路1号"))
+    session.commit()
+    result = runner.invoke(args=["feedback", "show", letter.case_number])
+    assert result.exit_code == 0 and "姓名：李四" in result.output and "通信地址：兰州市城关区某路1号" in result.output
+    session.rollback()
+    reveal = session.scalar(select(AuditEvent).where(AuditEvent.action == "item.reveal_contact"))
+    assert reveal.item_id == letter.id
 
 
 def test_show_as_text_and_an_unknown_case(runner, items):

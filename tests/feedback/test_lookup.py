@@ -42,6 +42,22 @@ def test_code_is_accepted_in_any_case_and_with_spaces(client, session, new_item,
     assert look_up(post_form, item.case_number.lower(), typed).status_code == 200
 
 
+@pytest.mark.parametrize("write", [
+    lambda n: n.replace("-", "—"),  # em dash
+    lambda n: n.replace("-", "－").translate(str.maketrans("GH0123456789", "ＧＨ０１２３４５６７８９")),  # full width
+    lambda n: n.replace("-", " "),
+    lambda n: n.replace("-", " ‐ ").lower(),  # hyphen U+2010 between spaces
+    lambda n: "\u200b" + n + "\ufeff",
+])
+def test_case_number_written_with_other_dashes_full_width_or_spaces_is_found(session, new_item, post_form, write):
+    item, code = new_item()
+    session.commit()
+    full_width_code = code.translate(str.maketrans("ABCDEFGHJKMNPQRSTUVWXYZ23456789",
+                                                   "ＡＢＣＤＥＦＧＨＪＫＭＮＰＱＲＳＴＵＶＷＸＹＺ２３４５６７８９"))
+    assert look_up(post_form, write(item.case_number), full_width_code[:4] + "－" + full_width_code[4:]) \
+        .status_code == 200
+
+
 def test_wrong_code_and_wrong_number_give_identical_responses(client, session, new_item, post_form):
     item, code = new_item()
     session.commit()

@@ -186,5 +186,5 @@ def test_excerpt_is_the_subject_or_forty_characters_of_content(new_item):
 
 
 def test_ids_from_forms_are_plain_digits_that_fit_a_column():
-    from portal.services.feedback.queue import parse_id
+    from portal.services.common.numbers import parse_id
     assert [parse_id(v) for v in ("12", " 7 ", "²", "١٢", "-3", "9999999999", "", None)] == [12, 7] + [None] * 6

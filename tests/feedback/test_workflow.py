@@ -158,6 +158,17 @@ def test_item_cannot_duplicate_itself_or_a_duplicate(session, new_item, actors):
         workflow.apply(session, item, "merge", actors["triager"], CLOCKS, original=dup.case_number)
 
 
+@pytest.mark.parametrize("closing, fields", [("spam", {}), ("reject", {"reason": "不属于受理范围"}),
+                                            ("transfer", {"transferred_to": "兰州市总工会"})])
+def test_item_cannot_be_merged_into_one_never_taken_up(session, new_item, actors, closing, fields):
+    closed, _ = new_item()
+    workflow.apply(session, closed, closing, actors["triager"], CLOCKS, **fields)
+    item, _ = new_item()
+    with pytest.raises(WorkflowError, match="不能作为原件") as refused:
+        workflow.apply(session, item, "merge", actors["triager"], CLOCKS, original=closed.case_number)
+    assert refused.value.field == "original" and item.state == "received" and item.duplicate_of_id is None
+
+
 def test_reply_marks_the_approved_reply_sent(session, new_item, actors):
     dept = department_named(session, "组织部")
     item, _ = new_item()

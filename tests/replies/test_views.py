@@ -147,6 +147,9 @@ def test_call_back_time_errors_stay_next_to_the_field(session, client, post_form
     assert refused.status_code == 422 and "不能晚于现在" in body and 'value="2999-01-01T10:00"' in body
     garbled = post_form(reply_url + "/delivered", {"delivered_at": "昨天", "confirm": "1"}, page=reply_url)
     assert garbled.status_code == 422 and "请填写时间" in garbled.get_data(as_text=True)
+    for extreme, message in (("0001-01-01T00:00", "不能早于审核同意的时间"), ("9999-12-31T23:59", "不能晚于现在")):
+        refused = post_form(reply_url + "/delivered", {"delivered_at": extreme, "confirm": "1"}, page=reply_url)
+        assert refused.status_code == 422 and message in refused.get_data(as_text=True)
     assert post_form(reply_url + "/delivered", {"delivered_at": local_now(), "confirm": "1"},
                      page=reply_url).status_code == 302
     assert latest_reply(session, item).status == "sent"

@@ -151,3 +151,31 @@ def test_changing_ones_own_password_needs_the_old_one(client, session, make_user
     client.post("/staff/logout", data={"csrf_token": csrf_token(client, "/staff/password")})
     assert login_attempt(client, user.email, "taken over 123").status_code == 200
     assert login_attempt(client, user.email, PASSWORD).status_code == 302
+
+
+def _idle_for(client, minutes: float) -> None:
+    """Pretend the last staff request was minutes ago."""
+    import time
+
+    from portal.staff import LAST_SEEN
+    with client.session_transaction() as cookie:
+        cookie[LAST_SEEN] = int(time.time() - minutes * 60)
+
+
+def test_a_staff_session_idle_longer_than_the_limit_is_logged_out(client, make_user, login):
+    login(make_user("triager"))
+    assert client.get("/staff/queue").status_code == 200
+    _idle_for(client, 31)
+    response = client.get("/staff/queue")
+    assert response.status_code == 302 and response.location.endswith("/staff/login")
+    assert "超过30分钟没有操作" in client.get(response.location).get_data(as_text=True)
+    assert client.get("/staff/queue").status_code == 302, "still logged in after the idle logout"
+
+
+def test_a_staff_session_in_use_stays_and_the_limit_is_configurable(app, client, make_user, login):
+    login(make_user("triager"))
+    _idle_for(client, 29)
+    assert client.get("/staff/queue").status_code == 200
+    app.config["STAFF_IDLE_MINUTES"] = 5
+    _idle_for(client, 6)
+    assert client.get("/staff/queue").status_code == 302

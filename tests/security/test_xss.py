@@ -226,10 +226,11 @@ def clerk_pages(site: Site, texts: list[str], run: str) -> list[Page]:
         for url, data, shown in (("/staff/log/phone", call, (call["subject"], call["content"])),
                                  ("/staff/log/letter", letter, (letter["subject"], letter["content"]))):
             response = site.post(clerk, url, data)
-            assert response.status_code == 302, response.get_data(as_text=True)[:300]
+            done = response.get_data(as_text=True)
+            assert response.status_code == 200 and CASE_NUMBER.search(done), done[:300]
             if i == 0:
-                pages.append(site.page(clerk, response.location, "logged"))
-            logged.append((response.location.rsplit("/", 1)[1], shown))
+                pages.append(Page("logged " + url, done, shown))
+            logged.append((CASE_NUMBER.search(done)[1], shown))
             refused = site.post(clerk, url, {**data, "target_codes": cycle(texts, i + 7),
                                              "email": cycle(texts, i + 8)})
             assert refused.status_code == 422

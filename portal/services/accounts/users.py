@@ -17,6 +17,8 @@ from portal.models import Department, LoginFailure, User
 from portal.models.staff import HANDLER, ROLES
 from portal.services.common import audit, authz
 from portal.services.common.errors import ServiceError
+from portal.services.common.numbers import parse_id
+from portal.services.common.text import clean_text
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -47,7 +49,7 @@ def password_problem(password: str) -> str | None:
 
 def department_named(session: Session, name: str) -> Department:
     """The department with this name, created when it does not exist yet."""
-    name = name.strip()
+    name = clean_text(name)
     department = session.scalar(select(Department).where(Department.name == name))
     if department is None:
         department = Department(name=name)
@@ -72,7 +74,7 @@ def create_user(session: Session, email: str, name: str, role: str, password: st
         raise UserError(problem, "password")
     if session.scalar(select(User.id).where(User.email == email)):
         raise UserError(_("账号 %(email)s 已存在。", email=email), "email")
-    user = User(email=email, name=(name or email.split("@")[0]).strip(), role=role,
+    user = User(email=email, name=clean_text(name) or email.split("@")[0], role=role,
                 department_id=department_named(session, department).id if department else None,
                 password_hash=hash_password(password), session_token=secrets.token_hex(16))
     session.add(user)
@@ -86,7 +88,7 @@ def update_user(session: Session, user: User, actor: User, *, role: str, departm
                 active: bool, name: str) -> None:
     """Change role, department, active flag and name; a new role or deactivation ends the user's sessions."""
     authz.require(actor, "manage_users")
-    department, name = (department or "").strip() or None, (name or "").strip()
+    department, name = clean_text(department) or None, clean_text(name)
     if not name:
         raise UserError(_("请填写姓名。"), "name")
     if role not in ROLES:
@@ -111,9 +113,8 @@ def update_user(session: Session, user: User, actor: User, *, role: str, departm
 def load_user(session: Session, session_id: str) -> User | None:
     """The user behind a session id "id:token"; None when the token was rotated (logout everywhere)."""
     user_id, _, token = (session_id or "").partition(":")
-    if not user_id.isdigit():
-        return None
-    user = session.get(User, int(user_id))
+    number = parse_id(user_id)
+    user = session.get(User, number) if number is not None else None
     if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
         return None
     return user

@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from portal.models import AuditEvent, FeedbackItem, User
 from portal.services.common import authz
+from portal.services.common.clocks import safe_day, start_of_local_day
 from portal.services.feedback import case_codes
 
 PAGE_SIZE = 50
@@ -81,16 +81,11 @@ def _filtered(wanted: AuditFilter, timezone: str) -> Select:
         query = query.where(AuditEvent.actor_id == wanted.actor_id)
     if wanted.case_number:
         query = query.where(FeedbackItem.case_number == case_codes.normalise_case_number(wanted.case_number))
-    zone = ZoneInfo(timezone)
     if wanted.date_from:
-        query = query.where(AuditEvent.at >= _start_of(wanted.date_from, zone))
+        query = query.where(AuditEvent.at >= start_of_local_day(wanted.date_from, timezone))
     if wanted.date_to:
-        query = query.where(AuditEvent.at < _start_of(wanted.date_to + timedelta(days=1), zone))
+        query = query.where(AuditEvent.at < start_of_local_day(safe_day(wanted.date_to) + timedelta(days=1), timezone))
     return query
-
-
-def _start_of(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=zone).astimezone(UTC)
 
 
 def describe(details: dict | None) -> list[tuple[str, str]]:

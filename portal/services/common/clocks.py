@@ -2,8 +2,41 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+#: no record of this portal is dated earlier: the floor when no campaign gives a nearer one
+EARLIEST_DATE = date(2000, 1, 1)
+#: a campaign's records (calls, letters) may predate its feedback date (巡视反馈) by this much, not more
+BEFORE_FEEDBACK = timedelta(days=365)
+#: how far a moment typed by staff may lie ahead of the server's clock (a wall clock a little fast)
+CLOCK_SLACK = timedelta(minutes=5)
+#: the last day whose following day and every timezone offset still fit in a datetime
+_LAST_SAFE_DATE = date.max - timedelta(days=2)
+
+
+def earliest_date(feedback_date: date | None) -> date:
+    """The earliest plausible date of a record of a campaign with this feedback date (EARLIEST_DATE without one)."""
+    return max(feedback_date - BEFORE_FEEDBACK, EARLIEST_DATE) if feedback_date else EARLIEST_DATE
+
+
+def safe_day(day: date) -> date:
+    """day, kept a few days inside datetime's range: arithmetic on it (next day, timezone offsets) cannot overflow.
+
+    Only days no window accepts move (year 1, year 9999), so the caller's range check still refuses them."""
+    return min(max(day, date.min + timedelta(days=2)), _LAST_SAFE_DATE)
+
+
+def local_to_utc(moment: datetime, timezone: str) -> datetime:
+    """An office-local wall-clock time (naive, as a datetime-local input gives it) as aware UTC, never overflowing."""
+    if moment.tzinfo is None:
+        moment = datetime.combine(safe_day(moment.date()), moment.time(), tzinfo=ZoneInfo(timezone))
+    return moment.astimezone(UTC)
+
+
+def start_of_local_day(day: date, timezone: str) -> datetime:
+    """The first moment (UTC) of an office-local calendar day."""
+    return local_to_utc(datetime.combine(day, time(0, 0)), timezone)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,9 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
+
+from portal.services.common.text import DASHES, clean_text
 
 #: no 0/O, 1/I/L, so a code read over the phone cannot be misheard as another
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -17,8 +20,8 @@ def new_query_code() -> str:
 
 
 def normalise_code(code: str) -> str:
-    """What a citizen types: any case, spaces or hyphens."""
-    return re.sub(r"[\s-]", "", code or "").upper()
+    """What a citizen types: any case, full-width letters, spaces, hyphens or dashes."""
+    return re.sub(r"[\s-]", "", _plain(code)).upper()
 
 
 def hash_query_code(code: str, key: str) -> str:
@@ -35,4 +38,11 @@ def case_number(prefix: str, year: int, item_id: int) -> str:
 
 
 def normalise_case_number(text: str) -> str:
-    return re.sub(r"\s", "", text or "").upper().replace("—", "-").replace("－", "-")
+    """ＧＨ－２０２１－０００１２３, gh—2021—000123 or "GH 2021 000123" as GH-2021-000123."""
+    plain = re.sub(r"\s+", "-", _plain(text).strip()).upper()
+    return re.sub(r"-+", "-", plain)
+
+
+def _plain(text: str | None) -> str:
+    """Full-width forms as ASCII (NFKC), every dash as "-", invisible characters gone."""
+    return DASHES.sub("-", clean_text(unicodedata.normalize("NFKC", text or "")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from portal.models import Category, FeedbackItem, Problem, User
 from portal.models.feedback import LETTER, PHONE
 from portal.services.common import authz
+from portal.services.common.clocks import CLOCK_SLACK, earliest_date, local_to_utc, start_of_local_day
 from portal.services.feedback import intake, links
 from portal.services.feedback.attachments import Upload
 from portal.services.feedback.intake import Contact, IntakeError, IntakeSettings, NewItem
@@ -21,8 +22,6 @@ from portal.services.ledger.campaigns import default_campaign
 
 #: what separates codes typed into the free text field: 35-2，12、3 4
 CODE_SEPARATORS = re.compile(r"[\s,;、]+")
-#: how far ahead of the server clock a call time may be (clocks of clerks' computers drift)
-CLOCK_SLACK_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -107,7 +106,7 @@ def log_phone(session: Session, call: PhoneCall, settings: IntakeSettings, actor
     """Create a phone item (received when the call came); returns it with its query code."""
     authz.require(actor, "log_phone")
     now = now or datetime.now(UTC)
-    new, errors = _phone_item(call, settings, now)
+    new, errors = _phone_item(call, settings, now, _earliest(session, campaign_slug))
     return _create(session, new, _problems(session, new, errors, campaign_slug), settings, actor, now)
 
 
@@ -116,7 +115,7 @@ def log_letter(session: Session, letter: Letter, settings: IntakeSettings, actor
     """Create a letter item received on received_on (the 15-day clock counts from it); stores the scans."""
     authz.require(actor, "log_letter")
     now = now or datetime.now(UTC)
-    new, errors = _letter_item(letter, settings, now)
+    new, errors = _letter_item(letter, settings, now, _earliest(session, campaign_slug))
     return _create(session, new, _problems(session, new, errors, campaign_slug), settings, actor, now)
 
 
@@ -124,7 +123,7 @@ def phone_problems(session: Session, call: PhoneCall, settings: IntakeSettings, 
                    campaign_slug: str | None) -> dict[str, str]:
     """Everything wrong with a call, without creating anything (to show all refusals at once)."""
     authz.require(actor, "log_phone")
-    new, errors = _phone_item(call, settings, datetime.now(UTC))
+    new, errors = _phone_item(call, settings, datetime.now(UTC), _earliest(session, campaign_slug))
     return _problems(session, new, errors, campaign_slug)
 
 
@@ -132,17 +131,26 @@ def letter_problems(session: Session, letter: Letter, settings: IntakeSettings, 
                     campaign_slug: str | None) -> dict[str, str]:
     """Everything wrong with a letter, without creating anything (to show all refusals at once)."""
     authz.require(actor, "log_letter")
-    new, errors = _letter_item(letter, settings, datetime.now(UTC))
+    new, errors = _letter_item(letter, settings, datetime.now(UTC), _earliest(session, campaign_slug))
     return _problems(session, new, errors, campaign_slug)
 
 
-def _phone_item(call: PhoneCall, settings: IntakeSettings, now: datetime) -> tuple[NewItem, dict[str, str]]:
+def _earliest(session: Session, campaign_slug: str | None) -> date:
+    """The earliest date a call or letter about the campaign may carry: a typo such as 0202 or 1900 is refused."""
+    campaign = default_campaign(session, campaign_slug)
+    return earliest_date(campaign.feedback_date if campaign else None)
+
+
+def _phone_item(call: PhoneCall, settings: IntakeSettings, now: datetime,
+                earliest: date) -> tuple[NewItem, dict[str, str]]:
     """The item a call makes, and what is wrong with its time."""
     errors = {}
     call_at = local_to_utc(call.call_at, settings.clocks.timezone) if call.call_at else None
-    if call_at is None:
+    if call.call_at is None or call_at is None:
         errors["call_at"] = _("请填写来电时间。")
-    elif (call_at - now).total_seconds() > CLOCK_SLACK_SECONDS:
+    elif call.call_at.date() < earliest:
+        errors["call_at"] = _("来电时间不能早于%(date)s，请检查年份。", date=earliest.isoformat())
+    elif call_at - now > CLOCK_SLACK:
         errors["call_at"] = _("来电时间不能晚于现在。")
     new = NewItem(channel=PHONE, kind=call.kind, content=call.content, subject=call.subject,
                   contact=Contact(name=call.caller_name, phone=call.caller_phone), wants_reply=call.wants_reply,
@@ -151,16 +159,21 @@ def _phone_item(call: PhoneCall, settings: IntakeSettings, now: datetime) -> tup
     return new, errors
 
 
-def _letter_item(letter: Letter, settings: IntakeSettings, now: datetime) -> tuple[NewItem, dict[str, str]]:
+def _letter_item(letter: Letter, settings: IntakeSettings, now: datetime,
+                 earliest: date) -> tuple[NewItem, dict[str, str]]:
     """The item a letter makes, and what is wrong with its dates."""
     errors = {}
     today = settings.clocks.today(now)
     received_on = letter.received_on
     if received_on is None:
         errors["received_on"] = _("请填写收信日期。")
+    elif received_on < earliest:
+        errors["received_on"] = _("收信日期不能早于%(date)s，请检查年份。", date=earliest.isoformat())
     elif received_on > today:
         errors["received_on"] = _("收信日期不能晚于今天。")
-    if letter.postmark_date and letter.postmark_date > min(received_on or today, today):
+    if letter.postmark_date and letter.postmark_date < earliest:
+        errors["postmark_date"] = _("邮戳日期不能早于%(date)s，请检查年份。", date=earliest.isoformat())
+    elif letter.postmark_date and letter.postmark_date > min(received_on or today, today):
         errors["postmark_date"] = _("邮戳日期不能晚于收信日期。")
     new = NewItem(channel=LETTER, kind=letter.kind, content=letter.content, subject=letter.subject,
                   contact=Contact(name=letter.sender_name, phone=letter.phone, email=letter.email,
@@ -191,19 +204,11 @@ def _create(session: Session, new: NewItem, errors: dict[str, str], settings: In
     return intake.create_item(session, new, settings, actor=actor, now=now)
 
 
-def local_to_utc(moment: datetime, timezone: str) -> datetime:
-    """An office-local wall-clock time (naive, as a datetime-local input gives it) as aware UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(timezone))
-    return moment.astimezone(UTC)
-
-
 def received_moment(day: date, timezone: str, now: datetime) -> datetime:
     """When a letter counts as received: now if it arrived today, else the start of that office-local day."""
-    zone = ZoneInfo(timezone)
-    if day >= now.astimezone(zone).date():
+    if day >= now.astimezone(ZoneInfo(timezone)).date():
         return now
-    return datetime.combine(day, time(0, 0), tzinfo=zone).astimezone(UTC)
+    return start_of_local_day(day, timezone)
 
 
 def _short(text: str, limit: int = 40) -> str:

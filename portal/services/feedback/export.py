@@ -21,6 +21,8 @@ from portal.services.feedback import case_codes
 
 #: who the audit log names when an operator command reads contact data
 OPERATOR = "运维命令"
+#: what `flask feedback show` prints of the contact, in full
+CONTACT_FIELDS = ("name", "email", "phone", "address")
 EXPORT_COLUMNS = ("案件编号", "渠道", "类型", "状态", "收到时间", "受理期限", "办理期限", "承办部门",
                   "关联措施", "关联问题", "主题", "内容", "附件", "姓名", "电话", "电子邮箱", "地址")
 #: text a spreadsheet would run as a formula is quoted (CSV injection)
@@ -79,7 +81,7 @@ def item_detail(session: Session, case_number: str) -> dict | None:
     item = found[0]
     measures, problems = _targets(item)
     contact = item.contact
-    if contact and (contact.email or contact.phone):
+    if contact and (contact.name or contact.email or contact.phone or contact.address):
         audit.record(session, None, "item.reveal_contact", "feedback_item", item.id, item_id=item.id,
                      actor_label=f"{OPERATOR} flask feedback show")
         session.flush()
@@ -89,7 +91,7 @@ def item_detail(session: Session, case_number: str) -> dict | None:
         "handle_due": _iso(item.handle_due), "measures": measures, "problems": problems,
         "subject": item.subject, "content": item.content,
         "attachments": [a.filename for a in item.attachments],
-        "contact": {"email": contact.email if contact else None, "phone": contact.phone if contact else None},
+        "contact": {name: getattr(contact, name) if contact else None for name in CONTACT_FIELDS},
     }
 
 

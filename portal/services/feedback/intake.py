@@ -14,12 +14,12 @@ from portal.models.feedback import CHANNELS, KINDS, RECEIVED
 from portal.services.common import audit
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
+from portal.services.common.text import clean_text
 from portal.services.feedback import attachments, case_codes, links
 
 PHONE_LINES = ("0931-8821762", "12351", "other")
 MIN_CONTENT, MAX_CONTENT = 10, 5000
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: longest value each contact field holds (the columns' sizes)
 CONTACT_LIMITS = {"name": 100, "phone": 50, "email": 254, "address": 300}
 PHONE_RE = re.compile(r"^[0-9+()\- ]{5,20}$")
@@ -77,11 +77,6 @@ class IntakeSettings:
     def from_config(cls, config) -> IntakeSettings:
         return cls(ClockSettings.from_config(config), config.get("QUERY_CODE_KEY") or config["SECRET_KEY"],
                    config.get("CASE_PREFIX", "GH"), Path(config["UPLOAD_DIR"]))
-
-
-def clean_text(text: str | None) -> str:
-    """Text as stored: control characters (NUL and the like) removed, surrounding blanks stripped."""
-    return CONTROL_CHARS.sub("", text or "").strip()
 
 
 def validate(new: NewItem) -> dict[str, str]:

@@ -26,8 +26,9 @@ from portal.models.mail import REFUSED_PREFIX
 from portal.services.common import audit, authz, privacy
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
+from portal.services.common.numbers import parse_id
+from portal.services.common.text import clean_text
 from portal.services.feedback import case_codes, links, workflow
-from portal.services.feedback.queue import parse_id
 from portal.services.ledger.campaigns import default_campaign
 
 MAX_NOTE = 5000
@@ -145,7 +146,7 @@ def reveal_contact(session: Session, user: User, item: FeedbackItem) -> ContactV
 def add_note(session: Session, user: User, item: FeedbackItem, text: str) -> Note:
     """Add an internal note (staff only, never public); audited as item.note without its text."""
     authz.require(user, "note", item)
-    text = (text or "").strip()
+    text = clean_text(text)
     if not text:
         raise ItemError(_("请填写备注内容。"), "text")
     if len(text) > MAX_NOTE:
@@ -203,7 +204,7 @@ def transition(session: Session, user: User, item: FeedbackItem, action: str, fo
     if not confirmed:
         raise workflow.WorkflowError(_("请勾选确认后再执行“%(action)s”。", action=labels.label("transition", action)),
                                      "confirm")
-    fields: dict[str, Any] = {name: (form.get(name) or "").strip() for name in chosen.required}
+    fields: dict[str, Any] = {name: clean_text(form.get(name)) for name in chosen.required}
     for name, value in fields.items():
         if len(value) > MAX_FIELD[name]:
             field = labels.label("transition_field", name)

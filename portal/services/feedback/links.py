@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from portal.models import FeedbackItem, FeedbackLink, Measure, Problem, User
 from portal.models.feedback import CLOSED, REPLIED
 from portal.services.common import audit, authz
+from portal.services.common.numbers import parse_id
 
 ANSWERED = (REPLIED, CLOSED)
 
@@ -18,9 +19,10 @@ def resolve_target(session: Session, campaign_id: int, code: str) -> Measure | P
     code = unicodedata.normalize("NFKC", code or "").strip()
     if "-" in code:
         return session.scalar(select(Measure).where(Measure.campaign_id == campaign_id, Measure.code == code))
-    if code.isdigit():
-        return session.scalar(select(Problem).where(Problem.campaign_id == campaign_id, Problem.number == int(code)))
-    return None
+    number = parse_id(code)
+    if number is None:
+        return None
+    return session.scalar(select(Problem).where(Problem.campaign_id == campaign_id, Problem.number == number))
 
 
 def _label(target: Measure | Problem) -> str:
@@ -67,10 +69,10 @@ def search_targets(session: Session, campaign_id: int, query: str, limit: int = 
     query = unicodedata.normalize("NFKC", query or "").strip()
     if not query:
         return []
-    pattern = f"%{query}%"
+    pattern, number = f"%{query}%", parse_id(query)
     problems = session.scalars(select(Problem).where(
         Problem.campaign_id == campaign_id,
-        or_(Problem.description.like(pattern), Problem.number == int(query) if query.isdigit() else false()),
+        or_(Problem.description.like(pattern), Problem.number == number if number is not None else false()),
     ).order_by(Problem.number).limit(limit)).all()
     measures = session.scalars(select(Measure).where(
         Measure.campaign_id == campaign_id, or_(Measure.code.like(f"{query}%"), Measure.text.like(pattern)),

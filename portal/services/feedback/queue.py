@@ -16,16 +16,11 @@ from portal.models import FeedbackItem, FeedbackLink, Measure, Problem, User
 from portal.models.feedback import CHANNELS, KINDS, STATES
 from portal.services.common import authz
 from portal.services.common.clocks import ClockSettings
+from portal.services.common.numbers import parse_id
 from portal.services.feedback import search, workflow
 
 EXCERPT_CHARS = 40
 _TRUE = ("1", "on", "true", "yes")
-
-
-def parse_id(text: str | None) -> int | None:
-    """A database id or number typed or posted as text; None unless it is plain digits that fit an integer column."""
-    text = (text or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,9 @@ from portal.services.common import audit, authz
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
 
+#: items another one cannot be merged into: they were never taken up (spam, not accepted) or went elsewhere
+NOT_AN_ORIGINAL = frozenset({SPAM, NOT_ACCEPTED, TRANSFERRED})
+
 
 @dataclass(frozen=True)
 class Transition:
@@ -117,6 +120,9 @@ def _merge(session, item, actor, clocks, now, original):
         original_of_target = target.duplicate_of.case_number if target.duplicate_of else ""
         raise WorkflowError(_("%(case)s 本身是重复件，请选择它的原件 %(original)s。", case=target.case_number,
                               original=original_of_target), "original")
+    if target.state in NOT_AN_ORIGINAL:
+        raise WorkflowError(_("%(case)s 的状态是“%(state)s”，不能作为原件；请选择受理办理中或已办结的件。",
+                              case=target.case_number, state=labels.label("state", target.state)), "original")
     item.duplicate_of_id = target.id
     item.closed_at = now
     item.due_date = None

@@ -10,8 +10,9 @@ from portal.models import FeedbackItem, FollowUp, InboundMessage
 from portal.models.feedback import REPLIED, REVIEW
 from portal.models.mail import AS_FOLLOW_UP, REFUSED_PREFIX
 from portal.services.common import audit
+from portal.services.common.text import clean_text
 from portal.services.feedback import attachments
-from portal.services.feedback.intake import IntakeSettings, clean_text
+from portal.services.feedback.intake import IntakeSettings
 from portal.services.feedback.lookup import find_by_case_number
 from portal.services.mail import outbox
 from portal.services.mail.parse import ParsedMail

@@ -15,8 +15,8 @@ from portal.models.feedback import APPROVED, DRAFT, EMAIL, LETTER, PHONE, RETURN
 from portal.services.common import audit, authz, privacy
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
+from portal.services.common.text import clean_text
 from portal.services.feedback import workflow
-from portal.services.feedback.intake import clean_text
 from portal.services.ledger.campaigns import default_campaign
 from portal.services.mail import outbox
 from portal.services.replies.templates import chinese_date, fill

@@ -15,7 +15,7 @@ from portal.models.feedback import NOT_PUBLISHED, PROPOSED, PUBLISHED, SENT
 from portal.services.common import audit, authz
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
-from portal.services.feedback.intake import clean_text
+from portal.services.common.text import clean_text
 from portal.services.replies import redaction
 
 MAX_TEXT = 5000

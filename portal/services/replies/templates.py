@@ -13,6 +13,7 @@ from portal.models import FeedbackItem, ReplyTemplate, User
 from portal.services.common import audit, authz
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
+from portal.services.common.text import clean_text
 
 MAX_TITLE, MAX_TEXT = 100, 5000
 #: the placeholders a template may use (labels.PLACEHOLDERS says what each stands for)
@@ -50,7 +51,7 @@ def active_templates(session: Session, actor: User) -> list[ReplyTemplate]:
 
 
 def _checked(session: Session, title: str, text: str, template_id: int | None) -> tuple[str, str]:
-    title, text = (title or "").strip(), (text or "").strip()
+    title, text = clean_text(title), clean_text(text)
     if not title:
         raise TemplateError(_("请填写模板名称。"), "title")
     if len(title) > MAX_TITLE:
