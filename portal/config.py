@@ -35,8 +35,9 @@ class Defaults:
     FORM_RATE_LIMIT = "5 per minute"
     LOOKUP_RATE_LIMIT = "10 per minute"
     LOGIN_RATE_LIMIT = "20 per minute"
-    #: where rate-limit counters live: memory:// on one host, redis://host:6379 when there are several
-    RATELIMIT_STORAGE_URI = "memory://"
+    #: where rate-limit counters live: empty means the portal's database (shared by every worker and host);
+    #: redis://host:6379 to keep them in Redis instead
+    RATELIMIT_STORAGE_URI = ""
     RATELIMIT_HEADERS_ENABLED = False
     #: how many reverse proxies set X-Forwarded-For in front of the app (0: use the socket address)
     PROXY_FIX_X_FOR = 0
