@@ -8,15 +8,23 @@ from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import func, select
 
-from portal import db
+from portal import create_app, db
 from portal.limit_storage import DatabaseStorage, storage_uri
 from portal.limits import limiter
 from portal.models import RateLimitCounter
 
 
-def test_the_default_storage_is_the_portals_database(app):
+def test_the_default_storage_is_the_portals_database(db_url, tmp_path):
+    app = create_app({"DATABASE_URL": db_url, "SECRET_KEY": "k"}, instance_path=str(tmp_path))
+    assert app.config["RATELIMIT_STORAGE_URI"] == f"portal+db://{db_url}"
     assert isinstance(limiter.storage, DatabaseStorage)
-    assert limiter.storage.url == app.config["DATABASE_URL"]
+    assert limiter.storage.url == db_url
+
+
+def test_a_configured_redis_storage_is_used(db_url, tmp_path):
+    create_app({"DATABASE_URL": db_url, "SECRET_KEY": "k", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"},
+               instance_path=str(tmp_path))
+    assert type(limiter.storage).__name__ == "RedisStorage" and limiter.storage.check()
 
 
 def test_counts_add_up_within_a_window(db_url):
