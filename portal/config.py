@@ -18,7 +18,9 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "zh_Hans"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_Hans", "en")
-    #: largest upload accepted, in bytes (a few attachments of 10 MB each)
+    #: largest request accepted, in bytes: 5 attachments of 10 MiB (services/feedback/attachments.py) with room to
+    #: spare for the text and the multipart framing, so a sixth file is refused by the form, with the text kept,
+    #: rather than by a bare 413; the 413 page states it as the total ("60 MB in all")
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

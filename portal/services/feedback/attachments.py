@@ -20,6 +20,9 @@ from portal.services.common.errors import ServiceError
 
 MAX_FILES = 5
 MAX_BYTES = 10 * 1024 * 1024
+#: room a submission needs besides its files: the text (5000 characters, up to 4 bytes each), the other fields and
+#: the multipart framing; MAX_CONTENT_LENGTH must leave at least this much above MAX_FILES × MAX_BYTES
+FORM_RESERVE = 1024 * 1024
 SIGNATURES = (
     (b"%PDF-", "application/pdf", ".pdf"),
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
@@ -44,6 +47,29 @@ MAX_INFLATED = 20 * 1024 * 1024
 JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 #: JPEG markers without a length field
 JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xD9)})
+
+
+@dataclass(frozen=True)
+class StatedLimits:
+    """The limits as a citizen is told them, and as the form's script checks them before submitting."""
+
+    files: int
+    file_bytes: int
+    #: largest total of the files: the request limit less the room the text needs
+    total_bytes: int
+
+    @property
+    def file_mb(self) -> int:
+        return self.file_bytes // (1024 * 1024)
+
+    @property
+    def total_mb(self) -> int:
+        return (self.total_bytes + FORM_RESERVE) // (1024 * 1024)
+
+
+def stated_limits(max_content_length: int) -> StatedLimits:
+    """The limits for a server whose requests may be max_content_length bytes (the app's MAX_CONTENT_LENGTH)."""
+    return StatedLimits(MAX_FILES, MAX_BYTES, max_content_length - FORM_RESERVE)
 
 
 class UploadRejected(ServiceError):
