@@ -60,8 +60,8 @@ def prepare(app, count: int) -> tuple[int, list[int]]:
     clocks = ClockSettings.from_config(app.config)
     with app.app_context():
         session = db.session()
-        triager = create_user(session, "triager@bench.invalid", "分办", "triager", PASSWORD)
-        research = create_user(session, "research@bench.invalid", "政研室", "research", PASSWORD)
+        triager = create_user(session, "triager@bench.test", "分办", "triager", PASSWORD)
+        research = create_user(session, "research@bench.test", "政研室", "research", PASSWORD)
         office = department_named(session, "办公室")
         ids = []
         for i in range(count):

@@ -137,10 +137,10 @@ def populate(app, items: int, triagers: int, handlers: int) -> dict:
     clocks = ClockSettings.from_config(app.config)
     with app.app_context():
         session = db.session()
-        setup = create_user(session, "setup@bench.invalid", "准备", "triager", PASSWORD)
-        staff = {"triagers": [create_user(session, f"triager{i}@bench.invalid", f"分办{i}", "triager", PASSWORD).email
+        setup = create_user(session, "setup@bench.test", "准备", "triager", PASSWORD)
+        staff = {"triagers": [create_user(session, f"triager{i}@bench.test", f"分办{i}", "triager", PASSWORD).email
                               for i in range(triagers)],
-                 "handlers": [create_user(session, f"handler{i}@bench.invalid", f"承办{i}", "handler", PASSWORD,
+                 "handlers": [create_user(session, f"handler{i}@bench.test", f"承办{i}", "handler", PASSWORD,
                                           department=HANDLER_DEPARTMENTS[i % 2]).email for i in range(handlers)]}
         departments = {d.name: d.id for d in session.scalars(select(Department))}
         campaign_id = session.scalar(select(FeedbackItem.campaign_id).limit(1))

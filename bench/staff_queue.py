@@ -90,7 +90,7 @@ def main() -> None:
         with app.app_context():
             session = db.session()
             load_demo(session)
-            user = create_user(session, "triager@bench.invalid", "分办", "triager", "bench password 1")
+            user = create_user(session, "triager@bench.test", "分办", "triager", "bench password 1")
             session.commit()
             print(f"==> inserting {args.items:,} items", flush=True)
             fill(session, args.items)

@@ -18,7 +18,9 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "zh_Hans"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_Hans", "en")
-    #: largest upload accepted, in bytes (a few attachments of 10 MB each)
+    #: largest request accepted, in bytes: 5 attachments of 10 MiB (services/feedback/attachments.py) with room to
+    #: spare for the text and the multipart framing, so a sixth file is refused by the form, with the text kept,
+    #: rather than by a bare 413; the 413 page states it as the total ("60 MB in all")
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -37,8 +39,9 @@ class Defaults:
     FORM_RATE_LIMIT = "5 per minute"
     LOOKUP_RATE_LIMIT = "10 per minute"
     LOGIN_RATE_LIMIT = "20 per minute"
-    #: where rate-limit counters live: memory:// on one host, redis://host:6379 when there are several
-    RATELIMIT_STORAGE_URI = "memory://"
+    #: where rate-limit counters live: empty means the portal's database (shared by every worker and host);
+    #: redis://host:6379 to keep them in Redis instead
+    RATELIMIT_STORAGE_URI = ""
     RATELIMIT_HEADERS_ENABLED = False
     #: how many reverse proxies set X-Forwarded-For in front of the app (0: use the socket address)
     PROXY_FIX_X_FOR = 0

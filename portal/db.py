@@ -13,16 +13,16 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(_close_session)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, **options) -> Engine:
     """An engine for url; SQLite gets WAL mode, foreign keys and a busy timeout. SQL parameters (personal data) are
-    kept out of error messages and logs."""
+    kept out of error messages and logs. Options go to create_engine (a pool class, say)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, **options)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -1,4 +1,7 @@
-"""Rate limits (Flask-Limiter): in memory on one host, Redis via RATELIMIT_STORAGE_URI on several."""
+"""Rate limits (Flask-Limiter): counted in the portal's database, or in Redis when RATELIMIT_STORAGE_URI says so.
+
+Every worker and host counts the same requests either way; memory:// (per process) is for tests of one process only.
+"""
 from __future__ import annotations
 
 from functools import partial
@@ -6,6 +9,8 @@ from functools import partial
 from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+
+from .limit_storage import storage_uri
 
 #: settings that make the extension's per-request hooks do something
 APP_WIDE_SETTINGS = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_HEADERS_ENABLED")
@@ -18,6 +23,8 @@ def init_app(app: Flask) -> None:
     The extension's per-request hooks only add application-wide limits (RATELIMIT_DEFAULT, RATELIMIT_APPLICATION)
     and X-RateLimit headers, yet cost a third of a cached public page's time: without those settings they go.
     """
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app.config["DATABASE_URL"])
     limiter.init_app(app)
     if any(app.config.get(name) for name in APP_WIDE_SETTINGS):
         return

@@ -79,8 +79,11 @@ def db_url(request, tmp_path) -> str:
 def app(db_url, tmp_path):
     instance = tmp_path / "instance"
     instance.mkdir()
-    app = create_app({"TESTING": True, "DATABASE_URL": db_url, "SECRET_KEY": "test-secret", "PUBLIC_VERSION_SECONDS": 0},
-                     instance_path=str(instance))
+    # rate limits count in process memory here: a test holds SQLite's write lock in the thread that then runs the
+    # request, so counters in the database would wait on it (tests/ops/test_limit_storage.py and the gunicorn test
+    # in test_rate_limit_workers.py cover the database storage, the default)
+    app = create_app({"TESTING": True, "DATABASE_URL": db_url, "SECRET_KEY": "test-secret", "PUBLIC_VERSION_SECONDS": 0,
+                      "RATELIMIT_STORAGE_URI": "memory://"}, instance_path=str(instance))
 
     @app.before_request
     def _fresh_request_globals() -> None:

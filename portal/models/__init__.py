@@ -5,6 +5,7 @@ from .campaign import Campaign
 from .feedback import Attachment, FeedbackContact, FeedbackItem, FeedbackLink, FollowUp, Note, Reply, ReplyTemplate
 from .ledger import DONE, IN_PROGRESS, MEASURE_STATUSES, Category, Measure, MeasureUpdate, Problem
 from .mail import InboundMessage, OutboxMessage
+from .ratelimit import RateLimitCounter
 from .report import ProgressReport
 from .staff import Department, LoginFailure, User
 
@@ -12,6 +13,6 @@ __all__ = [
     "Base", "utcnow", "Campaign", "Category", "Problem", "Measure", "MeasureUpdate",
     "ProgressReport", "DONE", "IN_PROGRESS", "MEASURE_STATUSES",
     "AuditEvent", "Attachment", "FeedbackContact", "FeedbackItem", "FeedbackLink", "FollowUp", "Note", "Reply",
-    "ReplyTemplate", "InboundMessage", "OutboxMessage",
+    "ReplyTemplate", "InboundMessage", "OutboxMessage", "RateLimitCounter",
     "Department", "LoginFailure", "User",
 ]

@@ -8,6 +8,7 @@ from flask_limiter import RequestLimit
 from .. import db
 from ..limits import form_limit, limiter
 from ..models import Campaign
+from ..services.feedback import attachments
 from ..services.feedback.intake import IntakeError, IntakeSettings, create_item, validate
 from ..services.feedback.targets import target_tree
 from ..services.ledger.campaigns import find_campaign
@@ -25,8 +26,16 @@ def no_store(body: str, status: int = 200) -> Response:
 
 
 def too_many_requests(_limit: RequestLimit) -> Response:
-    """429 in the site's language and look, for the form and the lookup alike."""
+    """429 in the site's language and look (the case lookup)."""
     return no_store(render_template("public/too_many_requests.html", campaign=default_campaign()), 429)
+
+
+def form_too_many_requests(limit: RequestLimit) -> Response:
+    """429 for the opinion form: the form again with everything typed (files cannot be kept) and why it was refused."""
+    campaign = _chosen_campaign(request.values.get("campaign"))
+    message = _("操作过于频繁：同一网络地址每分钟最多提交%(count)s次。您填写的内容仍在下方，请等一分钟后再点“提交”；"
+                "附件需要重新选择。", count=limit.limit.amount)
+    return _form_page(_bound_form(campaign), campaign, {"form": message}, 429)
 
 
 def retention_years() -> int:
@@ -34,10 +43,10 @@ def retention_years() -> int:
 
 
 @bp.route("/feedback", methods=["GET", "POST"])
-@limiter.limit(form_limit, methods=["POST"], on_breach=too_many_requests)
+@limiter.limit(form_limit, methods=["POST"], on_breach=form_too_many_requests)
 def feedback() -> Response:
     campaign = _chosen_campaign(request.values.get("campaign"))
-    form = FeedbackForm(target=prefill_target(request.args), campaign=campaign.slug if campaign else "")
+    form = _bound_form(campaign)
     if request.method == "GET":
         return _form_page(form, campaign, {})
     if form.website.data:
@@ -67,8 +76,14 @@ def _chosen_campaign(slug: str | None) -> Campaign | None:
     return (slug and find_campaign(db.session(), slug)) or default_campaign()
 
 
+def _bound_form(campaign: Campaign | None) -> FeedbackForm:
+    """The form with what was posted, or on a GET the target and campaign the link named."""
+    return FeedbackForm(target=prefill_target(request.args), campaign=campaign.slug if campaign else "")
+
+
 def _form_page(form: FeedbackForm, campaign: Campaign | None, errors: dict[str, str], status: int = 200) -> Response:
     """The form, offering the campaign's problems and measures (loaded only when the form is shown)."""
     form.set_targets(target_tree(db.session(), campaign.id) if campaign else [])
     return no_store(render_template("public/feedback.html", form=form, campaign=campaign, errors=errors,
-                                    retention_years=retention_years()), status)
+                                    retention_years=retention_years(), limits=attachments.stated_limits(
+                                        current_app.config["MAX_CONTENT_LENGTH"])), status)

@@ -92,3 +92,20 @@ def test_logout_ends_every_session_of_the_account(session, make_user):
     copied_cookie_id = user.get_id()
     record_logout(session, user)
     assert load_user(session, copied_cookie_id) is None
+
+
+@pytest.mark.parametrize("email", ["a<attacker@evil.example>", "x@example.org, y@evil.example", "x@example.org\nBcc: y",
+                                   '"x@evil.example"@example.org', "x＠example.org"])
+def test_an_account_needs_one_bare_address(session, email):
+    with pytest.raises(UserError) as refused:
+        create_user(session, email, "某人", "clerk", "correct horse 1")
+    assert refused.value.field == "email"
+
+
+def test_an_account_address_is_stored_normalised_and_logs_in_as_typed(session):
+    user = create_user(session, " Li.Si@Example.ORG ", "李四", "clerk", "correct horse 1")
+    assert user.email == "li.si@example.org"
+    idn = create_user(session, "wang@例子.中国", "王五", "clerk", "correct horse 1")
+    assert idn.email == "wang@xn--fsqu00a.xn--fiqs8s"
+    session.commit()
+    assert authenticate(session, "wang@例子.中国", "correct horse 1", "10.9.0.1").id == idn.id

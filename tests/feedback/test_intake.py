@@ -86,3 +86,17 @@ def test_control_characters_are_removed_and_overlong_contact_refused(session, ne
     with pytest.raises(IntakeError) as refused:
         new_item(contact=Contact(name="名" * 101, email="a" * 250 + "@x.org"))
     assert set(refused.value.errors) == {"name", "email"}
+
+
+@pytest.mark.parametrize("channel", ["web", "phone", "letter"])
+def test_a_display_name_address_is_refused_on_every_channel(session, intake_settings, channel):
+    new = NewItem(channel=channel, kind="suggestion", content="建议加快整改进度，公开更多细节。",
+                  contact=Contact(email="a<attacker@evil.example>"))
+    with pytest.raises(IntakeError) as refused:
+        create_item(session, new, intake_settings)
+    assert refused.value.errors["email"] == "电子邮箱格式不正确。"
+
+
+def test_a_contact_address_is_stored_in_its_normalised_form(new_item):
+    item, _code = new_item(channel="phone", contact=Contact(email=" Zhao@Example.ORG "))
+    assert item.contact.email == "Zhao@example.org"

@@ -226,3 +226,25 @@ def test_link_from_another_campaign_offers_and_stores_that_campaign(client, sess
     item = session.scalar(select(FeedbackItem))
     assert item.campaign_id == small_campaign.id != newer.id
     assert [link.problem.number for link in item.links] == [2]
+
+
+@pytest.mark.parametrize("email", ["a<attacker@evil.example>", "citizen@example.org, attacker@evil.example",
+                                   '"attacker@evil.example"@example.org', "citizen＠example.org"])
+def test_an_address_that_is_not_one_mailbox_is_refused_and_nothing_queued(client, session, post_form, email):
+    from portal.models import OutboxMessage
+    response = submit(post_form, name="张三", email=email, wants_reply="y")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "电子邮箱格式不正确" in error_of(html, "email")
+    assert CONTENT in html
+    assert items(session) == 0
+    assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_the_address_is_stored_and_acknowledged_in_its_normalised_form(client, session, post_form):
+    from portal.models import OutboxMessage
+    response = submit(post_form, email=" Zhang@Example.ORG ", wants_reply="y")
+    assert response.status_code == 200
+    item = session.scalar(select(FeedbackItem))
+    assert item.contact.email == "Zhang@example.org"
+    assert session.scalars(select(OutboxMessage.to_address)).all() == ["Zhang@example.org"]

@@ -7,7 +7,10 @@ from email.utils import parsedate_to_datetime
 import pytest
 from flask import current_app
 
+from sqlalchemy import func, select
+
 from portal.models import OutboxMessage, utcnow
+from portal.models.mail import DELIVERED, SENDING_FAILED
 from portal.services.mail import send as mail_send, outbox
 from portal.services.mail.acknowledgements import AckSettings, acknowledge
 from portal.services.feedback.intake import Contact
@@ -179,3 +182,21 @@ def test_sent_acknowledgement_no_longer_stores_the_query_code(app, session, new_
     stored = session.get(OutboxMessage, queued.id)
     assert stored.status == "sent" and code not in stored.body_text and stored.body_html is None
     assert code in smtp_sink.messages[0].email.get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize("to", ["a<attacker@evil.example>", "citizen@example.org, attacker@evil.example",
+                                "citizen@example.org\r\nBcc: attacker@evil.example", " citizen@example.org"])
+def test_the_outbox_refuses_to_queue_anything_but_one_bare_address(session, queue, to):
+    with pytest.raises(outbox.UnsafeRecipient):
+        queue(to=to)
+    assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_a_stored_row_naming_someone_else_fails_without_being_sent(session, queue, send, smtp_sink):
+    [message] = queue()
+    message.to_address = "a<attacker@evil.example>"
+    [other] = queue()
+    assert (send().sent, smtp_sink.messages[0].rcpt_tos) == (1, ["citizen@example.org"])
+    assert len(smtp_sink.messages) == 1
+    assert (message.status, message.last_error) == (SENDING_FAILED, mail_send.UNSAFE_RECIPIENT)
+    assert other.status == DELIVERED

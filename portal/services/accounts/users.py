@@ -1,7 +1,6 @@
 """Staff accounts: creation, argon2 passwords, login with throttling per account and per address."""
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from portal import labels
 from portal.models import Department, LoginFailure, User
 from portal.models.staff import HANDLER, ROLES
-from portal.services.common import audit, authz
+from portal.services.common import addresses, audit, authz
 from portal.services.common.errors import ServiceError
 from portal.services.common.numbers import parse_id
 from portal.services.common.text import clean_text
@@ -24,7 +23,6 @@ MAX_FAILURES = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: shown in the audit log when an operator acts through a flask command
 OPERATOR = "运维命令"
 
@@ -63,8 +61,9 @@ def create_user(session: Session, email: str, name: str, role: str, password: st
     """A new account; actor None means an operator command, otherwise the actor must manage users."""
     if actor is not None:
         authz.require(actor, "manage_users")
-    email, department = (email or "").strip().lower(), (department or "").strip() or None
-    if not EMAIL_RE.match(email):
+    department = (department or "").strip() or None
+    email = (addresses.normalized(email) or "").lower()
+    if not email:
         raise UserError(_("电子邮箱格式不正确。"), "email")
     if role not in ROLES:
         raise UserError(_("角色无效，可选：%(roles)s。", roles=labels.join(ROLES)), "role")
@@ -135,7 +134,7 @@ def authenticate(session: Session, email: str, password: str, ip: str, now: date
     """
     now = now or datetime.now(UTC)
     window_start = now - timedelta(minutes=LOCK_MINUTES)
-    email = (email or "").strip().lower()[:LoginFailure.email.type.length]
+    email = (addresses.normalized(email) or (email or "").strip()).lower()[:LoginFailure.email.type.length]
     user = session.scalar(select(User).where(User.email == email))
     ip_failures = session.scalar(select(func.count(LoginFailure.id)).where(
         LoginFailure.ip == ip, LoginFailure.at > window_start)) or 0

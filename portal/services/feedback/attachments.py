@@ -20,6 +20,9 @@ from portal.services.feedback.image_content import MAX_PIXELS, MAX_SIDE
 
 MAX_FILES = 5
 MAX_BYTES = 10 * 1024 * 1024
+#: room a submission needs besides its files: the text (5000 characters, up to 4 bytes each), the other fields and
+#: the multipart framing; MAX_CONTENT_LENGTH must leave at least this much above MAX_FILES × MAX_BYTES
+FORM_RESERVE = 1024 * 1024
 #: how each kind begins; the parser for that kind then decides (Pillow's format names)
 SIGNATURES = (
     (b"%PDF-", "application/pdf", "PDF"),
@@ -27,6 +30,29 @@ SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png", "PNG"),
 )
 EXTENSIONS = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+
+
+@dataclass(frozen=True)
+class StatedLimits:
+    """The limits as a citizen is told them, and as the form's script checks them before submitting."""
+
+    files: int
+    file_bytes: int
+    #: largest total of the files: the request limit less the room the text needs
+    total_bytes: int
+
+    @property
+    def file_mb(self) -> int:
+        return self.file_bytes // (1024 * 1024)
+
+    @property
+    def total_mb(self) -> int:
+        return (self.total_bytes + FORM_RESERVE) // (1024 * 1024)
+
+
+def stated_limits(max_content_length: int) -> StatedLimits:
+    """The limits for a server whose requests may be max_content_length bytes (the app's MAX_CONTENT_LENGTH)."""
+    return StatedLimits(MAX_FILES, MAX_BYTES, max_content_length - FORM_RESERVE)
 
 
 class UploadRejected(ServiceError):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal.models import FeedbackContact, FeedbackItem, User
 from portal.models.feedback import CHANNELS, KINDS, RECEIVED
-from portal.services.common import audit
+from portal.services.common import addresses, audit
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
 from portal.services.common.text import clean_text
@@ -19,7 +19,6 @@ from portal.services.feedback import attachments, case_codes, links
 
 PHONE_LINES = ("0931-8821762", "12351", "other")
 MIN_CONTENT, MAX_CONTENT = 10, 5000
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: longest value each contact field holds (the columns' sizes)
 CONTACT_LIMITS = {"name": 100, "phone": 50, "email": 254, "address": 300}
 PHONE_RE = re.compile(r"^[0-9+()\- ]{5,20}$")
@@ -96,7 +95,7 @@ def validate(new: NewItem) -> dict[str, str]:
         errors["content"] = _("内容须为%(min)s到%(max)s个字（现为%(count)s个字）。", min=MIN_CONTENT, max=MAX_CONTENT,
                               count=len(content))
     contact = new.contact
-    if contact.email and not EMAIL_RE.match(contact.email.strip()):
+    if contact.email and addresses.normalized(contact.email) is None:
         errors["email"] = _("电子邮箱格式不正确。")
     if contact.phone and not PHONE_RE.match(contact.phone.strip()):
         errors["phone"] = _("电话号码格式不正确。")
@@ -120,6 +119,7 @@ def create_item(session: Session, new: NewItem, settings: IntakeSettings, *, act
     for name in CONTACT_LIMITS:
         setattr(new.contact, name, clean_text(getattr(new.contact, name)))
     errors = validate(new)
+    new.contact.email = addresses.normalized(new.contact.email) or ""
     targets = []
     if new.campaign_id is not None:
         for code in new.targets:

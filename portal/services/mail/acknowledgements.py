@@ -7,6 +7,7 @@ from flask import render_template
 from sqlalchemy.orm import Session
 
 from portal.models import FeedbackItem, OutboxMessage
+from portal.services.common import addresses
 from portal.services.common.clocks import ClockSettings
 from portal.services.mail import outbox
 
@@ -25,9 +26,10 @@ class AckSettings:
 
 def acknowledge(session: Session, item: FeedbackItem, query_code: str, settings: AckSettings,
                 in_reply_to: str | None = None) -> OutboxMessage | None:
-    """Queue the acknowledgement when the item has an email address; None when there is nowhere to send it."""
+    """Queue the acknowledgement when the item has an email address; None when there is nowhere to send it, or the
+    address stored before addresses were checked is not one valid mailbox (it could name someone else's)."""
     address = item.contact.email if item.contact else None
-    if not address:
+    if not address or not addresses.is_bare(address):
         return None
     context = {"item": item, "query_code": query_code, "lookup_url": f"{settings.base_url}/lookup",
                "accept_days": settings.clocks.accept_days}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from portal.models import FeedbackItem, InboundMessage
 from portal.models.feedback import EMAIL
 from portal.models.mail import AS_ITEM, IGNORED, QUARANTINED
-from portal.services.common import audit
+from portal.services.common import addresses, audit
 from portal.services.feedback import intake
 from portal.services.ledger.campaigns import default_campaign_id
 from portal.services.mail import acknowledgements, followup
@@ -165,7 +165,7 @@ def _new_item(session: Session, inbound: InboundMessage, mail: ParsedMail, setti
               now: datetime) -> IngestResult:
     """A new 电子邮件 item through intake, acknowledged to the sender; quarantined when intake refuses it."""
     uploads, refused = followup.checked_uploads(mail.attachments)
-    address = mail.from_address if intake.EMAIL_RE.match(mail.from_address) and len(mail.from_address) <= 254 else ""
+    address = addresses.normalized(mail.from_address) or ""
     new = intake.NewItem(channel=EMAIL, kind=_kind(mail.subject), content=_content(mail, bool(uploads)),
                          subject=mail.subject[:200], contact=intake.Contact(name=mail.from_name[:100], email=address),
                          wants_reply=bool(address), campaign_id=default_campaign_id(session, settings.default_campaign),

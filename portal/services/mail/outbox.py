@@ -7,9 +7,12 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.models import FeedbackItem, OutboxMessage
+from portal.services.common import addresses
+from portal.services.common.errors import ServiceError
 
 AUTO_GENERATED = {"Auto-Submitted": "auto-generated"}
 MESSAGE_ID = re.compile(r"<([A-Z]{1,8}-\d{4}-\d{6,})\.([0-9a-f]{16})\.([0-9a-f]{20})@([^<>@\s]+)>")
@@ -61,13 +64,23 @@ def signed_cases(settings: MailSettings, header_values: list[str]) -> list[str]:
     return found
 
 
+class UnsafeRecipient(ServiceError):
+    """The address is not one bare, valid mailbox as stored: a mail library might send it somewhere else."""
+
+
 def enqueue(session: Session, settings: MailSettings, *, to: str, subject: str, text: str, kind: str,
             item: FeedbackItem | None = None, html: str | None = None, in_reply_to: str | None = None,
             automatic: bool = True) -> OutboxMessage:
-    """Queue one email in the current transaction; it is sent only if the transaction commits."""
+    """Queue one email in the current transaction; it is sent only if the transaction commits.
+
+    to must be exactly one stored address (portal.services.common.addresses); anything else, a display name or a
+    list included, raises UnsafeRecipient and nothing is queued.
+    """
+    if not addresses.is_bare(to):
+        raise UnsafeRecipient(_("电子邮箱地址无效，邮件未发送。"), "email")
     case_number = item.case_number if item is not None else "GH-0000-000000"
     message = OutboxMessage(
-        item_id=item.id if item is not None else None, kind=kind, to_address=to.strip(), subject=subject,
+        item_id=item.id if item is not None else None, kind=kind, to_address=to, subject=subject,
         body_text=text, body_html=html, message_id=new_message_id(settings, case_number), in_reply_to=in_reply_to,
         headers=dict(AUTO_GENERATED) if automatic else {},
     )

@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from portal.models import FeedbackItem, OutboxMessage, User
 from portal.models.mail import DELIVERED, PENDING, SENDING_FAILED
-from portal.services.common import audit
+from portal.services.common import addresses, audit
 from portal.services.common.privacy import mask_email
 
 ACK_BODY_CLEARED = "（受理回执已发送；正文含查询码，发送后不再保存。）"
+UNSAFE_RECIPIENT = "收件地址不是单个有效的电子邮箱地址，不予发送。"
 
 #: longest last_error kept: enough for the server's reply, short enough for a table cell
 ERROR_CHARS = 300
@@ -172,7 +173,16 @@ def claim_next(session: Session, now: datetime) -> OutboxMessage | None:
 
 
 def _attempt(link: _Link, message: OutboxMessage, settings: SendSettings, now: datetime) -> bool:
-    """Send message and record the outcome on it; True when the server could not be reached or logged in to."""
+    """Send message and record the outcome on it; True when the server could not be reached or logged in to.
+
+    A recipient that is not one bare valid address (a row from before addresses were checked, or written by hand)
+    fails at once: the mail library would read a display name or a list in it and send somewhere else.
+    """
+    if not addresses.is_bare(message.to_address):
+        message.attempts += 1
+        message.status = SENDING_FAILED
+        message.last_error = UNSAFE_RECIPIENT
+        return False
     try:
         link.open()
     except OSError as exc:

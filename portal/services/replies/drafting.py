@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from portal import labels
 from portal.models import AuditEvent, Campaign, FeedbackItem, OutboxMessage, Reply, User
 from portal.models.feedback import APPROVED, DRAFT, EMAIL, LETTER, PHONE, RETURNED, SENT, SUBMITTED, WEB
-from portal.services.common import audit, authz, privacy
+from portal.services.common import addresses, audit, authz, privacy
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
 from portal.services.common.text import clean_text
@@ -298,6 +298,8 @@ def _email(session: Session, item: FeedbackItem, reply: Reply, settings: ReplySe
     address = item.contact.email if item.contact else None
     if not address:
         raise ReplyError(_("本件没有电子邮箱，不能以邮件答复。"), "form")
+    if not addresses.is_bare(address):
+        raise ReplyError(_("本件的电子邮箱地址无效，不能以邮件答复，请改用其他方式答复。"), "form")
     latest = session.scalar(select(OutboxMessage.message_id).where(OutboxMessage.item_id == item.id)
                             .order_by(OutboxMessage.id.desc()).limit(1))
     return outbox.enqueue(
