@@ -8,14 +8,18 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.services.feedback.attachments import MAX_BYTES
+from tests import samples
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CONTENT = "建议公开第二批整改措施的完成时间和佐证材料，附上现场照片。"
 
 
-def pdf(name: str, size: int = 100) -> dict:
-    return {"name": name, "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n" + b" " * (size - 9)}
+def pdf(name: str, size: int = 1000) -> dict:
+    """A real one-page PDF (the server parses what it accepts), about size bytes long: an unused stream pads it."""
+    padding = max(size - 400, 0)
+    document = samples.pdf({4: b"<< /Length %d >>\nstream\n" % padding + b"0" * padding + b"\nendstream"})
+    return {"name": name, "mimeType": "application/pdf", "buffer": document}
 
 
 def typed_form(page, portal) -> list[str]:
