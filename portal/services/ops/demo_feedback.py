@@ -14,7 +14,8 @@ from portal.services.feedback import workflow
 from portal.services.feedback.intake import Contact, IntakeSettings, NewItem, create_item
 from portal.services.replies import drafting, publication
 
-DEMO_DOMAIN = "demo.invalid"
+#: reserved for testing (RFC 6761): mail to the demo accounts never leaves the machine
+DEMO_DOMAIN = "demo.test"
 
 
 def create_demo_accounts(session: Session) -> dict[str, tuple[User, str]]:
