@@ -184,6 +184,8 @@ HOSTILE: dict[str, tuple[Callable[[Path], Path], str]] = {
     "UTF-16 CSV": (written("utf16.csv", csv_bytes([HEADER, *ROWS], "utf-16")), "无法识别文件编码"),
     "CSV named .xlsx": (written("really-csv.xlsx", csv_bytes([HEADER, *ROWS])), "若是 CSV 台账，请把扩展名改为 .csv"),
     ".xlsx named .csv": (xlsx_named_csv, "文件扩展名是 .csv，内容却是 .xlsx 工作簿"),
+    "department names that are markup": (written("markup.csv", csv_bytes(
+        [HEADER, with_cell("责任部门", "<script>alert(1)</script>")])), "部门名称“<script>alert(1)<”含有不能用于部门名称的字符“<”"),
 }
 #: the cases that take a few seconds to write or to refuse
 SLOW = {"300,000 rows", "zip bomb", "CSV of 300,000 rows", "overlapping merged ranges"}
