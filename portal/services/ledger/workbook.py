@@ -14,8 +14,10 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
-from xml.etree.ElementTree import Element, ParseError, iterparse
+from xml.etree.ElementTree import Element, ParseError
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
@@ -140,8 +142,18 @@ def _grid(archive: zipfile.ZipFile, sheet: Any) -> Grid:
         return Grid([], scan.uncalculated)
     rows = [list(values) for values in sheet.iter_rows(min_row=1, max_row=scan.last_row, min_col=1,
                                                        max_col=scan.last_column, values_only=True)]
+    _check_shared_strings(rows)
     _fill_merged(rows, scan.merged, scan.last_column)
     return Grid(rows, scan.uncalculated)
+
+
+def _check_shared_strings(rows: list[list[Any]]) -> None:
+    """Refuse a cell over the cap among those the scan could not measure: text kept in the shared-strings table."""
+    for number, row in enumerate(rows, 1):
+        for column, value in enumerate(row, 1):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise rejected(f"单元格内容过长（{len(value)}个字符，最多{MAX_CELL_CHARS}个）", number,
+                               get_column_letter(column))
 
 
 def _fill_merged(rows: list[list[Any]], merged: list[tuple[int, int, int, int]], width: int) -> None:
@@ -163,7 +175,7 @@ def _scan(source: IO[bytes]) -> _Scan:
     stack: list[Element] = []
     row = column = inline_chars = 0
     try:
-        for event, element in iterparse(source, events=("start", "end")):
+        for event, element in iterparse(source, events=("start", "end"), forbid_dtd=True):
             tag = element.tag.rpartition("}")[2]
             if event == "start":
                 stack.append(element)
@@ -184,7 +196,7 @@ def _scan(source: IO[bytes]) -> _Scan:
                 _note_merge(scan, element.get("ref") or "")
             if parent is not None and not in_cell:
                 parent.remove(element)  # always its parent's only child by now: removal is cheap
-    except ParseError as exc:
+    except (ParseError, DefusedXmlException) as exc:
         raise rejected(CORRUPT) from exc
     return scan
 
