@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -134,6 +135,22 @@ def uncalculated_formulas(directory: Path) -> Path:
     return write_xlsx(directory / "formulas.xlsx", rows)
 
 
+def long_shared_string(directory: Path) -> Path:
+    """A cell of 20,000 characters kept, as Excel keeps text, in the shared-strings table."""
+    source = write_xlsx(directory / "shared.src.xlsx", ROWS)
+    with zipfile.ZipFile(source) as book:
+        types = book.read("[Content_Types].xml").decode()
+    source.unlink()
+    types = types.replace("</Types>", '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                      'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    strings = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+               f'<si><t>{"长" * 20_000}</t></si></sst>')
+    return patched_xlsx(directory / "long-shared-string.xlsx",
+                        lambda sheet: re.sub(r'<c r="M3" t="inlineStr"><is><t>[^<]*</t></is></c>',
+                                             '<c r="M3" t="s"><v>0</v></c>', sheet),
+                        {"[Content_Types].xml": types.encode(), "xl/sharedStrings.xml": strings.encode()})
+
+
 def csv_bytes(rows: list[list], encoding: str = "utf-8-sig") -> bytes:
     out = io.StringIO(newline="")
     csv.writer(out).writerows(rows)
@@ -170,6 +187,8 @@ HOSTILE: dict[str, tuple[Callable[[Path], Path], str]] = {
     "entity expansion": (entity_expansion, "文件已损坏或不是有效的 .xlsx 工作簿"),
     "password-protected workbook": (encrypted, "文件设有打开密码（已加密）"),
     "Excel 97-2003 workbook named .xlsx": (old_xls, "旧版 Excel 97-2003 格式（.xls）"),
+    "shared string of 20,000 characters": (long_shared_string,
+                                           "第3行，“M”列：单元格内容过长（20000个字符，最多10000个）"),
     "formulas without computed values": (uncalculated_formulas,
                                          "第3行，“整改措施”列：是公式，但文件中没有公式的计算结果"),
     "CSV cell past the csv module's limit": (written("huge-cell.csv", csv_bytes(
@@ -184,8 +203,6 @@ HOSTILE: dict[str, tuple[Callable[[Path], Path], str]] = {
     "UTF-16 CSV": (written("utf16.csv", csv_bytes([HEADER, *ROWS], "utf-16")), "无法识别文件编码"),
     "CSV named .xlsx": (written("really-csv.xlsx", csv_bytes([HEADER, *ROWS])), "若是 CSV 台账，请把扩展名改为 .csv"),
     ".xlsx named .csv": (xlsx_named_csv, "文件扩展名是 .csv，内容却是 .xlsx 工作簿"),
-    "department names that are markup": (written("markup.csv", csv_bytes(
-        [HEADER, with_cell("责任部门", "<script>alert(1)</script>")])), "部门名称“<script>alert(1)<”含有不能用于部门名称的字符“<”"),
 }
 #: the cases that take a few seconds to write or to refuse
 SLOW = {"300,000 rows", "zip bomb", "CSV of 300,000 rows", "overlapping merged ranges"}

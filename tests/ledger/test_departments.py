@@ -10,7 +10,6 @@ from portal.models import Category, Department, Problem
 from portal.services.ledger.campaigns import create_campaign
 from portal.services.ledger.departments import name_problem, split_departments, sync_from_ledger
 from portal.services.ledger.importer import import_ledger
-from portal.services.ledger.reader import LedgerRejected
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "demo" / "sample-ledger.csv"
 
@@ -49,15 +48,27 @@ def test_names_that_are_not_department_names_are_refused(name, problem):
     assert name_problem(name).startswith(problem)
 
 
-def test_ledger_with_markup_for_a_department_is_refused_and_creates_none(session, tmp_path):
+def test_markup_in_the_department_column_is_kept_as_text_but_makes_no_department(session, tmp_path):
     campaign = create_campaign(session, "d", "测试", date(2020, 11, 16))
     rows = [list(ROWS[0])]
     rows[0][HEADER.index("责任部门")] = "办公室、<img src=x onerror=alert(1)>"
-    with pytest.raises(LedgerRejected) as refused:
-        import_ledger(session, campaign, write_csv(tmp_path / "l.csv", rows), actor="test")
-    assert [str(e) for e in refused.value.errors] == [
-        "第2行，“责任部门”列：部门名称“<img”含有不能用于部门名称的字符“<”（部门名称只能由文字、数字和括号组成）"]
-    assert session.scalars(select(Department.name)).all() == []
+    result = import_ledger(session, campaign, write_csv(tmp_path / "l.csv", rows), actor="test")
+    assert session.scalars(select(Department.name)).all() == ["办公室"]
+    assert session.scalars(select(Problem.departments)).all() == ["办公室、<img src=x onerror=alert(1)>"]
+    assert {name: problem[:16] for name, problem in result.skipped_departments.items()} == {
+        "<img": "含有不能用于部门名称的字符“<”", "src=x": "含有不能用于部门名称的字符“=”",
+        "onerror=alert(1)>": "含有不能用于部门名称的字符“=”"}
+
+
+def test_cli_import_says_which_names_made_no_department(app, runner, session, tmp_path):
+    create_campaign(session, "d", "测试", date(2020, 11, 16))
+    session.commit()
+    rows = [list(ROWS[0])]
+    rows[0][HEADER.index("责任部门")] = "组织部、script>"
+    result = runner.invoke(args=["ledger", "import", str(write_csv(tmp_path / "l.csv", rows)), "--campaign", "d"])
+    assert result.exit_code == 0, result.output
+    assert "未建立部门“script>”：含有不能用于部门名称的字符“>”" in result.output
+    assert session.scalars(select(Department.name)).all() == ["组织部"]
 
 
 def test_sync_skips_names_stored_before_they_were_checked(session):

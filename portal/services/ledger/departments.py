@@ -35,10 +35,16 @@ def split_departments(text: str | None) -> list[str]:
     return [name for name in SEPARATORS.split(text or "") if name]
 
 
+def skipped_names(texts: list[str | None]) -> dict[str, str]:
+    """Names in 责任部门 texts that will not become departments, each with why; the texts themselves are kept."""
+    return {name: problem for text in texts for name in split_departments(text)
+            if (problem := name_problem(name)) is not None}
+
+
 def sync_from_ledger(session: Session, campaign: Campaign) -> list[Department]:
     """Create a Department for every name the campaign's ledger uses that does not exist yet; return the new ones.
 
-    Names that cannot be a department's are left out (the importer refuses a ledger holding one)."""
+    Names that cannot be a department's are left out (the import reports them, see skipped_names)."""
     named = {name for text in session.scalars(select(Problem.departments).where(Problem.campaign_id == campaign.id))
              for name in split_departments(text) if name_problem(name) is None}
     existing = set(session.scalars(select(Department.name).where(Department.name.in_(named))))

@@ -12,9 +12,10 @@ from typing import Any
 from openpyxl.utils.datetime import from_excel
 
 from portal.models import DONE, IN_PROGRESS
+from portal.models.staff import DEPARTMENT_NAME_LENGTH
 from portal.services.ledger.csvsheet import csv_grid
 from portal.services.ledger.deadlines import normalise_label
-from portal.services.ledger.departments import name_problem, split_departments
+from portal.services.ledger.departments import split_departments
 from portal.services.ledger.limits import HEADER_SCAN_ROWS, MAX_FILE_BYTES, MAX_LISTED_ERRORS
 from portal.services.ledger.rejects import LedgerRejected, RowError, rejected
 from portal.services.ledger.workbook import Grid, xlsx_grids
@@ -49,6 +50,7 @@ DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?
 DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63]")
 #: the largest problem number the database's integer column holds
 MAX_NUMBER = 2**31 - 1
+DEPARTMENT_NAME_LIMIT = DEPARTMENT_NAME_LENGTH
 
 
 @dataclass(frozen=True)
@@ -257,10 +259,8 @@ def _number(value: Any) -> int:
 def _departments(value: Any) -> str:
     text = _text(value)
     for name in split_departments(text):
-        problem = name_problem(name)
-        if problem is not None:
-            shown = "".join(ch for ch in name[:20] if ch.isprintable()) + ("…" if len(name) > 20 else "")
-            raise ValueError(f"部门名称“{shown}”{problem}")
+        if len(name) > DEPARTMENT_NAME_LIMIT:
+            raise ValueError(f"部门名称“{name[:20]}…”过长（{len(name)}个字符，最多{DEPARTMENT_NAME_LIMIT}个）")
     return text
 
 
