@@ -44,9 +44,18 @@ def import_(path: Path, slug: str, dry_run: bool) -> None:
     if dry_run:
         session.rollback()
         click.echo(f"试导入（未写入）：{_summary(result, '将')}")
+        _echo_skipped(result)
         return
     session.commit()
     click.echo(f"已导入整改台账到 {campaign.slug}：{_summary(result, '')}")
+    _echo_skipped(result)
+
+
+def _echo_skipped(result: ImportResult) -> None:
+    """Say which 责任部门 names no department is made of, and why (the ledger text itself is kept as written)."""
+    for name, problem in result.skipped_departments.items():
+        shown = "".join(ch for ch in name[:40] if ch.isprintable())
+        click.echo(f"未建立部门“{shown}”：{problem}；责任部门的文字照原样保存。")
 
 
 @cli.command("export")

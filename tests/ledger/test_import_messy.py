@@ -1,9 +1,12 @@
 """Messy real-world ledgers that must still import correctly."""
 from __future__ import annotations
 
+import re
+import zipfile
 from datetime import date, datetime
 
 import pytest
+from tests.ledger.hostile_files import SHEET, patched_xlsx
 from tests.ledger_files import (CAT_A, CAT_B, HEADER, ROWS, campaign, ledger_snapshot, measure, problem, write_csv,
                                 write_xlsx)
 
@@ -150,3 +153,31 @@ def test_xlsx_numbers_stored_as_numbers_and_text_alike_import(session, tmp_path,
     rows = [[*row[:2], float(row[2]), *row[3:]] for row in ROWS]
     rows[0][2] = "1"
     assert imported(session, write_xlsx(tmp_path / "l.xlsx", rows)) == expected
+
+
+def test_xlsx_declaring_a_whole_sheet_as_its_dimension_reads_as_its_cells(session, tmp_path, expected):
+    """The <dimension> a workbook declares is not trusted (some writers declare A1:XFD1048576): cells are."""
+    path = patched_xlsx(tmp_path / "l.xlsx", lambda sheet: sheet.replace('<dimension ref="A1:M4"',
+                                                                         '<dimension ref="A1:XFD1048576"'))
+    assert imported(session, path) == expected
+
+
+def test_xlsx_whose_cells_omit_their_references_reads_them_in_order(session, tmp_path, expected):
+    """The format lets a writer leave out <row r> and <c r>: each then follows the one before."""
+    path = patched_xlsx(tmp_path / "l.xlsx", lambda sheet: re.sub(r' r="[A-Z]*\d+"', "", sheet))
+    assert imported(session, path) == expected
+
+
+def test_xlsx_formula_with_its_computed_value_reads_as_the_value(session, tmp_path, expected):
+    """What Excel saves: the formula and its result; only formulas without a result are refused."""
+    path = patched_xlsx(tmp_path / "l.xlsx", lambda sheet: re.sub(
+        r'<c r="J3" t="inlineStr"><is><t>([^<]*)</t></is></c>',
+        r'<c r="J3" t="str"><f>CONCATENATE("\1")</f><v>\1</v></c>', sheet))
+    assert "<f>" in zipfile.ZipFile(path).read(SHEET).decode()
+    assert imported(session, path) == expected
+
+
+def test_merged_cells_reaching_below_the_last_row_fill_down_within_it(session, tmp_path, expected):
+    path = write_xlsx(tmp_path / "l.xlsx", [ROWS[0], [*ROWS[1][:1], None, *ROWS[1][2:]], ROWS[2]],
+                      merges=["B2:B3", "N1:N900"])
+    assert imported(session, path) == expected

@@ -180,7 +180,7 @@ def test_service_refusals_are_translated_where_they_are_raised():
 
 #: modules whose refusals only operators see, in Chinese, on the command line
 OPERATOR_ONLY = {"backup.py", "campaigns.py", "exporter.py", "export.py", "reader.py", "importer.py", "imap.py",
-                 "parse.py", "engine.py", "clocks.py", "deadlines.py"}
+                 "parse.py", "engine.py", "clocks.py", "deadlines.py", "workbook.py", "csvsheet.py"}
 
 
 def test_english_staff_pages_show_the_services_refusals_in_english(client, make_user, login, new_item, post_form):

@@ -17,6 +17,7 @@ from portal.labels import chinese
 from portal.models import FeedbackItem, FeedbackLink
 from portal.services.common import audit, privacy
 from portal.services.common.errors import ServiceError
+from portal.services.common.spreadsheet import formula_safe
 from portal.services.feedback import case_codes
 
 #: who the audit log names when an operator command reads contact data
@@ -25,8 +26,6 @@ OPERATOR = "运维命令"
 CONTACT_FIELDS = ("name", "email", "phone", "address")
 EXPORT_COLUMNS = ("案件编号", "渠道", "类型", "状态", "收到时间", "受理期限", "办理期限", "承办部门",
                   "关联措施", "关联问题", "主题", "内容", "附件", "姓名", "电话", "电子邮箱", "地址")
-#: text a spreadsheet would run as a formula is quoted (CSV injection)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: characters an .xlsx cell cannot hold
 ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -138,7 +137,7 @@ def _text(value) -> str | None:
     value = ILLEGAL_XML.sub("", value)
     if not value:
         return None
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return formula_safe(value)
 
 
 def _write_csv(path: Path, rows: Iterable[list]) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from portal.models import Campaign, Measure, Problem
 from portal.services.common.errors import ServiceError
+from portal.services.common.spreadsheet import formula_safe
 from portal.services.ledger.reader import COLUMNS, PROBLEM_COLUMNS, STATUS_LABELS
 
 WIDTHS = (6, 20, 7, 36, 14, 16, 14, 28, 8, 44, 9, 12, 28)
@@ -62,12 +63,14 @@ def _rows(session: Session, campaign: Campaign) -> Iterator[tuple[Measure, list]
 
 
 def _write_csv(path: Path, rows: list[tuple[Measure, list]]) -> None:
-    """UTF-8 with BOM so Excel opens it right; no title row; every row carries its problem's columns."""
+    """UTF-8 with BOM so Excel opens it right; no title row; every row carries its problem's columns; text that
+    would run as a formula quoted (the reader unquotes it, so the file re-imports as it was)."""
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(COLUMNS)
         for _, cells in rows:
-            writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v for v in cells])
+            writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date)
+                             else formula_safe(v) if isinstance(v, str) else v for v in cells])
 
 
 def _write_xlsx(path: Path, campaign: Campaign, rows: list[tuple[Measure, list]]) -> None:
@@ -90,7 +93,7 @@ def _write_xlsx(path: Path, campaign: Campaign, rows: list[tuple[Measure, list]]
     for row in sheet.iter_rows(min_row=FIRST_DATA_ROW):
         for cell in row:
             if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
+                cell.data_type = "s"  # text, not a formula: openpyxl takes any text starting with = for one
             cell.alignment = Alignment(vertical="center", wrap_text=True)
             cell.border = BORDER
         row[DATE_COLUMN - 1].number_format = "yyyy-mm-dd"

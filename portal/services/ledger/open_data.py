@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from portal.models import Campaign, Measure, Problem
+from portal.services.common.spreadsheet import formula_safe
 from portal.services.ledger.figures import problem_progress
 
 #: JSON field → CSV header, in column order
@@ -21,8 +22,6 @@ MEASURE_COLUMNS = {
     "code": "措施编号", "problem": "问题编号", "text": "整改措施", "status": "完成情况",
     "completed_on": "完成时间", "progress_note": "进展说明",
 }
-#: text a spreadsheet would run as a formula is quoted (CSV injection)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FIGURE_COLUMNS = {
     "scope": "范围", "name": "名称", "problems": "问题数", "rectified": "已整改到位问题数",
     "in_progress_problems": "正在整改问题数", "measures": "整改措施数", "done": "已完成措施数",
@@ -96,9 +95,7 @@ def _cell(value: object) -> object:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return formula_safe(value) if isinstance(value, str) else value
 
 
 def _iso(value: date | None) -> str | None:

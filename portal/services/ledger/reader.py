@@ -1,23 +1,24 @@
 """整改台账读取: an .xlsx or .csv ledger read into normalised rows, every bad cell collected."""
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
 from portal.models import DONE, IN_PROGRESS
 from portal.models.staff import DEPARTMENT_NAME_LENGTH
-from portal.services.common.errors import ServiceError
+from portal.services.ledger.csvsheet import csv_grid
 from portal.services.ledger.deadlines import normalise_label
 from portal.services.ledger.departments import split_departments
+from portal.services.ledger.limits import HEADER_SCAN_ROWS, MAX_FILE_BYTES, MAX_LISTED_ERRORS
+from portal.services.ledger.rejects import LedgerRejected, RowError, rejected
+from portal.services.ledger.workbook import Grid, xlsx_grids
 
 COLUMNS = ("序号", "问题类别", "问题编号", "问题描述", "整改时限", "牵头领导", "责任部门", "成效目标",
            "措施编号", "整改措施", "完成情况", "完成时间", "进展说明")
@@ -43,35 +44,13 @@ HEADER_NAMES = {alias: column for column, aliases in ALIASES.items() for alias i
 STATUS_WORDS = {**dict.fromkeys(("已完成", "已整改", "完成", "整改完成"), DONE),
                 **dict.fromkeys(("正在整改", "整改中", "持续推进", "推进中"), IN_PROGRESS)}
 STATUS_LABELS = {DONE: "已完成", IN_PROGRESS: "正在整改"}
-HEADER_SCAN_ROWS = 30
+UNCALCULATED = ("是公式，但文件中没有公式的计算结果（文件可能由程序生成而未经计算）："
+                "请用 Excel 或 WPS 打开并保存后重新导入，或把公式单元格粘贴为数值")
 DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(\s+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?")
 DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63]")
 #: the largest problem number the database's integer column holds
 MAX_NUMBER = 2**31 - 1
 DEPARTMENT_NAME_LIMIT = DEPARTMENT_NAME_LENGTH
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem found in a ledger: the spreadsheet row as Excel numbers it, the column as the file names it."""
-
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = "".join([f"第{self.row}行" if self.row else "",
-                         "，" if self.row and self.column else "",
-                         f"“{self.column}”列" if self.column else ""])
-        return f"{where}：{self.message}" if where else self.message
-
-
-class LedgerRejected(ServiceError):
-    """The ledger is refused as a whole; errors lists every problem found, in row order."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        self.errors = sorted(errors, key=lambda e: e.row or 0)
-        super().__init__("\n".join(map(str, self.errors)))
 
 
 @dataclass(frozen=True)
@@ -134,62 +113,26 @@ class LedgerSheet:
 
 
 def read_ledger(path: Path) -> LedgerSheet:
-    """Read a ledger file into normalised rows; unreadable files and headers raise LedgerRejected."""
+    """Read a ledger file into normalised rows; unreadable, oversized or header-less files raise LedgerRejected."""
     for grid in _grids(Path(path)):
-        header = _find_header(grid)
+        header = _find_header(grid.rows)
         if header is not None:
             return _read_rows(grid, *header)
-    raise _rejected(f"找不到表头：前{HEADER_SCAN_ROWS}行中没有含“问题编号”“整改措施”“完成情况”等列名的一行。")
+    raise rejected(f"找不到表头：前{HEADER_SCAN_ROWS}行中没有含“问题编号”“整改措施”“完成情况”等列名的一行。")
 
 
-def _rejected(message: str) -> LedgerRejected:
-    return LedgerRejected([RowError(None, None, message)])
-
-
-def _grids(path: Path) -> list[list[list[Any]]]:
+def _grids(path: Path) -> Iterator[Grid]:
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
-        raise _rejected(f"不支持的文件类型“{path.suffix or path.name}”：请使用 .xlsx 或 .csv 格式的台账。")
+        raise rejected(f"不支持的文件类型“{path.suffix or path.name}”：请使用 .xlsx 或 .csv 格式的台账。")
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise rejected(f"文件有{size // 2**20} MB，超过上限{MAX_FILE_BYTES // 2**20} MB：台账过大，无法读取。")
         data = path.read_bytes()
     except OSError as exc:
-        raise _rejected(f"无法读取文件“{path.name}”：{exc.strerror}。") from exc
-    return _xlsx_grids(data) if suffix == ".xlsx" else [_csv_grid(data)]
-
-
-def _xlsx_grids(data: bytes) -> list[list[list[Any]]]:
-    """Every worksheet's cell values, each merged range filled from its top-left cell."""
-    try:
-        book = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as exc:  # a damaged workbook surfaces as zip, XML, key or value errors alike
-        raise _rejected("文件已损坏或不是有效的 .xlsx 工作簿，无法读取。") from exc
-    grids = []
-    for sheet in book.worksheets:
-        grid = [list(values) for values in sheet.iter_rows(min_row=1, values_only=True)]
-        for cells in sheet.merged_cells.ranges:
-            value = grid[cells.min_row - 1][cells.min_col - 1]
-            for r in range(cells.min_row - 1, min(cells.max_row, len(grid))):
-                for c in range(cells.min_col - 1, min(cells.max_col, len(grid[r]))):
-                    grid[r][c] = value
-        grids.append(grid)
-    return grids
-
-
-def _csv_grid(data: bytes) -> list[list[Any]]:
-    try:
-        return list(csv.reader(io.StringIO(_decode(data), newline="")))
-    except csv.Error as exc:
-        raise _rejected(f"CSV 文件格式有误，无法读取：{exc}。") from exc
-
-
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) when the bytes are valid UTF-8, else GB18030 (a superset of GBK)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _rejected("无法识别文件编码：请将台账另存为 UTF-8 或 GBK 编码的 CSV。")
+        raise rejected(f"无法读取文件“{path.name}”：{exc.strerror}。") from exc
+    return xlsx_grids(data) if suffix == ".xlsx" else iter([csv_grid(data)])
 
 
 def _header_name(value: Any) -> str:
@@ -210,21 +153,24 @@ def _find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int], dict[str, 
     return best
 
 
-def _read_rows(grid: list[list[Any]], header: int, positions: dict[str, int], names: dict[str, str]) -> LedgerSheet:
+def _read_rows(grid: Grid, header: int, positions: dict[str, int], names: dict[str, str]) -> LedgerSheet:
     missing = [RowError(header + 1, column, f"缺少必需的列（可写作：{'、'.join(ALIASES[column])}）")
                for column in REQUIRED if column not in positions]
     if missing:
         raise LedgerRejected(missing)
     sheet = LedgerSheet(header + 1, names)
     previous: dict[str, Any] | None = None
-    for index in range(header + 1, len(grid)):
-        cells = grid[index]
+    for index in range(header + 1, len(grid.rows)):
+        cells = grid.rows[index]
         values = {c: _blank_to_none(cells[p]) if p < len(cells) else None for c, p in positions.items()}
-        if all(v is None for c, v in values.items() if c != "序号"):
+        formulas = {c for c, p in positions.items() if (index + 1, p + 1) in grid.uncalculated}
+        if all(v is None for c, v in values.items() if c != "序号") and not formulas:
             continue
         values = _filled_down(values, previous)
-        sheet.rows.append(_parse(index + 1, values, names, sheet.errors))
+        sheet.rows.append(_parse(index + 1, values, names, sheet.errors, formulas))
         previous = values
+        if len(sheet.errors) > MAX_LISTED_ERRORS:
+            break
     return sheet
 
 
@@ -246,10 +192,14 @@ def _filled_down(values: dict[str, Any], previous: dict[str, Any] | None) -> dic
     return filled
 
 
-def _parse(row: int, values: dict[str, Any], names: dict[str, str], errors: list[RowError]) -> LedgerRow:
+def _parse(row: int, values: dict[str, Any], names: dict[str, str], errors: list[RowError],
+           formulas: set[str]) -> LedgerRow:
     """One row's cells turned into values; each bad or missing required cell adds an error."""
     def parsed(column: str, parse, *args):
         value = values.get(column)
+        if column in formulas:
+            errors.append(RowError(row, names[column], UNCALCULATED))
+            return None
         if isinstance(value, str) and "\x00" in value:
             errors.append(RowError(row, names[column], "含有空字符（NUL），请删除后重新导入"))
             return None
