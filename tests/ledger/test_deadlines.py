@@ -52,3 +52,29 @@ def test_add_months_clamps_to_month_end(start, months, expected):
 def test_due_date_past_year_9999_is_refused_in_chinese():
     with pytest.raises(ValueError, match="整改时限过长"):
         due_date(FEEDBACK, "9000年内整改到位")
+
+
+@pytest.mark.parametrize("label, months", [
+    ("六个月内整改到位", 6), ("七个月内整改到位", 7), ("八个月内整改到位", 8), ("九个月内整改到位", 9),
+    ("十个月内整改到位", 10), ("十一个月内整改到位", 11), ("十二个月内整改到位", 12), ("十五个月内整改到位", 15),
+    ("两个月内整改到位", 2), ("二个月内整改到位", 2), ("四个月内完成", 4), ("五个月内完成", 5), ("一年内整改到位", 12),
+    ("两年内整改到位", 24), ("18个月内整改到位", 18), ("半年内整改到位", 6), ("1 个 月 内", 1),
+])
+def test_every_chinese_numeral_gives_its_months(label, months):
+    assert classify(label).kind == "months" and classify(label).months == months
+
+
+@pytest.mark.parametrize("label, kind", [
+    ("长期坚持，3个月内见效", "long_term"), ("持续整改", "long_term"), ("常态化推进", "long_term"),
+    ("立即整改", "immediate"), ("即知即改，长期坚持", "immediate"), ("年末前完成", "year_end"),
+    ("年底前见效，6个月内整改到位", "months"), ("半个月内", "unknown"), ("", "unknown"),
+])
+def test_the_kind_of_a_deadline_class(label, kind):
+    assert classify(label).kind == kind
+
+
+def test_long_term_and_unknown_classes_have_no_due_date_and_immediate_is_the_feedback_date():
+    assert due_date(FEEDBACK, "长期坚持，3个月内见效") is None
+    assert due_date(FEEDBACK, "即知即改") == FEEDBACK
+    assert due_date(FEEDBACK, "十五个月内整改到位") == date(2022, 2, 16)
+    assert due_date(date(2021, 7, 1), "年底前") == date(2021, 12, 31)
