@@ -78,3 +78,17 @@ def test_long_term_and_unknown_classes_have_no_due_date_and_immediate_is_the_fee
     assert due_date(FEEDBACK, "即知即改") == FEEDBACK
     assert due_date(FEEDBACK, "十五个月内整改到位") == date(2022, 2, 16)
     assert due_date(date(2021, 7, 1), "年底前") == date(2021, 12, 31)
+
+
+def test_kinds_sort_before_labels_immediate_months_year_end_long_term_unknown():
+    """Labels that would sort the other way if two kinds shared a rank."""
+    ordered = ["即知即改", "1个月内", "两年内整改到位", "年底前完成", "常态化推进", "长期坚持", "按部署推进"]
+    assert sorted(reversed(ordered), key=lambda label: classify(label).sort_key) == ordered
+    assert [classify(label).kind for label in ordered] == [
+        "immediate", "months", "months", "year_end", "long_term", "long_term", "unknown"]
+
+
+def test_a_class_is_a_value_immediate_means_zero_months():
+    assert classify("立行立改") == classify(" 立行立改 ") and classify("立行立改").months == 0
+    assert {classify("3个月内"), classify("３个月内")} == {classify("3个月内")}
+    assert classify("长期坚持").months is None and classify("年底前").months is None
