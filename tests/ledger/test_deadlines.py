@@ -92,3 +92,16 @@ def test_a_class_is_a_value_immediate_means_zero_months():
     assert classify("立行立改") == classify(" 立行立改 ") and classify("立行立改").months == 0
     assert {classify("3个月内"), classify("３个月内")} == {classify("3个月内")}
     assert classify("长期坚持").months is None and classify("年底前").months is None
+
+
+@pytest.mark.parametrize("label, months", [
+    ("二十个月内整改到位", 20), ("二十四个月内整改到位", 24), ("两年内整改到位", 24), ("十八个月内", 18),
+    ("十二三个月内", None), ("一二个月内", None), ("十十个月内", None),
+])
+def test_chinese_numbers_up_to_ninety_nine_and_ranges_are_not_numbers(label, months):
+    assert classify(label).months == months
+
+
+def test_the_last_stated_term_wins_even_when_its_position_is_small():
+    assert classify("12个月内见效，年底前整改到位").kind == "year_end"
+    assert classify("年底前见效，12个月内整改到位").months == 12
