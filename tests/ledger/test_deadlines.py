@@ -105,3 +105,7 @@ def test_chinese_numbers_up_to_ninety_nine_and_ranges_are_not_numbers(label, mon
 def test_the_last_stated_term_wins_even_when_its_position_is_small():
     assert classify("12个月内见效，年底前整改到位").kind == "year_end"
     assert classify("年底前见效，12个月内整改到位").months == 12
+
+
+def test_the_last_representable_year_is_still_a_due_date():
+    assert add_months(date(9999, 1, 31), 11) == date(9999, 12, 31)
