@@ -41,8 +41,7 @@ def _local(number: str) -> str:
 
 def _mobile(groups: list[str], start: int) -> int:
     """How many groups from start spell an 11-digit mobile (a +86 in front included), 0 if they do not."""
-    skip = 1 if groups[start] in _COUNTRY_CODES and start + 1 < len(groups) else 0
-    taken, digits = skip, ""
+    taken, digits = 0, ""
     while start + taken < len(groups) and len(digits) < 11:
         digits += groups[start + taken]
         taken += 1
