@@ -14,7 +14,7 @@ import ast
 import os
 import platform
 import shutil
-import subprocess
+import signal
 import sys
 import tempfile
 import time
@@ -124,15 +124,14 @@ def _is_docstring(statement: ast.stmt) -> bool:
         and isinstance(statement.value.value, str)
 
 
-def mutants(module: str) -> list[Mutant]:
-    source = (ROOT / module).read_text(encoding="utf-8")
+def mutants(module: str, source: str) -> list[Mutant]:
     mutator = Mutator(source)
     mutator.visit(ast.parse(source))
     return [Mutant(module, i, line, before, after) for i, (line, before, after) in enumerate(mutator.found)]
 
 
-def mutated_source(mutant: Mutant) -> str:
-    source = (ROOT / mutant.module).read_text(encoding="utf-8")
+def mutated_source(mutant: Mutant, source: str) -> str:
+    """The module with this one change; source is the module as copied, so later edits cannot shift the count."""
     tree = Mutator(source, mutant.index).visit(ast.parse(source))
     return ast.unparse(ast.fix_missing_locations(tree))
 
@@ -149,20 +148,53 @@ def copy_project(into: Path) -> Path:
     return target
 
 
+#: what every test run imports: loaded once here, shared by the forked runs (portal itself is imported fresh)
+PRELOADED = ("flask", "sqlalchemy", "openpyxl", "hypothesis", "pytest", "flask_babel", "flask_wtf", "wtforms",
+             "flask_login", "flask_limiter", "argon2", "nh3", "babel", "psycopg", "opencc_purepy", "_pytest.main")
+
+
+def preload() -> None:
+    """Import the heavy libraries once: each mutant's test run is a fork, not a new interpreter."""
+    for name in PRELOADED:
+        __import__(name)
+
+
+def _pytest_in_child(project: Path, tests: list[str]) -> None:
+    """The forked child: run pytest on the project copy, quietly, and exit with its code."""
+    import pytest
+    os.chdir(project)
+    sys.path.insert(0, str(project))
+    sys.dont_write_bytecode = True
+    os.environ.pop("PORTAL_TEST_DATABASE_URL", None)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    code = pytest.main(["-x", "-q", "-p", "no:cacheprovider", "-m", "not postgres and not browser", *tests])
+    os._exit(int(code))
+
+
 def run_tests(project: Path, tests: list[str], timeout: float) -> tuple[str, float]:
     """killed, survived or timeout; and the seconds it took."""
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(project)}
-    env.pop("PORTAL_TEST_DATABASE_URL", None)
     started = time.monotonic()
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-               "-m", "not postgres and not browser", *tests]
-    try:
-        result = subprocess.run(command, cwd=project, env=env, capture_output=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return "timeout", time.monotonic() - started
-    if result.returncode == 5:
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _pytest_in_child(project, tests)
+        finally:
+            os._exit(3)
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() - started > timeout:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return "timeout", time.monotonic() - started
+        time.sleep(0.05)
+    code = os.waitstatus_to_exitcode(status)
+    if code == 5:
         sys.exit(f"no tests collected by {' '.join(tests)}: fix MODULE_TESTS")
-    return ("survived" if result.returncode == 0 else "killed"), time.monotonic() - started
+    return ("survived" if code == 0 else "killed"), time.monotonic() - started
 
 
 def check_baseline(project: Path, modules: list[str]) -> dict[str, float]:
@@ -182,7 +214,7 @@ def run_all(todo: list[Mutant], workers: Queue, limits: dict[str, float], jobs: 
         path = project / mutant.module
         original = path.read_text(encoding="utf-8")
         try:
-            path.write_text(mutated_source(mutant), encoding="utf-8")
+            path.write_text(mutated_source(mutant, original), encoding="utf-8")
             outcome, _ = run_tests(project, MODULE_TESTS[mutant.module], limits[mutant.module])
         finally:
             path.write_text(original, encoding="utf-8")
@@ -222,11 +254,13 @@ def main() -> None:
     args = parser.parse_args()
     modules = [m for m in MODULE_TESTS if not args.only or any(part in m for part in args.only)]
     started = time.monotonic()
+    preload()
     with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
         projects = [copy_project(Path(tmp) / str(n)) for n in range(args.jobs)]
         baseline = check_baseline(projects[0], modules)
         limits = {m: args.timeout or max(20.0, 3 * s) for m, s in baseline.items()}
-        todo = [mutant for module in modules for mutant in mutants(module)]
+        todo = [mutant for module in modules
+                for mutant in mutants(module, (projects[0] / module).read_text(encoding="utf-8"))]
         print(f"{len(todo)} mutants in {len(modules)} modules; baseline seconds "
               + ", ".join(f"{Path(m).stem} {s:.1f}" for m, s in baseline.items()), flush=True)
         workers: Queue = Queue()

@@ -12,8 +12,9 @@ import unicodedata
 #: what may stand between the parts of one number: 138 0000 1762, (0931)8821762, 0931-8821762
 _JOINER = re.compile(r"[\s\-\u2010-\u2015.()]*")
 _BRACKETS = "()"
-#: one stretch of numbers as typed, with a + or brackets around it (dropped: the masked form writes its own)
-_RUN = re.compile(rf"\+?[(]?[0-9](?:{_JOINER.pattern}[0-9])*[)]?")
+#: one stretch of numbers as typed, with a + or brackets around it (dropped: the masked form writes its own); a +
+#: right after another number stays, so two masked numbers never run into one (2138138+138… → ****138+138…)
+_RUN = re.compile(rf"(?:(?<![0-9])\+)?[(]?[0-9](?:{_JOINER.pattern}[0-9])*[)]?")
 _COUNTRY_CODES = ("86", "0086")
 
 
