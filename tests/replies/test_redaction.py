@@ -103,3 +103,17 @@ def test_no_cell_of_the_demo_ledger_holds_a_name():
         cells = [cell for row in csv.reader(f) for cell in row]
     assert len(cells) > 500
     assert [(span.original, cell) for cell in cells for span in find(cell)] == []
+
+
+def test_segments_have_no_empty_pieces_when_a_span_opens_the_text_or_follows_another():
+    result = redact("李女士0931-8821762")
+    assert [piece for piece, _ in result.segments()] == ["李女士", "0931-8821762"]
+    assert {span.kind for span in result.spans} == {"name", "landline"}
+    assert len({span: span.kind for span in result.spans}) == 2
+
+
+def test_a_two_character_name_and_a_landline_of_the_submitter_are_found():
+    contact = FeedbackContact(name="李四", phone="0931-8821762")
+    result = redact("李四来电0931-8821762反映", contact)
+    assert result.text == "李*来电0931-****762反映"
+    assert result.counts() == {"name": 1, "landline": 1}

@@ -102,21 +102,12 @@ def mask_id_card(value: str) -> str:
     return f"{value[:2]}{'*' * (len(value) - 5)}{value[-3:]}"
 
 
-def _phone_form(value: str) -> str:
-    """0931-8821762 for (0931) 8821762 or 0931 8821762; a mobile without its +86."""
-    value = re.sub(r"^\+?86[- ]?(?=1)", "", value.strip())
-    bracketed = re.match(r"[(（](0\d{2,3})[)）] ?(\d+)$", value)
-    if bracketed:
-        return f"{bracketed.group(1)}-{bracketed.group(2)}"
-    return re.sub(r"^(0\d{2,3}) (\d+)$", r"\1-\2", value)
-
-
 def mask(kind: str, value: str) -> str:
     """Mask one value of a kind, through portal.services.common.privacy wherever it has the function."""
     if kind == NAME:
         return privacy.mask_name(value)
     if kind in (MOBILE, LANDLINE):
-        return privacy.mask_phone(_phone_form(value)) or "*" * len(value)
+        return privacy.mask_phone(value) or "*" * len(value)
     if kind == EMAIL:
         return privacy.mask_email(value)
     if kind == ID_CARD:
