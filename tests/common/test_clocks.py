@@ -52,3 +52,21 @@ def test_clock_values_come_from_config():
     assert clocks.handle_due(datetime(2021, 3, 1, 1, tzinfo=UTC)) == date(2021, 3, 31)
     with pytest.raises(ValueError):
         clocks.extended(date(2021, 3, 31), 11)
+
+
+def test_a_one_day_extension_is_allowed_and_adds_exactly_one_day():
+    assert CLOCKS.extended(date(2021, 2, 28), 1) == date(2021, 3, 1)
+    assert CLOCKS.extended(date(2021, 2, 13), 29) == date(2021, 3, 14)
+
+
+def test_on_the_due_day_an_item_is_due_soon_and_not_overdue():
+    due = date(2021, 3, 10)
+    assert CLOCKS.is_due_soon(due, due) and not CLOCKS.is_overdue(due, due)
+    assert CLOCKS.is_due_soon(due, date(2021, 3, 7)) and not CLOCKS.is_due_soon(due, date(2021, 3, 6))
+    assert CLOCKS.is_overdue(due, date(2021, 3, 11)) and not CLOCKS.is_due_soon(due, date(2021, 3, 11))
+
+
+def test_defaults_follow_the_regulation():
+    assert (CLOCKS.accept_days, CLOCKS.handle_days, CLOCKS.max_extension_days) == (15, 60, 30)
+    assert (CLOCKS.review_window_days, CLOCKS.due_soon_days, CLOCKS.timezone) == (30, 3, "Asia/Shanghai")
+    assert ClockSettings.from_config({}) == CLOCKS

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -125,3 +126,34 @@ def test_export_csv_is_utf8_with_bom(runner, items, tmp_path):
 def test_export_refuses_an_unknown_format(runner, items, tmp_path):
     result = runner.invoke(args=["feedback", "export", str(tmp_path / "items.txt")])
     assert result.exit_code == 1 and "不支持的导出格式" in result.output
+
+
+MESSY_PHONES = ("13800001762-1", "0931 8821762-9", "+86 139 1234 5678", "（０９３１）８８２１７６３转１２",
+                "12345", "0571-123", "15012345678，13698765432")
+
+
+def _unmasked_runs(phone: str) -> set[str]:
+    """Every run of 4 digits of a stored phone except the last 4 of a mobile and an area code."""
+    digits = "".join(str(int(c)) for c in phone if c.isdecimal())
+    shown = {m[-4:] for m in re.findall(r"1[0-9]{10}", digits)} | {"0931"}
+    return {digits[i:i + 4] for i in range(len(digits) - 3)} - shown
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_masked_export_holds_no_digit_run_of_a_stored_phone(runner, session, new_item, tmp_path, suffix):
+    for phone in MESSY_PHONES:
+        item, _ = new_item(contact=Contact(name="李四", phone="13812341762"))
+        item.contact.phone = phone
+    session.commit()
+    path = tmp_path / f"items{suffix}"
+    assert runner.invoke(args=["feedback", "export", str(path)]).exit_code == 0
+    if suffix == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            shown = [row["电话"] for row in csv.DictReader(f)]
+    else:
+        rows = list(load_workbook(path).active.iter_rows(values_only=True))
+        shown = [row[rows[0].index("电话")] for row in rows[1:]]
+    assert len(shown) == len(MESSY_PHONES)
+    for phone, masked in zip(MESSY_PHONES, shown, strict=True):
+        assert not [run for run in _unmasked_runs(phone) if run in masked], (phone, masked)
+    assert shown[:2] == ["138****1762-*", "0931-****762-*"] and shown[-1] == "150****5678，136****5432"

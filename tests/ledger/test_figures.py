@@ -60,3 +60,26 @@ def test_report_mismatches_compare_deadline_classes_on_stated_figures_only():
     assert report.mismatches == ["problems", "deadline_classes"]
     report.declared = {"deadline_classes": [{"label": "6个月内整改到位", "problems": 1}]}
     assert report.mismatches == ["deadline_classes"]
+
+
+def test_a_problem_due_today_is_not_yet_overdue():
+    due = date(2021, 3, 31)
+    assert not ProblemProgress(2, 1, due).is_overdue(due)
+    assert ProblemProgress(2, 1, due).is_overdue(date(2021, 4, 1))
+    assert not ProblemProgress(0, 0, None).is_overdue(date(2099, 1, 1))
+    assert ProblemProgress(0, 0, due).is_overdue(date(2021, 4, 1))
+
+
+def test_a_problem_without_measures_counts_as_in_progress_in_every_figure(session, small_campaign):
+    second = max(small_campaign.categories, key=lambda category: category.position)
+    empty = Problem(campaign_id=small_campaign.id, category_id=second.id, number=4, description="没有措施的问题",
+                    deadline_label="1个月内整改到位")
+    session.add(empty)
+    session.flush()
+    figures = campaign_figures(session, small_campaign)
+    assert (figures["problems"], figures["rectified_problems"]) == (4, 2)
+    assert [(c["problems"], c["rectified"], c["measures"], c["done"]) for c in figures["by_category"]] == [
+        (2, 1, 4, 3), (2, 1, 1, 1)]
+    one_month = next(c for c in figures["deadline_classes"] if c["label"] == "1个月内整改到位")
+    assert (one_month["problems"], one_month["rectified"], one_month["in_progress"]) == (3, 2, 1)
+    assert not problem_progress(session, [empty])[empty.id].rectified

@@ -1,11 +1,15 @@
 """Personal data in Chinese reply texts is found and masked in the privacy module's style before publication."""
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 
 from portal.models import FeedbackContact
 from portal.services.replies.redaction import contact_leaks, find, redact
 
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 CONTACT = FeedbackContact(name="张三丰", phone="13812341762", email="zhangsan@163.com",
                           address="兰州市城关区东岗西路123号")
 
@@ -73,3 +77,43 @@ def test_contact_leaks_name_the_kinds_of_the_contacts_own_data():
     assert contact_leaks("答复张三丰：请致电13812341762。", CONTACT) == ["name", "mobile"]
     assert contact_leaks("答复张**：请致电138****1762。", CONTACT) == []
     assert contact_leaks("任何内容", None) == []
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("经办人王小明已于3月31日电话联系反映人。", "经办人王**已于3月31日电话联系反映人。"),
+    ("由刘建国负责跟进，联系人：李明，电话0931-8821762。", "由刘**负责跟进，联系人：李*，电话0931-****762。"),
+    ("经核实，村民张大山反映属实，已交由司马光明牵头整改。", "经核实，村民张**反映属实，已交由司***牵头整改。"),
+    ("局长周建华表示将于6月底前完成整改。", "局长周**表示将于6月底前完成整改。"),
+    ("感谢赵丽娟女士的监督。", "感谢赵**女士的监督。"),
+])
+def test_a_third_persons_name_is_masked_by_its_role_or_act(text, masked):
+    result = redact(text, CONTACT)
+    assert result.text == masked
+    assert "name" in result.counts()
+
+
+def test_departments_places_and_posts_of_the_ledger_are_not_names():
+    text = ("由高新区负责，党组书记任组长，由林业局办理，由单位负责落实。由于时间紧，请各单位于月底前报送。"
+            "全体同志要高度重视，由宣传教育部牵头，由金川区、宁县、机关纪委和党组承办。")
+    assert redact(text).text == text
+
+
+def test_no_cell_of_the_demo_ledger_holds_a_name():
+    with (DEMO / "sample-ledger.csv").open(encoding="utf-8-sig", newline="") as f:
+        cells = [cell for row in csv.reader(f) for cell in row]
+    assert len(cells) > 500
+    assert [(span.original, cell) for cell in cells for span in find(cell)] == []
+
+
+def test_segments_have_no_empty_pieces_when_a_span_opens_the_text_or_follows_another():
+    result = redact("李女士0931-8821762")
+    assert [piece for piece, _ in result.segments()] == ["李女士", "0931-8821762"]
+    assert {span.kind for span in result.spans} == {"name", "landline"}
+    assert len({span: span.kind for span in result.spans}) == 2
+
+
+def test_a_two_character_name_and_a_landline_of_the_submitter_are_found():
+    contact = FeedbackContact(name="李四", phone="0931-8821762")
+    result = redact("李四来电0931-8821762反映", contact)
+    assert result.text == "李*来电0931-****762反映"
+    assert result.counts() == {"name": 1, "landline": 1}

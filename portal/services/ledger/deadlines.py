@@ -54,15 +54,21 @@ def classify(label: str) -> DeadlineClass:
 def _months(amount: str, unit: str) -> int | None:
     if amount == "半":
         return 6 if unit == "年" else None
-    if amount.isdigit():
-        n = int(amount)
-    elif amount in CHINESE_NUMERALS:
-        n = CHINESE_NUMERALS[amount]
-    elif amount.startswith("十"):
-        n = 10 + CHINESE_NUMERALS.get(amount[1:], 0)
-    else:
+    n = int(amount) if amount.isdigit() else _chinese_number(amount)
+    if n is None:
         return None
     return n * 12 if unit == "年" else n
+
+
+def _chinese_number(amount: str) -> int | None:
+    """一 … 九十九 (十五, 二十四); None for what is not one number (十二三个月 is a range, not 10 months)."""
+    if amount in CHINESE_NUMERALS:
+        return CHINESE_NUMERALS[amount]
+    match = re.fullmatch("([二两三四五六七八九]?)十([一二三四五六七八九]?)", amount)
+    if not match:
+        return None
+    tens, ones = match.groups()
+    return CHINESE_NUMERALS.get(tens, 1) * 10 + CHINESE_NUMERALS.get(ones, 0)
 
 
 def due_date(feedback_date: date, label: str) -> date | None:

@@ -25,6 +25,23 @@ _SURNAME = f"(?:{'|'.join(COMPOUND_SURNAMES)}|[{SURNAMES}])"
 _TITLED = re.compile(f"{_SURNAME}(?:先生|女士|小姐|同志|师傅|老师|阿姨|大爷)")
 #: 王某某, 李某: not 关于某单位, 对于某某问题, 向某部门
 _SOMEONE = re.compile(f"(?<![关对由属等至鉴基])(?:{_SURNAME})某某?(?![单部地处些种项次方类件个人位时天年月日])")
+_HAN = "[\u4e00-\u9fff]"
+#: who someone is in a reply, by a role that only a person has: 经办人王小明, 联系人：李明, 局长周建华
+_ROLES = ("经办人|负责人|联系人|承办人|举报人|反映人|来信人|来访人|信访人|当事人|申请人|投诉人|户主|书记|主任|局长|"
+          "科长|处长|部长|站长|所长|队长|组长|经理|厂长|校长|院长|医生|律师|会计")
+#: what someone does: 由刘建国负责, 村民张大山反映, 王小明同志
+_ACTS = "负责|牵头|办理|承办|核实|处理|答复|联系|跟进|督办|签收|接待|反映|表示|来信|来电|举报|投诉|同志|先生|女士"
+#: a name ends where a word that is not part of it starts
+_NAME_END = f"(?=[^\u4e00-\u9fff]|$|{_ACTS}|电话|手机|等|和|与|及|的|在|已|将|对|于|称|说)"
+_ROLE_NAME = re.compile(f"(?:{_ROLES})[:：]?(?P<name>{_SURNAME}{_HAN}{{1,2}}?){_NAME_END}")
+#: a group (村民, 职工) or an assignment (由, 请) before a name, an act after it: 职工关心的 is no name
+_ACTING_NAME = re.compile(f"(?:交由|由|请|派|安排|委托|指定|村民|居民|职工|群众|工作人员|网格员)"
+                          f"(?P<name>{_SURNAME}{_HAN}{{1,2}}?)(?={_ACTS})")
+#: a full name before a title: 王小明同志 (全体同志 is everyone, not a name)
+_TITLED_NAME = re.compile(f"(?P<name>{_SURNAME}{_HAN}{{1,2}}?)(?=同志|先生|女士)")
+_NOT_NAMES = ("全体", "全部", "广大", "各位", "党员", "老同")
+#: how the ledger's departments, places and posts end (高新区, 林业局, 党组, 单位, 任组长): never a given name
+_INSTITUTION_ENDS = tuple("区县市省州盟旗镇乡村街路巷局委办厅处科部院所站队组会校室司行社厂场馆团位长员") + ("中心",)
 _ID_CARD = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx]"
                       r"(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<![0-9+])(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?![0-9])")
@@ -85,21 +102,12 @@ def mask_id_card(value: str) -> str:
     return f"{value[:2]}{'*' * (len(value) - 5)}{value[-3:]}"
 
 
-def _phone_form(value: str) -> str:
-    """0931-8821762 for (0931) 8821762 or 0931 8821762; a mobile without its +86."""
-    value = re.sub(r"^\+?86[- ]?(?=1)", "", value.strip())
-    bracketed = re.match(r"[(（](0\d{2,3})[)）] ?(\d+)$", value)
-    if bracketed:
-        return f"{bracketed.group(1)}-{bracketed.group(2)}"
-    return re.sub(r"^(0\d{2,3}) (\d+)$", r"\1-\2", value)
-
-
 def mask(kind: str, value: str) -> str:
     """Mask one value of a kind, through portal.services.common.privacy wherever it has the function."""
     if kind == NAME:
         return privacy.mask_name(value)
     if kind in (MOBILE, LANDLINE):
-        return privacy.mask_phone(_phone_form(value)) or "*" * len(value)
+        return privacy.mask_phone(value) or "*" * len(value)
     if kind == EMAIL:
         return privacy.mask_email(value)
     if kind == ID_CARD:
@@ -122,10 +130,21 @@ def _contact_matches(text: str, contact: FeedbackContact | None) -> Iterator[tup
             yield match.start(), match.end(), kind
 
 
+def _person_matches(text: str) -> Iterator[tuple[int, int, str]]:
+    """Anyone's name where a role or an act shows it is a person (经办人王小明, 由刘建国负责), not a department
+    or a place of the ledger (由高新区负责, 党组书记)."""
+    for pattern in (_ROLE_NAME, _ACTING_NAME, _TITLED_NAME):
+        for match in pattern.finditer(text):
+            name = match.group("name")
+            if not name.endswith(_INSTITUTION_ENDS) and name not in _NOT_NAMES:
+                yield match.start("name"), match.end("name"), NAME
+
+
 def find(text: str, contact: FeedbackContact | None = None) -> tuple[Span, ...]:
-    """The personal data in text: the contact's own values and the patterns; overlapping finds are merged."""
+    """The personal data in text: the contact's own values, anyone's name and the patterns; overlapping finds are
+    merged."""
     folded = text.translate(_HALF_WIDTH)
-    found = list(_contact_matches(folded, contact))
+    found = [*_contact_matches(folded, contact), *_person_matches(folded)]
     for kind, pattern in PATTERNS:
         found.extend((m.start(), m.end(), kind) for m in pattern.finditer(folded))
     merged: list[list] = []
