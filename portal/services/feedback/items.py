@@ -26,7 +26,7 @@ from portal.models.mail import REFUSED_PREFIX
 from portal.services.common import audit, authz, privacy
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
-from portal.services.feedback import case_codes, links, workflow
+from portal.services.feedback import case_codes, links, suggest, workflow
 from portal.services.feedback.queue import parse_id
 from portal.services.ledger.campaigns import default_campaign
 
@@ -77,6 +77,9 @@ class ItemDetail:
     logged_by: User | None
     overdue: bool
     due_soon: bool
+    #: measures the item is likely about, and whether none fitted with confidence
+    suggestions: list[suggest.ShownSuggestion]
+    no_confident_match: bool
 
 
 def find_visible(session: Session, user: User, case_number: str) -> FeedbackItem | None:
@@ -104,6 +107,7 @@ def detail(session: Session, user: User, item: FeedbackItem, clocks: ClockSettin
     authz.require(user, "view_queue", item)
     today = clocks.today()
     by_item = {"item_id": item.id}
+    suggested, abstained = suggest.for_item(session, item)
     return ItemDetail(
         item=item,
         contact=contact or contact_view(item.contact),
@@ -129,6 +133,7 @@ def detail(session: Session, user: User, item: FeedbackItem, clocks: ClockSettin
         logged_by=session.get(User, item.logged_by_id) if item.logged_by_id else None,
         overdue=clocks.is_overdue(item.due_date, today),
         due_soon=clocks.is_due_soon(item.due_date, today),
+        suggestions=suggested, no_confident_match=abstained,
     )
 
 

@@ -7,6 +7,7 @@ measure explains too little of its words (wages, union dues, a lost card are not
 """
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
@@ -76,6 +77,55 @@ class MeasureIndex:
         return Suggestions(abstain=False, suggestions=[
             Suggestion(self.codes[doc], self.problems[doc], score, self.ranker.matched(doc, terms))
             for doc, score in chosen])
+
+
+@dataclass(frozen=True)
+class ShownSuggestion:
+    """A suggestion as the item page shows it: the measure, its text cut where the opinion's words matched."""
+
+    measure: Measure
+    matched: list[str]
+    #: the measure's text as (piece, matched) pairs, for highlighting
+    pieces: list[tuple[str, bool]]
+    linked: bool
+
+
+def for_item(session: Session, item: FeedbackItem) -> tuple[list[ShownSuggestion], bool]:
+    """The item's suggestions (stored when it was created, else computed now) and whether there was no confident
+    match; nothing when the item belongs to no campaign."""
+    if item.campaign_id is None:
+        return [], False
+    stored = item.suggestions
+    if stored is None:
+        campaign = session.get(Campaign, item.campaign_id)
+        if campaign is None:
+            return [], False
+        stored = suggest(session, campaign, f"{item.subject or ''} {item.content}").as_dict()
+    codes = [s["measure"] for s in stored.get("suggestions", [])]
+    measures = {m.code: m for m in session.scalars(select(Measure).where(
+        Measure.campaign_id == item.campaign_id, Measure.code.in_(codes)))}
+    linked = {link.measure_id for link in item.links}
+    shown = [ShownSuggestion(measures[s["measure"]], s["matched"], highlight(measures[s["measure"]].text, s["matched"]),
+                             measures[s["measure"]].id in linked)
+             for s in stored.get("suggestions", []) if s["measure"] in measures]
+    return shown, bool(stored.get("abstain"))
+
+
+def highlight(text: str, words: list[str]) -> list[tuple[str, bool]]:
+    """text as (piece, is one of words) pairs, the longest word first where words overlap."""
+    found = [w for w in sorted(set(words), key=len, reverse=True) if w]
+    if not found:
+        return [(text, False)]
+    pattern = re.compile("|".join(map(re.escape, found)))
+    pieces, position = [], 0
+    for match in pattern.finditer(text):
+        if match.start() > position:
+            pieces.append((text[position:match.start()], False))
+        pieces.append((match.group(), True))
+        position = match.end()
+    if position < len(text):
+        pieces.append((text[position:], False))
+    return pieces
 
 
 _cache: OrderedDict[tuple, MeasureIndex] = OrderedDict()

@@ -1,0 +1,24 @@
+"""measure suggestions stored with each item when it is created
+
+Revision ID: a14c0e5d2b71
+Revises: 5b0d6e2a9c41
+Create Date: 2026-12-05 00:05:00.000000
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = 'a14c0e5d2b71'
+down_revision = '5b0d6e2a9c41'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('feedback_item', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('suggestions', sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('feedback_item', schema=None) as batch_op:
+        batch_op.drop_column('suggestions')
