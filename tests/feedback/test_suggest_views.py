@@ -42,3 +42,14 @@ def test_roles_that_cannot_link_see_no_suggestions(client, session, demo, new_it
     session.commit()
     login(make_user("supervisor"))
     assert "推荐关联" not in client.get(f"/staff/items/{item.case_number}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["劳模 补助", "劳模补助资金什么时候发放？", "勞模補助"])
+def test_link_search_finds_what_people_mean(client, session, demo, new_item, make_user, login, query):
+    """The triager's search is segmented and ranked, not a substring match: 劳模 补助 finds 35-3."""
+    item, _code = new_item(content="关于劳模的意见，请核实。", campaign_id=demo.id)
+    session.commit()
+    login(make_user("triager"))
+    html = client.get(f"/staff/items/{item.case_number}", query_string={"link_q": query}).get_data(as_text=True)
+    candidates = html.split('aria-label="查找结果"')[1].split("</ul>")[0]
+    assert 'name="target" value="35-3"' in candidates and 'name="target" value="35-4"' in candidates

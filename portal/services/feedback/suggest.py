@@ -79,6 +79,22 @@ class MeasureIndex:
             for doc, score in chosen])
 
 
+def ranked_measures(session: Session, campaign_id: int, query: str, limit: int) -> list[Measure]:
+    """Measures of the campaign ranked by how well they match query's words (segmented, synonyms folded); a
+    measure must share a word with the query, not only a number or a pair of characters."""
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        return []
+    index = campaign_index(session, campaign)
+    terms = segment.terms(query)
+    ranked = [doc for doc, _ in index.ranker.rank(terms, segment.bigrams(query))
+              if any(not term.isdigit() for term in index.ranker.matched(doc, terms))]
+    codes = [index.codes[doc] for doc in ranked[:limit]]
+    found = {m.code: m for m in session.scalars(select(Measure).where(
+        Measure.campaign_id == campaign_id, Measure.code.in_(codes)))}
+    return [found[code] for code in codes if code in found]
+
+
 @dataclass(frozen=True)
 class ShownSuggestion:
     """A suggestion as the item page shows it: the measure, its text cut where the opinion's words matched."""
