@@ -1,6 +1,8 @@
 """The item page offers the measures an opinion is likely about, linked in one click, or says none fits."""
 import pytest
+from sqlalchemy import select
 
+from portal.models import Department
 from portal.services.ops.demo import load_demo
 
 pytestmark = pytest.mark.slow
@@ -53,3 +55,20 @@ def test_link_search_finds_what_people_mean(client, session, demo, new_item, mak
     html = client.get(f"/staff/items/{item.case_number}", query_string={"link_q": query}).get_data(as_text=True)
     candidates = html.split('aria-label="查找结果"')[1].split("</ul>")[0]
     assert 'name="target" value="35-3"' in candidates and 'name="target" value="35-4"' in candidates
+
+
+def test_assign_form_preselects_the_linked_measures_department_and_says_why(client, session, demo, new_item,
+                                                                             make_user, login, post_form):
+    """35-3's 责任部门 are 经济技术部、财务资产部; only 财务资产部 has a handler, so it is preselected."""
+    make_user("handler", department="财务资产部")
+    item, _code = new_item(content="劳模补助资金什么时候发放？", campaign_id=demo.id, targets=["35-3"])
+    triager = make_user("triager")
+    session.commit()
+    login(triager)
+    page_url = f"/staff/items/{item.case_number}"
+    post_form(f"{page_url}/transitions/accept", {}, page=page_url)
+    html = client.get(page_url).get_data(as_text=True)
+    assign = html.split('name="department"')[1].split("</select>")[0]
+    finance = session.scalar(select(Department).where(Department.name == "财务资产部"))
+    assert f'value="{finance.id}" selected' in assign
+    assert "已按措施35-3的责任部门预选“财务资产部”。" in html

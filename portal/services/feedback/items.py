@@ -26,7 +26,7 @@ from portal.models.mail import REFUSED_PREFIX
 from portal.services.common import audit, authz, privacy
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
-from portal.services.feedback import case_codes, links, suggest, workflow
+from portal.services.feedback import assignment, case_codes, links, suggest, workflow
 from portal.services.feedback.queue import parse_id
 from portal.services.ledger.campaigns import default_campaign
 
@@ -80,6 +80,8 @@ class ItemDetail:
     #: measures the item is likely about, and whether none fitted with confidence
     suggestions: list[suggest.ShownSuggestion]
     no_confident_match: bool
+    #: the department the linked measures name as responsible (with a handler), for the 交办 form
+    suggested_department: assignment.SuggestedDepartment | None
 
 
 def find_visible(session: Session, user: User, case_number: str) -> FeedbackItem | None:
@@ -134,6 +136,7 @@ def detail(session: Session, user: User, item: FeedbackItem, clocks: ClockSettin
         overdue=clocks.is_overdue(item.due_date, today),
         due_soon=clocks.is_due_soon(item.due_date, today),
         suggestions=suggested, no_confident_match=abstained,
+        suggested_department=assignment.suggested_department(session, item) if item.department_id is None else None,
     )
 
 
