@@ -1,4 +1,4 @@
-"""measure suggestions stored with each item when it is created
+"""measure suggestions and a text fingerprint stored with each item when it is created
 
 Revision ID: a14c0e5d2b71
 Revises: 5b0d6e2a9c41
@@ -17,8 +17,12 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('feedback_item', schema=None) as batch_op:
         batch_op.add_column(sa.Column('suggestions', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('text_key', sa.String(length=40), nullable=True))
+        batch_op.create_index(batch_op.f('ix_feedback_item_text_key'), ['text_key'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('feedback_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_feedback_item_text_key'))
+        batch_op.drop_column('text_key')
         batch_op.drop_column('suggestions')

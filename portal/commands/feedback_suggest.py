@@ -1,4 +1,4 @@
-"""flask feedback suggest: the measures an opinion is most likely about (措施推荐), for scripts and evaluation."""
+"""flask feedback suggest / similar: the measures an opinion is most likely about (措施推荐) and the items like it."""
 from __future__ import annotations
 
 import json
@@ -8,6 +8,8 @@ import click
 
 from .. import db
 from ..services.feedback import suggest as suggestions
+from ..services.feedback.lookup import find_by_case_number
+from ..services.feedback.similar import similar_items
 from ..services.ledger.campaigns import CampaignError, get_campaign
 from .feedback import cli
 
@@ -34,6 +36,26 @@ def suggest(slug: str, text: str | None, jsonl: Path | None, as_json: bool) -> N
     for one in texts:
         result = index.suggest(one)
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False) if as_json else _readable(result))
+
+
+@cli.command("similar")
+@click.argument("case_number")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+def similar(case_number: str, as_json: bool) -> None:
+    """列出与一件相似的件（同一联系人、内容几乎相同、30天内涉及同一措施），最相似的在前，至多5件。"""
+    session = db.session()
+    item = find_by_case_number(session, case_number)
+    if item is None:
+        raise click.ClickException(f"找不到受理编号为“{case_number[:40]}”的件。")
+    found = similar_items(session, item)
+    if as_json:
+        click.echo(json.dumps([{"case_number": s.item.case_number, "score": s.score, "why": "、".join(s.why)}
+                               for s in found], ensure_ascii=False))
+        return
+    if not found:
+        click.echo("没有相似的件。")
+    for s in found:
+        click.echo(f"{s.item.case_number}  相似度{s.score:.0%}  {'、'.join(s.why)}")
 
 
 def _text_of(line: str, number: int) -> str:

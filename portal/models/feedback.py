@@ -66,6 +66,8 @@ class FeedbackItem(Base):
     needs_attention: Mapped[bool] = mapped_column(Boolean, default=False)
     #: measures the item is likely about, computed when it was stored (portal.services.feedback.suggest)
     suggestions: Mapped[dict | None] = mapped_column(JSON)
+    #: fingerprint of the text's words (portal.services.feedback.similar): equal for near-identical opinions
+    text_key: Mapped[str | None] = mapped_column(String(40), index=True)
     #: phone items: when the call came, how long, on which line
     call_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     call_duration_seconds: Mapped[int | None] = mapped_column(Integer)

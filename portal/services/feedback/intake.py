@@ -14,7 +14,7 @@ from portal.models.feedback import CHANNELS, KINDS, RECEIVED
 from portal.services.common import audit
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
-from portal.services.feedback import attachments, case_codes, links, suggest
+from portal.services.feedback import attachments, case_codes, links, similar, suggest
 
 PHONE_LINES = ("0931-8821762", "12351", "other")
 MIN_CONTENT, MAX_CONTENT = 10, 5000
@@ -150,6 +150,7 @@ def create_item(session: Session, new: NewItem, settings: IntakeSettings, *, act
     if not new.contact.is_empty():
         item.contact = FeedbackContact(**{k: (v.strip() or None) for k, v in vars(new.contact).items()})
     item.links = links.new_links(targets)
+    item.text_key = similar.fingerprint(new.subject, new.content)
     if new.campaign_id is not None:
         campaign = session.get(Campaign, new.campaign_id)
         if campaign is not None:

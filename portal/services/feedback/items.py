@@ -26,7 +26,7 @@ from portal.models.mail import REFUSED_PREFIX
 from portal.services.common import audit, authz, privacy
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
-from portal.services.feedback import assignment, case_codes, links, suggest, workflow
+from portal.services.feedback import assignment, case_codes, links, similar, suggest, workflow
 from portal.services.feedback.queue import parse_id
 from portal.services.ledger.campaigns import default_campaign
 
@@ -82,6 +82,8 @@ class ItemDetail:
     no_confident_match: bool
     #: the department the linked measures name as responsible (with a handler), for the 交办 form
     suggested_department: assignment.SuggestedDepartment | None
+    #: items from the same person, near-identical, or about the same measure within 30 days
+    similar: list[similar.SimilarItem]
 
 
 def find_visible(session: Session, user: User, case_number: str) -> FeedbackItem | None:
@@ -137,6 +139,7 @@ def detail(session: Session, user: User, item: FeedbackItem, clocks: ClockSettin
         due_soon=clocks.is_due_soon(item.due_date, today),
         suggestions=suggested, no_confident_match=abstained,
         suggested_department=assignment.suggested_department(session, item) if item.department_id is None else None,
+        similar=similar.similar_items(session, item, user),
     )
 
 
