@@ -5,7 +5,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import campaign, db, demo, feedback, figures, ledger, mail, ops, report, users
+    from . import campaign, db, demo, feedback, feedback_suggest, figures, ledger, mail, ops, report, users  # noqa: F401
 
     for module in (db, campaign, ledger, figures, report, demo, mail, feedback, users):
         app.cli.add_command(module.cli)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -64,6 +64,10 @@ class FeedbackItem(Base):
     consent_publish: Mapped[bool] = mapped_column(Boolean, default=False)
     #: flagged for staff attention, e.g. a citizen's follow-up arrived
     needs_attention: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: measures the item is likely about, computed when it was stored (portal.services.feedback.suggest)
+    suggestions: Mapped[dict | None] = mapped_column(JSON)
+    #: fingerprint of the text's words (portal.services.feedback.similar): equal for near-identical opinions
+    text_key: Mapped[str | None] = mapped_column(String(40), index=True)
     #: phone items: when the call came, how long, on which line
     call_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     call_duration_seconds: Mapped[int | None] = mapped_column(Integer)

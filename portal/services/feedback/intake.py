@@ -9,13 +9,13 @@ from pathlib import Path
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from portal.models import FeedbackContact, FeedbackItem, User
+from portal.models import Campaign, FeedbackContact, FeedbackItem, User
 from portal.models.feedback import CHANNELS, KINDS, RECEIVED
 from portal.services.common import addresses, audit
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
 from portal.services.common.text import clean_text
-from portal.services.feedback import attachments, case_codes, links
+from portal.services.feedback import attachments, case_codes, links, similar, suggest
 
 PHONE_LINES = ("0931-8821762", "12351", "other")
 MIN_CONTENT, MAX_CONTENT = 10, 5000
@@ -145,6 +145,11 @@ def create_item(session: Session, new: NewItem, settings: IntakeSettings, *, act
     if not new.contact.is_empty():
         item.contact = FeedbackContact(**{k: (v.strip() or None) for k, v in vars(new.contact).items()})
     item.links = links.new_links(targets)
+    item.text_key = similar.fingerprint(new.subject, new.content)
+    if new.campaign_id is not None:
+        campaign = session.get(Campaign, new.campaign_id)
+        if campaign is not None:
+            item.suggestions = suggest.suggest(session, campaign, f"{new.subject} {new.content}").as_dict()
     session.add(item)
     session.flush()
     year = settings.clocks.local_date(received_at).year

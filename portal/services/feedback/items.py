@@ -28,7 +28,7 @@ from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
 from portal.services.common.numbers import parse_id
 from portal.services.common.text import clean_text
-from portal.services.feedback import case_codes, links, workflow
+from portal.services.feedback import assignment, case_codes, links, similar, suggest, workflow
 from portal.services.ledger.campaigns import default_campaign
 
 MAX_NOTE = 5000
@@ -78,6 +78,13 @@ class ItemDetail:
     logged_by: User | None
     overdue: bool
     due_soon: bool
+    #: measures the item is likely about, and whether none fitted with confidence
+    suggestions: list[suggest.ShownSuggestion]
+    no_confident_match: bool
+    #: the department the linked measures name as responsible (with a handler), for the 交办 form
+    suggested_department: assignment.SuggestedDepartment | None
+    #: items from the same person, near-identical, or about the same measure within 30 days
+    similar: list[similar.SimilarItem]
 
 
 def find_visible(session: Session, user: User, case_number: str) -> FeedbackItem | None:
@@ -105,6 +112,7 @@ def detail(session: Session, user: User, item: FeedbackItem, clocks: ClockSettin
     authz.require(user, "view_queue", item)
     today = clocks.today()
     by_item = {"item_id": item.id}
+    suggested, abstained = suggest.for_item(session, item)
     return ItemDetail(
         item=item,
         contact=contact or contact_view(item.contact),
@@ -130,6 +138,9 @@ def detail(session: Session, user: User, item: FeedbackItem, clocks: ClockSettin
         logged_by=session.get(User, item.logged_by_id) if item.logged_by_id else None,
         overdue=clocks.is_overdue(item.due_date, today),
         due_soon=clocks.is_due_soon(item.due_date, today),
+        suggestions=suggested, no_confident_match=abstained,
+        suggested_department=assignment.suggested_department(session, item) if item.department_id is None else None,
+        similar=similar.similar_items(session, item, user),
     )
 
 

@@ -10,6 +10,7 @@ from portal.models import FeedbackItem, FeedbackLink, Measure, Problem, User
 from portal.models.feedback import CLOSED, REPLIED
 from portal.services.common import audit, authz
 from portal.services.common.numbers import parse_id
+from portal.services.feedback import suggest
 
 ANSWERED = (REPLIED, CLOSED)
 
@@ -65,7 +66,8 @@ def remove_link(session: Session, item: FeedbackItem, link_id: int, actor: User)
 
 
 def search_targets(session: Session, campaign_id: int, query: str, limit: int = 20) -> list[Measure | Problem]:
-    """Measures and problems whose code, number or words match query, for the link picker."""
+    """Measures and problems whose code or number match query, then measures ranked by its words (劳模 补助 finds
+    劳模专项补助资金), then any whose text holds the query as typed, for the link picker."""
     query = unicodedata.normalize("NFKC", query or "").strip()
     if not query:
         return []
@@ -77,7 +79,8 @@ def search_targets(session: Session, campaign_id: int, query: str, limit: int = 
     measures = session.scalars(select(Measure).where(
         Measure.campaign_id == campaign_id, or_(Measure.code.like(f"{query}%"), Measure.text.like(pattern)),
     ).order_by(Measure.position).limit(limit)).all()
-    found: list[Measure | Problem] = [*problems, *measures]
+    ranked = suggest.ranked_measures(session, campaign_id, query, limit)
+    found: list[Measure | Problem] = list(dict.fromkeys([*problems, *ranked, *measures]))
     return found[:limit]
 
 

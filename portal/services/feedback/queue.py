@@ -17,7 +17,7 @@ from portal.models.feedback import CHANNELS, KINDS, STATES
 from portal.services.common import authz
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.numbers import parse_id
-from portal.services.feedback import search, workflow
+from portal.services.feedback import search, similar, workflow
 
 EXCERPT_CHARS = 40
 _TRUE = ("1", "on", "true", "yes")
@@ -74,6 +74,8 @@ class QueueRow:
     excerpt: str
     overdue: bool
     due_soon: bool
+    #: another item has near-identical text (portal.services.feedback.similar)
+    likely_duplicate: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,8 +153,9 @@ def queue_page(session: Session, user: User, filters: QueueFilters, page: int, p
         select(FeedbackItem).options(selectinload(FeedbackItem.department)).where(*conditions)
         .order_by(FeedbackItem.due_date.asc().nulls_last(), FeedbackItem.received_at, FeedbackItem.id)
         .offset((page - 1) * page_size).limit(page_size)).all()
+    duplicates = similar.likely_duplicates(session, list(items))
     rows = [QueueRow(item, excerpt(item), clocks.is_overdue(item.due_date, today),
-                     clocks.is_due_soon(item.due_date, today)) for item in items]
+                     clocks.is_due_soon(item.due_date, today), item.id in duplicates) for item in items]
     return QueuePage(rows=rows, total=total, page=page, pages=pages,
                      counts={state: counts.get(state, 0) for state in STATES}, all_count=sum(counts.values()))
 

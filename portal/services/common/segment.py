@@ -1,0 +1,107 @@
+"""分词: text → search terms the way a citizen means them, for suggestions, similar items and search.
+
+Normalised (full-width folded, traditional → simplified, lower case), the colloquial forms of lexicon/synonyms.txt
+replaced by the ledger's words (公车 → 公务用车, model worker → 劳模), segmented by jieba with those words and the
+ledger's own terms in its dictionary, stop words (lexicon/stopwords.txt) and punctuation dropped.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import jieba
+from opencc_purepy import OpenCC
+
+LEXICON = Path(__file__).resolve().parent / "lexicon"
+#: a term worth matching: two or more Han characters, or a word or number of Latin letters and digits
+_TERM = re.compile(r"^(?:[\u4e00-\u9fff]{2,}|[a-z0-9][a-z0-9'+-]*)$")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+#: words in quotation marks in a ledger (“八大群体” “货车司机之家”) are terms of the campaign
+QUOTED = re.compile(r"[“\"]([\u4e00-\u9fff0-9]{2,12})[”\"]")
+
+
+def _lexicon_lines(name: str) -> list[list[str]]:
+    lines = (LEXICON / name).read_text(encoding="utf-8").splitlines()
+    return [re.split(r"\t+| {2,}|\t", line.strip()) for line in lines if line.strip() and not line.startswith("#")]
+
+
+@cache
+def _synonyms() -> tuple[tuple[str, str], ...]:
+    """(variant, ledger word) pairs, the longest variant first so that 公车私用 is read before 公车."""
+    pairs = {}
+    for words in _lexicon_lines("synonyms.txt"):
+        canonical, *variants = words
+        for variant in variants:
+            if variant and variant != canonical:
+                pairs[variant] = canonical
+    return tuple(sorted(pairs.items(), key=lambda pair: -len(pair[0])))
+
+
+@cache
+def _related() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(ledger term, the words that call it up): 公务用车 in an opinion calls up 三公."""
+    pairs = []
+    for line in (LEXICON / "related.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and ":" in line:
+            term, _, words = line.partition(":")
+            pairs.append((term.strip(), tuple(words.split())))
+    return tuple(pairs)
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    return frozenset(word for line in _lexicon_lines("stopwords.txt") for part in line for word in part.split())
+
+
+@cache
+def _tokenizer() -> jieba.Tokenizer:
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    for words in _lexicon_lines("synonyms.txt"):
+        add_terms(words[:1], tokenizer)
+    add_terms((term for term, _ in _related()), tokenizer)
+    return tokenizer
+
+
+@cache
+def _to_simplified() -> OpenCC:
+    return OpenCC("t2s")
+
+
+def add_terms(words: Iterable[str], tokenizer: jieba.Tokenizer | None = None) -> None:
+    """Teach the segmenter words of a campaign (its quoted terms), so that they stay whole."""
+    tokenizer = tokenizer or _tokenizer()
+    for word in words:
+        if _HAN_RUN.fullmatch(word):
+            tokenizer.add_word(word, freq=20_000)
+
+
+def normalise(text: str) -> str:
+    """Full-width folded, simplified Chinese, lower case, citizens' words replaced by the ledger's."""
+    text = _to_simplified().convert(unicodedata.normalize("NFKC", text or "")).lower()
+    for variant, canonical in _synonyms():
+        if variant in text:
+            text = text.replace(variant, canonical)
+    return text
+
+
+def terms(text: str) -> list[str]:
+    """The search terms of a text, in order, repeated as often as they occur (for term frequencies)."""
+    stop = stopwords()
+    text = normalise(text)
+    found = []
+    for token in _tokenizer().lcut_for_search(text):
+        token = token.strip()
+        if token and token not in stop and _TERM.match(token):
+            found.append(token)
+    found += [term for term, words in _related() if any(word in text for word in words)]
+    return found
+
+
+def bigrams(text: str) -> list[str]:
+    """Pairs of neighbouring Han characters: the fallback when segmentation splits a word two ways."""
+    return [run[i:i + 2] for run in _HAN_RUN.findall(normalise(text)) for i in range(len(run) - 1)]
