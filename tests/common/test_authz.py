@@ -31,9 +31,9 @@ def test_a_handler_sees_only_items_of_their_department():
 def test_a_deactivated_account_or_nobody_may_do_nothing():
     for role in ("admin", "triager", "research"):
         gone = staff(role, 7, active=False)
-        assert not can_view(gone, OFFICE_ITEM) and str(visible_items(gone)) == "false"
+        assert can_view(gone, OFFICE_ITEM) is False and str(visible_items(gone)) == "false"
         assert not any(can(gone, action) for action in ACTION_ROLES)
-    assert not can(None, "view_queue")
+    assert can(None, "view_queue") is False and can(staff("clerk", active=False), "log_phone") is False
 
 
 def test_the_queue_condition_follows_the_department_scope():

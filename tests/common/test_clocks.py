@@ -1,5 +1,6 @@
 """Clock arithmetic across month ends, time zones, extensions and the review window."""
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -70,3 +71,10 @@ def test_defaults_follow_the_regulation():
     assert (CLOCKS.accept_days, CLOCKS.handle_days, CLOCKS.max_extension_days) == (15, 60, 30)
     assert (CLOCKS.review_window_days, CLOCKS.due_soon_days, CLOCKS.timezone) == (30, 3, "Asia/Shanghai")
     assert ClockSettings.from_config({}) == CLOCKS
+
+
+def test_today_is_the_office_date_and_settings_are_values():
+    assert CLOCKS.today(datetime(2021, 3, 31, 23, 30, tzinfo=UTC)) == date(2021, 4, 1)
+    assert CLOCKS.today(datetime(2021, 3, 31, 15, 59, tzinfo=UTC)) == date(2021, 3, 31)
+    assert CLOCKS.today() == datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).date()
+    assert len({CLOCKS, ClockSettings()}) == 1
