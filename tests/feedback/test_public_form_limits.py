@@ -9,15 +9,20 @@ from sqlalchemy import func, select
 from portal import create_app
 from portal.models import Attachment, FeedbackItem
 from portal.services.feedback.attachments import MAX_BYTES, MAX_FILES
+from tests import samples
 from tests.feedback.test_public_form import CONTENT, CSRF_TOKEN, VALID, error_of, items, submit
 
 TYPED = {"subject": "关于第二批整改措施", "name": "张三", "email": "zhang@example.org", "phone": "13812341762"}
 
 
 def full_pdf() -> bytes:
-    """A PDF of exactly the per-file limit."""
-    head, tail = b"%PDF-1.4\n", b"\n%%EOF\n"
-    return head + b" " * (MAX_BYTES - len(head) - len(tail)) + tail
+    """A real PDF (the server parses what it accepts) of exactly the per-file limit: an unused stream pads it."""
+    def padded(length: int) -> bytes:
+        return samples.pdf({4: b"<< /Length %d >>\nstream\n" % length + b"0" * length + b"\nendstream"})
+
+    padding = MAX_BYTES - len(padded(0)) - 16
+    document = padded(padding)
+    return document + b"\n" * (MAX_BYTES - len(document))
 
 
 def pdfs(count: int, data: bytes) -> list:

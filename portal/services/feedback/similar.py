@@ -40,7 +40,7 @@ class SimilarItem:
 def fingerprint(subject: str | None, content: str) -> str:
     """The same for texts with the same words, whatever the punctuation, spacing, script or order."""
     words = sorted(set(segment.terms(f"{subject or ''} {content}")))
-    return hashlib.sha1("\x1f".join(words).encode()).hexdigest()
+    return hashlib.sha1("\x1f".join(words).encode(), usedforsecurity=False).hexdigest()
 
 
 def overlap(a: str, b: str) -> float:
