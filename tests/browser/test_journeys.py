@@ -39,6 +39,7 @@ def png_bytes(width: int = 40, height: int = 30) -> bytes:
 
 
 def no_horizontal_scroll(page, width: int) -> None:
+    page.wait_for_load_state()  # a click may still be navigating: measure the page it leads to
     scroll = page.evaluate("document.scrollingElement.scrollWidth")
     assert scroll <= width, f"{page.url} scrolls sideways on a {width}px screen ({scroll}px wide)"
 
