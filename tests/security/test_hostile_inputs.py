@@ -92,7 +92,7 @@ class Sweep:
             return ""
         if role != "anonymous" and ("/staff/login" in response.headers.get("Location", "") or url.endswith("/logout")):
             self.clients.pop(role, None)  # logged out (or the password changed): sign in again on the next request
-        return response.get_data(as_text=True)
+        return response.get_data().decode("utf-8", "replace")  # downloads are binary (real PDFs and images)
 
 
 def _short(data: dict | None) -> str:

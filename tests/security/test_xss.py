@@ -335,5 +335,9 @@ def test_reflected_query_and_path_values_are_inert(site, new_item, make_user, sm
     if role is None:
         form_plain, form_hostile = login_and_lookup_pages(site)
         plain, hostile = plain + form_plain, hostile + form_hostile
+    else:  # a plain Chinese word, so that the plain run also shows the elements of found link targets
+        item_rule = next(rule for rule in routes(site.app, frozenset({"GET"})) if rule.endpoint == "staff.item")
+        plain.append(Page("staff.item", fetch(site, user, item_rule, url_values(item_rule, world), "措施")
+                          .get_data(as_text=True)))
     assert hostile, "no page echoes what it is sent: the test no longer reaches the pages it means to"
     assert_inert(hostile, plain)
