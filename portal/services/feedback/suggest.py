@@ -154,8 +154,9 @@ def suggest(session: Session, campaign: Campaign, text: str) -> Suggestions:
 
 
 def campaign_index(session: Session, campaign: Campaign) -> MeasureIndex:
-    """The campaign's index, built once per ledger version and state of the links, and kept per process."""
-    key = (campaign.id, campaign.data_version or 0, *_links_state(session, campaign.id))
+    """The campaign's index, built once per ledger version and state of the links, and kept per process (the
+    campaign's creation time tells apart campaigns of the same id in different databases, as in tests)."""
+    key = (campaign.id, campaign.created_at, campaign.data_version or 0, *_links_state(session, campaign.id))
     with _lock:
         found = _cache.get(key)
         if found is not None:
@@ -169,13 +170,15 @@ def campaign_index(session: Session, campaign: Campaign) -> MeasureIndex:
     return index
 
 
-def _links_state(session: Session, campaign_id: int) -> tuple[int, int]:
-    """How many links the campaign's measures and problems have, and the newest: changes when staff link."""
+def _links_state(session: Session, campaign_id: int) -> tuple[int, int, int]:
+    """How many links the campaign's items have, the newest and the sum of their ids: changes when staff link or
+    unlink."""
     row = session.execute(
-        select(func.count(FeedbackLink.id), func.coalesce(func.max(FeedbackLink.id), 0))
+        select(func.count(FeedbackLink.id), func.coalesce(func.max(FeedbackLink.id), 0),
+               func.coalesce(func.sum(FeedbackLink.id), 0))
         .join(FeedbackItem, FeedbackItem.id == FeedbackLink.item_id)
         .where(FeedbackItem.campaign_id == campaign_id)).one()
-    return int(row[0]), int(row[1])
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 def build_index(session: Session, campaign_id: int) -> MeasureIndex:
