@@ -44,14 +44,14 @@ class TimedClient(Client):
     def request(self, method: str, path: str, body: str | None = None, cookie: str = ""):
         sent = time.monotonic()
         try:
-            status, page, cookie = super().request(method, path, body, cookie)
+            status, page, cookie, location = super().request(method, path, body, cookie)
         except (OSError, http.client.HTTPException) as exc:
             if method == "POST":
                 self.posts.append((sent, time.monotonic(), 0, False))
             raise OSError(str(exc)) from exc
         if method == "POST":
-            self.posts.append((sent, time.monotonic(), status, bool(status == 200 and CASE.search(page))))
-        return status, page, cookie
+            self.posts.append((sent, time.monotonic(), status, bool(status == 303 and CASE.search(location))))
+        return status, page, cookie, location
 
 
 def pg_ctl(*args: str) -> None:

@@ -32,7 +32,8 @@ from portal.models import FeedbackItem  # noqa: E402
 from portal.services.ops.demo import load_demo  # noqa: E402
 
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-CASE = re.compile(r'class="case-number">([A-Z]+-\d{4}-\d{6,})<')
+#: a stored submission answers 303 to its result page, /feedback/done/<case number>
+CASE = re.compile(r'/feedback/done/([A-Z]+-\d{4}-\d{6,})$')
 PHRASES = ("建议加快劳模补助办法出台", "希望公开整改台账的进展说明", "反映基层工会经费使用不规范", "咨询职工书屋建设规划",
            "表扬政研室答复及时", "请核查技能竞赛奖励发放情况")
 
@@ -57,10 +58,10 @@ class Client(threading.Thread):
         page = response.read().decode()
         cookie = response.getheader("Set-Cookie", "").split(";")[0] or cookie
         conn.close()
-        return response.status, page, cookie
+        return response.status, page, cookie, response.getheader("Location", "")
 
     def run(self) -> None:
-        _, page, cookie = self.request("GET", "/feedback")
+        _, page, cookie, _ = self.request("GET", "/feedback")
         token = TOKEN.search(page).group(1)
         while time.monotonic() < self.deadline:
             content = "，".join(self.rng.choice(PHRASES) for _ in range(self.rng.randrange(2, 8))) + "。"
@@ -69,12 +70,13 @@ class Client(threading.Thread):
                     "email": f"bench{self.rng.randrange(10**6)}@example.org", "consent": "y"}
             start = time.perf_counter()
             try:
-                status, page, cookie = self.request("POST", "/feedback", urllib.parse.urlencode(form), cookie)
+                status, page, cookie, location = self.request("POST", "/feedback", urllib.parse.urlencode(form),
+                                                              cookie)
             except OSError:
                 self.errors += 1
                 continue
             self.latencies.append((time.perf_counter() - start) * 1000)
-            match = CASE.search(page) if status == 200 else None
+            match = CASE.search(location) if status == 303 else None
             if match:
                 self.cases.append(match.group(1))
             else:

@@ -6,6 +6,7 @@ from .feedback import Attachment, FeedbackContact, FeedbackItem, FeedbackLink, F
 from .ledger import DONE, IN_PROGRESS, MEASURE_STATUSES, Category, Measure, MeasureUpdate, Problem
 from .mail import InboundMessage, OutboxMessage
 from .ratelimit import RateLimitCounter
+from .receipt import IntakeReceipt
 from .report import ProgressReport
 from .staff import Department, LoginFailure, User
 
@@ -13,6 +14,6 @@ __all__ = [
     "Base", "utcnow", "Campaign", "Category", "Problem", "Measure", "MeasureUpdate",
     "ProgressReport", "DONE", "IN_PROGRESS", "MEASURE_STATUSES",
     "AuditEvent", "Attachment", "FeedbackContact", "FeedbackItem", "FeedbackLink", "FollowUp", "Note", "Reply",
-    "ReplyTemplate", "InboundMessage", "OutboxMessage", "RateLimitCounter",
+    "ReplyTemplate", "InboundMessage", "OutboxMessage", "RateLimitCounter", "IntakeReceipt",
     "Department", "LoginFailure", "User",
 ]

@@ -1,14 +1,15 @@
 """我要提意见: the public opinion form, its one-time confirmation, and the personal-information notice."""
 from __future__ import annotations
 
-from flask import Response, current_app, render_template, request
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter import RequestLimit
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-from .. import db
+from .. import db, intake_receipts
 from ..limits import form_limit, limiter
-from ..models import Campaign
-from ..services.feedback import attachments
+from ..models import Campaign, FeedbackItem
+from ..services.feedback import attachments, receipts
 from ..services.feedback.intake import IntakeError, IntakeSettings, create_item, validate
 from ..services.feedback.targets import target_tree
 from ..services.ledger.campaigns import find_campaign
@@ -44,11 +45,16 @@ def retention_years() -> int:
 
 @bp.route("/feedback", methods=["GET", "POST"])
 @limiter.limit(form_limit, methods=["POST"], on_breach=form_too_many_requests)
-def feedback() -> Response:
+def feedback() -> Response | WerkzeugResponse:
+    """The form; a successful POST answers 303 to the result page, and the same form sent again files nothing."""
     campaign = _chosen_campaign(request.values.get("campaign"))
     form = _bound_form(campaign)
     if request.method == "GET":
         return _form_page(form, campaign, {})
+    token = form.submission.data if receipts.is_token(form.submission.data) else receipts.new_token()
+    earlier = receipts.created_by(db.session(), token)
+    if earlier is not None:
+        return _to_result(token, earlier.case_number)
     if form.website.data:
         return _form_page(form, campaign, {"form": _("提交失败，请稍后再试。")}, 422)
     new = form.new_item(campaign)
@@ -56,14 +62,32 @@ def feedback() -> Response:
     if errors:
         return _form_page(form, campaign, {**field_errors(validate(new)), **errors}, 422)
     settings = IntakeSettings.from_config(current_app.config)
-    try:
+
+    def create() -> tuple[FeedbackItem, str]:
         item, code = create_item(db.session(), new, settings)
+        acknowledge(db.session(), item, code, AckSettings.from_config(current_app.config))
+        return item, code
+
+    try:
+        item, _created = receipts.submit_once(db.session(), token, create)
     except IntakeError as exc:
+        db.session().rollback()
         return _form_page(form, campaign, field_errors(exc.errors), 422)
-    acknowledge(db.session(), item, code, AckSettings.from_config(current_app.config))
+    receipts.purge(db.session())
     db.session().commit()
-    return no_store(render_template("public/feedback_done.html", campaign=campaign, item=item, code=code,
-                                    accept_days=settings.clocks.accept_days))
+    return _to_result(token, item.case_number)
+
+
+@bp.get("/feedback/done/<case_number>")
+def feedback_done(case_number: str) -> Response:
+    """提交成功: the case number, and the query code the first time this browser opens the page after submitting."""
+    result = receipts.take(db.session(), intake_receipts.remembered(), case_number)
+    if result is None:
+        abort(404)
+    db.session().commit()
+    accept_days = IntakeSettings.from_config(current_app.config).clocks.accept_days
+    return no_store(render_template("public/feedback_done.html", campaign=default_campaign(), item=result.item,
+                                    code=result.code, accept_days=accept_days))
 
 
 @bp.get("/privacy")
@@ -77,8 +101,15 @@ def _chosen_campaign(slug: str | None) -> Campaign | None:
 
 
 def _bound_form(campaign: Campaign | None) -> FeedbackForm:
-    """The form with what was posted, or on a GET the target and campaign the link named."""
-    return FeedbackForm(target=prefill_target(request.args), campaign=campaign.slug if campaign else "")
+    """The form with what was posted, or on a GET the target and campaign the link named and a fresh token."""
+    return FeedbackForm(target=prefill_target(request.args), campaign=campaign.slug if campaign else "",
+                        submission=receipts.new_token())
+
+
+def _to_result(token: str, case_number: str) -> WerkzeugResponse:
+    """303 to the result page, which this browser (and only it) may open."""
+    intake_receipts.remember(token)
+    return redirect(url_for("public.feedback_done", case_number=case_number), 303)
 
 
 def _form_page(form: FeedbackForm, campaign: Campaign | None, errors: dict[str, str], status: int = 200) -> Response:

@@ -49,6 +49,8 @@ class FeedbackForm(FlaskForm):
     attachments = MultipleFileField(_l("附件"))
     #: the campaign whose problems and measures are offered (its slug)
     campaign = HiddenField(**TEXT)
+    #: one random token per rendering of the form: the same form sent twice files one case (services.feedback.receipts)
+    submission = HiddenField(**TEXT)
     #: honeypot: hidden from people, filled in by bots
     website = StringField(_l("请勿填写"))
 

@@ -1,19 +1,21 @@
 """Staff pages: log a phone call or a letter, then show its case number and query code once.
 
-The query code is shown in the response to the POST that created the item (never cached: the staff blueprint sends
-no-store) and kept nowhere else: not in the session cookie, which Flask only signs, so anyone holding the cookie
-could read it. The confirmation page at /log/done/<case> shows the case without the code.
+A successful POST answers 303 to /log/done/<case>, which shows the query code the first time the clerk's browser
+opens it and only the case number after that (never cached: the staff blueprint sends no-store). The code is never
+in the session cookie, which Flask only signs; the form's token makes a reload or a double click log nothing twice
+(portal.services.feedback.receipts).
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, current_app, render_template
+from flask import abort, current_app, redirect, render_template, url_for
+from werkzeug.wrappers import Response
 
-from .. import db
+from .. import db, intake_receipts
 from ..auth import current_staff
 from ..models import FeedbackItem
-from ..services.feedback import attachments, clerk_intake, items
+from ..services.feedback import attachments, clerk_intake, items, receipts
 from ..services.feedback.intake import IntakeError, IntakeSettings
 from . import bp
 from .intake_forms import ItemForm, LetterForm, PhoneForm
@@ -52,28 +54,34 @@ def log_letter():
 
 @bp.route("/log/done/<case_number>")
 def logged(case_number: str) -> str:
-    """登记成功: the case number, without the query code (shown once, right after logging)."""
-    item = items.find_visible(db.session(), current_staff(), case_number)
+    """登记成功: the case number, and the query code the first time after logging (to read out or write down)."""
+    session = db.session()
+    item = items.find_visible(session, current_staff(), case_number)
     if item is None:
         abort(404)
-    return render_template("staff/logged.html", item=item, code=None)
+    result = receipts.take(session, intake_receipts.remembered(), item.case_number)
+    session.commit()
+    return render_template("staff/logged.html", item=item, code=result.code if result else None)
 
 
 def _settings() -> IntakeSettings:
     return IntakeSettings.from_config(current_app.config)
 
 
-def _save(form: ItemForm, create: Callable[[], tuple[FeedbackItem, str]]) -> str | None:
-    """Create the item and show its case number and query code; None with the refusals put next to the fields."""
-    session = db.session()
+def _save(form: ItemForm, create: Callable[[], tuple[FeedbackItem, str]]) -> Response | None:
+    """Create the item (once per form token) and answer 303 to its result page; None with the refusals put next to
+    the fields."""
+    session, token = db.session(), form.submission.data
     try:
-        item, code = create()
+        item, _created = receipts.submit_once(session, token, create)
     except IntakeError as exc:
         session.rollback()
         form.add_service_errors(exc.errors)
         return None
+    receipts.purge(session)
     session.commit()
-    return render_template("staff/logged.html", item=item, code=code)
+    intake_receipts.remember(token)
+    return redirect(url_for("staff.logged", case_number=item.case_number), 303)
 
 
 def _render(template: str, form: ItemForm) -> tuple[str, int]:

@@ -14,6 +14,7 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     EmailField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -24,6 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..labels import KINDS, PHONE_LINES
+from ..services.feedback import receipts
 from ..services.feedback.attachments import Upload
 from ..services.feedback.clerk_intake import Letter, LinkPicker, PhoneCall, parse_codes
 
@@ -52,9 +54,13 @@ class ItemForm(FlaskForm):
     target = SelectField(_l("关联的问题或措施"), validate_choice=False)
     target_codes = StringField(_l("其他编号（可选）"), [Length(max=200)])
     wants_reply = BooleanField(_l("要求答复"))
+    #: one random token per rendering of the form: the same form sent twice logs one case (services.feedback.receipts)
+    submission = HiddenField()
 
     def __init__(self, picker: LinkPicker, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if not receipts.is_token(self.submission.data):
+            self.submission.data = receipts.new_token()
         # an ideographic space survives in <option> text (ASCII spaces are stripped): measures sit under their problem
         self.target.choices = [SelectChoice("", _("不关联")), *(
             SelectChoice(t.code, "\u3000" + _("措施%(code)s：%(text)s", code=t.code, text=t.text) if t.is_measure

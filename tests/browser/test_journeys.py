@@ -9,6 +9,10 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
+
+from portal import db
+from portal.models import FeedbackItem
 from tests.browser.fixtures import CASE_NUMBER, DEPARTMENT, PASSWORD, login, new_page, screenshot
 from playwright.sync_api import expect
 
@@ -150,6 +154,23 @@ def test_the_citizen_journey_on_a_375_pixel_phone(browser, live_portal):
     page.context.close()
 
 
+def stored_items(portal) -> int:
+    with portal.app.app_context():
+        return db.session().scalar(select(func.count()).select_from(FeedbackItem))
+
+
+def test_reloading_the_result_page_files_nothing_and_hides_the_code(page, live_portal):
+    case_number, _ = submit_opinion(page, live_portal, "citizen-reload@example.org", "建议公开劳模专项补助资金的发放时间。")
+    stored = stored_items(live_portal)
+    page.reload()
+    expect(page.locator(".case-number")).to_have_text(case_number)
+    expect(page.locator(".query-code")).to_have_count(0)
+    page.go_back()
+    page.go_forward()
+    expect(page.locator(".case-number")).to_have_text(case_number)
+    assert stored_items(live_portal) == stored
+
+
 def read_case_number(page) -> str:
     case_number = page.locator(".case-number").inner_text().strip()
     assert CASE_NUMBER.fullmatch(case_number), case_number
@@ -219,6 +240,10 @@ def test_a_clerk_logs_a_phone_call_and_a_letter_with_a_scan(browser, live_portal
     phone_case = read_case_number(page)
     expect(page.locator(".query-code")).to_be_visible()
     fits(page)
+    stored = stored_items(live_portal)
+    page.reload()
+    expect(page.locator(".query-code")).to_have_count(0)
+    assert read_case_number(page) == phone_case and stored_items(live_portal) == stored
 
     scan = tmp_path / "来信扫描.png"
     scan.write_bytes(png_bytes())

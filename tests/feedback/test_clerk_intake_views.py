@@ -43,9 +43,10 @@ def test_clerk_logs_a_phone_call(client, session, clerk, small_campaign, post_fo
     page = client.get("/staff/log/phone").get_data(as_text=True)
     assert "<optgroup label=\"甲方面\">" in page and 'value="2-1"' in page
 
-    response = post_form("/staff/log/phone", phone_call(), page="/staff/log/phone")
-
+    posted = post_form("/staff/log/phone", phone_call(), page="/staff/log/phone")
     item = only_item(session)
+    assert posted.status_code == 303 and posted.headers["Location"] == f"/staff/log/done/{item.case_number}"
+    response = client.get(posted.headers["Location"])
     assert response.status_code == 200 and "no-store" in response.headers["Cache-Control"]
     assert (item.channel, item.phone_line, item.call_duration_seconds) == ("phone", "12351", 200)
     assert item.call_at == datetime(2021, 3, 31, 2, 5, tzinfo=UTC) == item.received_at
@@ -63,7 +64,7 @@ def test_clerk_logs_a_phone_call(client, session, clerk, small_campaign, post_fo
     with client.session_transaction() as cookie:
         assert code not in str(dict(cookie)), "the session cookie (signed, not encrypted) holds the query code"
     again = client.get(f"/staff/log/done/{item.case_number}").get_data(as_text=True)
-    assert item.case_number in again and not CODE_SHOWN.search(again)
+    assert item.case_number in again and not CODE_SHOWN.search(again), "the code is shown once"
     assert client.get("/staff/log/done/GH-2099-999999").status_code == 404
 
 
@@ -83,7 +84,7 @@ def test_the_done_page_of_another_departments_case_is_not_found_like_a_missing_o
 
 def test_letter_with_a_pdf_scan_is_stored(client, session, clerk, small_campaign, post_form, intake_settings):
     data = letter(scans=[(io.BytesIO(PDF), "信件扫描.pdf"), (io.BytesIO(b""), "")])
-    response = post_form("/staff/log/letter", data, page="/staff/log/letter")
+    response = post_form("/staff/log/letter", data, page="/staff/log/letter", follow_redirects=True)
 
     assert response.status_code == 200 and CODE_SHOWN.search(response.get_data(as_text=True))
     item = only_item(session)

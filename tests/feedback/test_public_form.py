@@ -21,7 +21,8 @@ CSRF_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def submit(post_form, **fields):
-    return post_form("/feedback", {**VALID, **fields}, page="/feedback")
+    """The form sent once; a success is followed to its result page."""
+    return post_form("/feedback", {**VALID, **fields}, page="/feedback", follow_redirects=True)
 
 
 def items(session) -> int:
@@ -89,7 +90,7 @@ def test_sixth_post_within_a_minute_from_one_address_gets_429(db_url, tmp_path):
     client = app.test_client()
     token = CSRF_TOKEN.search(client.get("/feedback").get_data(as_text=True)).group(1)
     statuses = [client.post("/feedback", data={**VALID, "csrf_token": token}).status_code for _ in range(6)]
-    assert statuses == [200] * 5 + [429]
+    assert statuses == [303] * 5 + [429]
     last = client.post("/feedback", data={**VALID, "csrf_token": token})
     assert last.status_code == 429 and "操作过于频繁" in last.get_data(as_text=True)
     assert client.get("/feedback").status_code == 200

@@ -34,7 +34,7 @@ def test_the_form_refused_for_posting_too_often_comes_back_with_everything_typed
                       "FORM_RATE_LIMIT": "1 per minute"}, instance_path=str(tmp_path / "limited"))
     client = app.test_client()
     token = CSRF_TOKEN.search(client.get("/feedback").get_data(as_text=True)).group(1)
-    assert client.post("/feedback", data={**VALID, "csrf_token": token}).status_code == 200
+    assert client.post("/feedback", data={**VALID, "csrf_token": token}).status_code == 303
     refused = client.post("/feedback", data={**VALID, **TYPED, "kind": "report", "wants_reply": "y",
                                              "csrf_token": token})
     html = refused.get_data(as_text=True)

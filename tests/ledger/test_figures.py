@@ -83,4 +83,5 @@ def test_a_problem_without_measures_counts_as_in_progress_in_every_figure(sessio
     one_month = next(c for c in figures["deadline_classes"] if c["label"] == "1个月内整改到位")
     assert (one_month["problems"], one_month["rectified"], one_month["in_progress"]) == (3, 2, 1)
     assert [c["rate"] for c in figures["by_category"]] == ["75.00", "100.00"]
+    assert problem_progress(session, [empty])[empty.id] == ProblemProgress(0, 0, empty.due_date)
     assert not problem_progress(session, [empty])[empty.id].rectified and problem_progress(session, []) == {}

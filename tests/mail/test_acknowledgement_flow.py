@@ -26,7 +26,7 @@ def mail_send(app, runner, smtp_sink):
 
 
 def submit(post_form, **fields):
-    return post_form("/feedback", {**VALID, **fields}, page="/feedback")
+    return post_form("/feedback", {**VALID, **fields}, page="/feedback", follow_redirects=True)
 
 
 def outbox_size(session) -> int:

@@ -44,7 +44,7 @@ def test_submitting_the_form_logs_no_contact_data_and_no_client_address(client, 
     response = post_form("/feedback", {"kind": "suggestion", "content": CONTENT, "consent": "y", "name": "张三",
                                       "email": "zhang.san@example.org", "phone": "13812341762",
                                       "address": "兰州市东郊巷26号"},
-                         page="/feedback", environ_base={"REMOTE_ADDR": "203.0.113.77"})
+                         page="/feedback", environ_base={"REMOTE_ADDR": "203.0.113.77"}, follow_redirects=True)
     assert response.status_code == 200
     output = capsys.readouterr().err
     assert '"path": "/feedback"' in output and '"method": "POST"' in output

@@ -73,6 +73,19 @@ def test_overlapping_finds_become_one_span():
     assert len(result.spans) == 1 and result.spans[0].original == "兰州市城关区东岗西路123号"
 
 
+def test_of_two_finds_at_one_place_the_longer_gives_the_kind():
+    contact = FeedbackContact(name="zhangwei", phone=None, email=None, address=None)
+    result = redact("请回复zhangwei@163.com", contact)
+    assert [(span.original, span.kind) for span in result.spans] == [("zhangwei@163.com", "email")]
+    assert result.text == "请回复z***@163.com"
+
+
+def test_finds_that_touch_without_overlapping_stay_two_spans():
+    result = redact("张先生13812341762")
+    assert [(span.original, span.kind) for span in result.spans] == [("张先生", "name"), ("13812341762", "mobile")]
+    assert result.text == "张**138****1762"
+
+
 def test_contact_leaks_name_the_kinds_of_the_contacts_own_data():
     assert contact_leaks("答复张三丰：请致电13812341762。", CONTACT) == ["name", "mobile"]
     assert contact_leaks("答复张**：请致电138****1762。", CONTACT) == []

@@ -22,7 +22,7 @@ LETTER = {"kind": "report", "content": "来信反映整改措施没有落实到�
 #: form → (its URL, its other fields, the name of its file field)
 FORMS = {"web": ("/feedback", WEB, "attachments"), "letter": ("/staff/log/letter", LETTER, "scans")}
 #: what each form answers when it stored the item: the confirmation page, or a redirect to it
-FORMS_DONE = {"web": 200, "letter": 200}
+FORMS_DONE = {"web": 303, "letter": 303}
 
 pytestmark = pytest.mark.slow
 
@@ -159,7 +159,7 @@ def test_probe_file_is_refused_and_the_form_keeps_what_was_typed(client, session
 @pytest.mark.parametrize("case", ACCEPTED)
 def test_ordinary_files_are_accepted(client, session, form, case):
     name, data, content_type = ACCEPTED[case]
-    assert submit(client, form, [(data, name)]).status_code == 200
+    assert submit(client, form, [(data, name)]).status_code == 303
     _, (attachment,) = stored(session)
     assert attachment.content_type == content_type and attachment.size == len(data)
 

@@ -85,9 +85,11 @@ class Site:
         assert response.status_code == 200, f"{where}: GET {url} answered {response.status_code}"
         return Page(where, response.get_data(as_text=True), shown)
 
-    def post(self, user: User | None, url: str, data: dict):
+    def post(self, user: User | None, url: str, data: dict, follow: bool = False):
+        """POST as user (None: the public); follow: to the page a 303 leads to, as a browser does."""
         client = self.browser(user)
-        response = client.post(url, data={**data, "csrf_token": self.tokens[user.email if user else "public"]})
+        response = client.post(url, data={**data, "csrf_token": self.tokens[user.email if user else "public"]},
+                               follow_redirects=follow)
         self.session.rollback()
         return response
 
@@ -182,7 +184,7 @@ def opinion_pages(site: Site, texts: list[str], slug: str) -> list[Page]:
         done = site.post(None, "/feedback", {"campaign": slug, "kind": "suggestion", "subject": subject,
                                              "content": content, "name": name, "email": "zhang@example.org",
                                              "phone": "13812341762", "wants_reply": "y", "consent": "y",
-                                             "consent_publish": "y"})
+                                             "consent_publish": "y"}, follow=True)
         html = done.get_data(as_text=True)
         assert done.status_code == 200, html[:300]
         if i == 0:
@@ -227,7 +229,7 @@ def clerk_pages(site: Site, texts: list[str], run: str) -> list[Page]:
                   "received_on": "2021-04-02"}
         for url, data, shown in (("/staff/log/phone", call, (call["subject"], call["content"])),
                                  ("/staff/log/letter", letter, (letter["subject"], letter["content"]))):
-            response = site.post(clerk, url, data)
+            response = site.post(clerk, url, data, follow=True)
             done = response.get_data(as_text=True)
             assert response.status_code == 200 and CASE_NUMBER.search(done), done[:300]
             if i == 0:
