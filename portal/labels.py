@@ -32,7 +32,8 @@ TRANSITION_FIELDS = {"reason": _l("理由"), "transferred_to": _l("转往单位"
 #: audit log actions
 ACTIONS = {
     "item.create": _l("登记"), "item.accept": _l("受理"), "item.reject": _l("不予受理"), "item.transfer": _l("转办"),
-    "item.merge": _l("标为重复件"), "item.duplicate_received": _l("收到重复件"), "item.spam": _l("标为无效件"),
+    "item.merge": _l("标为重复件"), "item.duplicate_received": _l("收到重复件"),
+    "item.duplicate_moved": _l("随原件并入"), "item.spam": _l("标为无效件"),
     "item.assign": _l("交办"), "item.extend": _l("延期"), "item.reply": _l("答复"), "item.close": _l("办结"),
     "item.review": _l("复查"), "item.link": _l("关联问题或措施"), "item.unlink": _l("取消关联"),
     "item.note": _l("内部备注"), "item.reveal_contact": _l("查看联系方式"), "item.download_attachment": _l("下载附件"),
@@ -56,7 +57,7 @@ DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "origin
            "department": _l("承办部门"), "days": _l("延期天数"), "approver": _l("批准人"), "channel": _l("渠道"),
            "kind": _l("类型"), "links": _l("关联"), "attachments": _l("附件数"), "target": _l("关联对象"),
            "fields": _l("查看的项目"), "length": _l("字数"), "reply": _l("答复稿编号"), "comment": _l("退回意见"),
-           "masked": _l("自动遮盖处数")}
+           "masked": _l("自动遮盖处数"), "previous": _l("此前的原件")}
 #: a submitter's contact fields
 CONTACT_FIELDS = {"name": _l("姓名"), "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址")}
 #: kinds of personal data found in a text before publication (portal.services.replies.redaction)

@@ -129,6 +129,29 @@ def test_every_public_page_has_no_serious_accessibility_violation(browser, live_
     assert not found, "\n".join(found)
 
 
+def test_the_lookup_of_a_merged_case_has_no_serious_accessibility_violation(page, live_portal):
+    from portal.models import User
+    from portal.services.common.clocks import ClockSettings
+    from portal.services.feedback.intake import IntakeSettings, NewItem, create_item
+    from portal.services.feedback.workflow import apply
+    app = live_portal.app
+    with app.test_request_context():
+        session = db.session()
+        settings = IntakeSettings.from_config(app.config)
+        original, _ = create_item(session, NewItem("web", "suggestion", "建议公开劳模补助资金的发放名单。"), settings)
+        duplicate, code = create_item(session, NewItem("web", "suggestion", "劳模补助资金发放名单能公开吗？"), settings)
+        triager = session.scalars(select(User).where(User.email == live_portal.accounts["triager"])).one()
+        apply(session, duplicate, "merge", triager, ClockSettings(), original=original.case_number)
+        session.commit()
+    page.goto(live_portal.url + "/lookup")
+    page.locator("form.form input[name=case_number]").fill(duplicate.case_number)
+    page.locator("form.form input[name=code]").fill(code)
+    page.locator("form.form button[type=submit]").click()
+    expect(page.locator(".case-status")).to_contain_text(f"已并入 {original.case_number}")
+    expect(page.locator(".original-status")).to_contain_text("待分办")
+    assert not serious_violations(page)
+
+
 def test_the_main_staff_pages_have_no_serious_accessibility_violation(browser, live_portal, staff_page):
     found = []
     login_page = new_page(browser)
