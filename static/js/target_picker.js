@@ -106,12 +106,22 @@
 
   function ask(url, options) {
     return fetch(url, options).then(function (response) {
-      return response.ok ? response.json() : {results: []};
+      if (!response.ok) {
+        throw new Error(String(response.status));
+      }
+      return response.json();
     }).then(function (body) {
       return body.results || [];
-    }, function () {
-      return [];
     });
+  }
+
+  // The search failed (offline, refused, too many requests): the plain select comes back and does the job.
+  function fallBack() {
+    [hint, input, list, status].forEach(function (element) {
+      element.remove();
+    });
+    select.id = fieldId;
+    select.hidden = false;
   }
 
   function search() {
@@ -126,6 +136,12 @@
     ask(url, {credentials: "same-origin"}).then(function (found) {
       if (mine === asked && document.activeElement === input) {
         show(found);
+      }
+    }, function () {
+      var typing = document.activeElement === input;
+      fallBack();
+      if (typing) {
+        select.focus();
       }
     });
   }
@@ -210,7 +226,9 @@
     body.append("campaign", form.elements.campaign.value);
     body.append("content", text);
     ask(data.suggestUrl, {method: "POST", body: body, credentials: "same-origin",
-                          headers: {"X-CSRFToken": form.elements.csrf_token.value}}).then(function (found) {
+                          headers: {"X-CSRFToken": form.elements.csrf_token.value}}).catch(function () {
+      return [];
+    }).then(function (found) {
       if (text !== askedText) {
         return;
       }

@@ -65,6 +65,14 @@ def all_violations(page, context: str) -> list[str]:
 
 
 def test_on_a_phone_the_citizen_types_劳模补助_and_picks_35_3_with_the_keyboard(browser, live_portal):
+    pick_35_3_on_a_phone(browser, live_portal)
+
+
+def test_the_phone_journey_on_postgresql(browser, live_portal_pg):
+    pick_35_3_on_a_phone(browser, live_portal_pg)
+
+
+def pick_35_3_on_a_phone(browser, live_portal) -> None:
     page = new_page(browser, width=375, height=740, is_mobile=True, has_touch=True)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -131,6 +139,19 @@ def test_measures_suggested_for_the_opinion_are_picked_in_one_click(page, live_p
     assert any("/feedback/suggestions" in url for url in requests)
     assert not [url for url in requests if "拖欠" in url or quote("领到") in url or "领到" in url], \
         "the opinion's text went into a URL"
+
+
+def test_when_the_search_fails_the_select_comes_back(page, live_portal):
+    page.route("**/feedback/targets?*", lambda route: route.abort())
+    page.goto(live_portal.url + "/feedback")
+    page.get_by_role("combobox", name="涉及的问题或措施").fill("劳模补助")
+    expect(page.locator("select[name=target]")).to_be_visible()
+    field = page.get_by_label("涉及的问题或措施")
+    assert field.evaluate("e => e.tagName") == "SELECT"
+    expect(field).to_be_focused()
+    expect(page.get_by_role("listbox")).to_have_count(0)
+    field.select_option("35-3")
+    assert linked_targets(live_portal, fill_and_submit(page)) == ["35-3"]
 
 
 def test_without_javascript_the_select_still_chooses_the_target(browser, live_portal):
