@@ -13,7 +13,9 @@ def test_clean_folds_drops_controls_and_cuts():
 def test_a_typed_code_comes_first_and_its_problem_follows(session, small_campaign):
     found = find_targets(session, small_campaign, "2-2")
     assert [(t.kind, t.value, t.category) for t in found] == [("measure", "2-2", "甲方面"), ("problem", "2", "甲方面")]
-    assert [(t.kind, t.value) for t in find_targets(session, small_campaign, "问题3")] == [("problem", "3")]
+    assert [(t.kind, t.value) for t in find_targets(session, small_campaign, "问题3")] == [("problem", "3"),
+                                                                                       ("measure", "3-1")]
+    assert [t.value for t in find_targets(session, small_campaign, "1")] == ["1", "1-1", "1-2"]
     assert find_targets(session, small_campaign, "9-9") == []
 
 

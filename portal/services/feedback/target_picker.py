@@ -1,9 +1,9 @@
 """The public form's target picker: the problems and measures a citizen's words point to, as plain data for JSON.
 
 A search (what the citizen types into the picker) finds measures by meaning (suggest.ranked_measures: segmented,
-synonyms folded, ranked) and a code typed as such (35-3, 措施35-3, 问题35); each measure's problem follows its first
-measure. Suggestions for the opinion's text are suggest.suggest's (nothing when there is no confident match).
-Nothing personal is returned: only the campaign's ledger.
+synonyms folded, ranked) and a code typed as such (35-3, 措施35-3, 问题35 with its measures); each measure's problem
+follows its first measure. Suggestions for the opinion's text are suggest.suggest's (nothing when there is no
+confident match). Nothing personal is returned: only the campaign's ledger.
 """
 from __future__ import annotations
 
@@ -45,25 +45,25 @@ def clean(text: str, limit: int) -> str:
 
 
 def find_targets(session: Session, campaign: Campaign, query: str, limit: int = LIMIT) -> list[Target]:
-    """The campaign's problems and measures that query means, best first: a typed code, then ranked measures,
-    each followed by its problem."""
+    """The campaign's problems and measures that query means, best first: a typed code (a problem's number brings
+    its measures), then ranked measures, each followed by its problem."""
     query = clean(query, MAX_QUERY)
     if not query:
         return []
-    codes = [m.code for m in ranked_measures(session, campaign.id, query, limit)]
     typed = _CODE.match(query)
-    if typed:
-        codes.insert(0, typed.group(1))
-    measures = _measures(session, campaign.id, codes)
+    code = typed.group(1) if typed else ""
     found: list[Target] = []
     seen_problems: set[int] = set()
-    if typed and "-" not in typed.group(1):
-        problem = session.scalar(select(Problem).where(Problem.campaign_id == campaign.id,
-                                                       Problem.number == int(typed.group(1)))
-                                 .options(selectinload(Problem.category)))
+    codes = [code] if "-" in code else []
+    if code and "-" not in code:
+        problem = session.scalar(select(Problem).where(Problem.campaign_id == campaign.id, Problem.number == int(code))
+                                 .options(selectinload(Problem.category), selectinload(Problem.measures)))
         if problem is not None:
             found.append(_problem_target(problem))
             seen_problems.add(problem.id)
+            codes += [m.code for m in problem.measures]
+    codes += [m.code for m in ranked_measures(session, campaign.id, query, limit)]
+    measures = _measures(session, campaign.id, codes)
     for code in dict.fromkeys(codes):
         measure = measures.get(code)
         if measure is None:
