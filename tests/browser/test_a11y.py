@@ -15,8 +15,8 @@ from portal.services.ops.demo import DEMO_SLUG
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-#: public GET endpoints that render no HTML page of their own (data files, redirects, health checks)
-NOT_PAGES = {"public.set_language", "health.healthz", "static"}
+#: public GET endpoints that render no HTML page of their own (data files, JSON, redirects, health checks)
+NOT_PAGES = {"public.set_language", "public.feedback_targets", "health.healthz", "static"}
 #: public pages only the browser that submitted a form may open: checked by submitting it
 AFTER_SUBMITTING = {"public.feedback_done"}
 
