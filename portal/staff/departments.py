@@ -12,11 +12,11 @@ from ..services.accounts import departments
 from ..services.common.numbers import parse_id
 from . import bp
 from .account_forms import DepartmentForm, MergeForm, show_service_error
-from .users import _admin
+from .users import admin_actor
 
 
 def _department_or_404(department_id: int) -> Department:
-    department = departments.department_for_admin(db.session(), _admin(), department_id)
+    department = departments.department_for_admin(db.session(), admin_actor(), department_id)
     if department is None:
         abort(404)
     return department
@@ -24,7 +24,7 @@ def _department_or_404(department_id: int) -> Department:
 
 @bp.route("/departments", methods=["GET", "POST"], endpoint="departments")
 def department_list() -> Response | str:
-    actor = _admin()
+    actor = admin_actor()
     session = db.session()
     form = DepartmentForm()
     if form.validate_on_submit():
@@ -42,7 +42,7 @@ def department_list() -> Response | str:
 
 @bp.route("/departments/<int:department_id>", methods=["GET", "POST"], endpoint="department_edit")
 def department_edit(department_id: int) -> Response | str:
-    actor = _admin()
+    actor = admin_actor()
     session = db.session()
     department = _department_or_404(department_id)
     form = DepartmentForm(data={"name": department.name})
@@ -61,7 +61,7 @@ def department_edit(department_id: int) -> Response | str:
 
 @bp.post("/departments/<int:department_id>/active", endpoint="department_active")
 def department_active(department_id: int) -> Response:
-    actor = _admin()
+    actor = admin_actor()
     session = db.session()
     department = _department_or_404(department_id)
     active = request.form.get("active") == "1"
@@ -76,7 +76,7 @@ def department_active(department_id: int) -> Response:
 @bp.route("/departments/<int:department_id>/merge", methods=["GET", "POST"], endpoint="department_merge")
 def department_merge(department_id: int) -> Response | str:
     """Choose the department to merge into; then a confirmation page listing what moves; then the merge."""
-    actor = _admin()
+    actor = admin_actor()
     session = db.session()
     source = _department_or_404(department_id)
     form = MergeForm()

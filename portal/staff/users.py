@@ -23,7 +23,7 @@ from .account_forms import ConfirmForm, PasswordResetForm, UserCreateForm, UserE
 PAGE_SIZE = 50
 
 
-def _admin() -> User:
+def admin_actor() -> User:
     """The logged-in user, when they may manage accounts (PermissionDenied → 403 otherwise)."""
     actor = me()
     authz.require(actor, "manage_users")
@@ -62,7 +62,7 @@ def _handed_over(user: User, handover: credentials.Handover, created: bool) -> R
 
 @bp.get("/users", endpoint="users")
 def user_list() -> str:
-    actor = _admin()
+    actor = admin_actor()
     page = page_number(request.args.get("page"))
     search = (request.args.get("q") or "").strip()[:100]
     role = request.args.get("role") or ""
@@ -74,7 +74,7 @@ def user_list() -> str:
 
 @bp.route("/users/new", methods=["GET", "POST"], endpoint="user_new")
 def user_new() -> Response | str:
-    actor = _admin()
+    actor = admin_actor()
     session = db.session()
     form = UserCreateForm()
     _department_choices(form, None)
@@ -96,7 +96,7 @@ def user_new() -> Response | str:
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"], endpoint="user_edit")
 def user_edit(user_id: int) -> Response | str:
-    actor = _admin()
+    actor = admin_actor()
     session = db.session()
     user = _account_or_404(actor, user_id)
     form = UserEditForm(data={"name": user.name, "role": user.role,
@@ -118,7 +118,7 @@ def user_edit(user_id: int) -> Response | str:
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"], endpoint="user_password")
 def user_password(user_id: int) -> Response | str:
-    actor = _admin()
+    actor = admin_actor()
     session = db.session()
     user = _account_or_404(actor, user_id)
     form = PasswordResetForm()
@@ -137,7 +137,7 @@ def user_password(user_id: int) -> Response | str:
 
 def _change_active(user_id: int, active: bool) -> Response | str:
     """The confirmation page (with the work the account leaves open when it goes), then the change."""
-    actor = _admin()
+    actor = admin_actor()
     session = db.session()
     user = _account_or_404(actor, user_id)
     form = ConfirmForm()
