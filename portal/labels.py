@@ -51,13 +51,20 @@ ACTIONS = {
     "inbound.ignored": _l("忽略来件邮件"), "inbound.quarantined": _l("隔离来件邮件"),
     "inbound.download_raw": _l("下载原始邮件"), "privacy.purge": _l("按保存期限删除个人信息"),
     "system.backup": _l("备份数据"), "system.restore": _l("恢复备份"),
+    "user.invite": _l("发送账号邀请链接"), "user.reset_link": _l("发送重置密码链接"),
+    "user.password_generated": _l("生成临时密码"), "user.password_set": _l("通过链接设置密码"),
+    "user.reactivate": _l("恢复启用账号"), "department.create": _l("新建部门"), "department.rename": _l("部门改名"),
+    "department.deactivate": _l("停用部门"), "department.reactivate": _l("恢复启用部门"),
+    "department.merge": _l("合并部门"),
 }
 #: keys of an audit event's details, as the item's history shows them
 DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件"), "duplicate": _l("重复件"),
            "department": _l("承办部门"), "days": _l("延期天数"), "approver": _l("批准人"), "channel": _l("渠道"),
            "kind": _l("类型"), "links": _l("关联"), "attachments": _l("附件数"), "target": _l("关联对象"),
            "fields": _l("查看的项目"), "length": _l("字数"), "reply": _l("答复稿编号"), "comment": _l("退回意见"),
-           "masked": _l("自动遮盖处数"), "previous": _l("此前的原件")}
+           "masked": _l("自动遮盖处数"), "previous": _l("此前的原件"), "merged": _l("并入的部门"),
+           "accounts": _l("账号数"), "items": _l("件数"), "replies": _l("答复数"), "hours": _l("有效小时数"),
+           "purpose": _l("用途")}
 #: a submitter's contact fields
 CONTACT_FIELDS = {"name": _l("姓名"), "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址")}
 #: kinds of personal data found in a text before publication (portal.services.replies.redaction)

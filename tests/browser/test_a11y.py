@@ -59,6 +59,8 @@ def staff_pages(app) -> list[tuple[str, str]]:
         ("research", "/staff/outbox"), ("research", "/staff/inbound"),
         ("admin", "/staff/users"), ("admin", "/staff/users/new"), ("supervisor", "/staff/audit"),
         ("supervisor", "/staff/password"),
+        ("admin", "/staff/departments"), ("admin", "/staff/departments/1"), ("admin", "/staff/departments/1/merge"),
+        ("admin", "/staff/users/2/deactivate"), ("admin", "/staff/users/2/password"),
     ]
 
 

@@ -148,6 +148,8 @@ def _assign(session, item, actor, clocks, now, department):
     dept = department if isinstance(department, Department) else session.get(Department, int(department))
     if dept is None:
         raise WorkflowError(_("承办部门不存在。"), "department")
+    if not dept.active:
+        raise WorkflowError(_("承办部门“%(name)s”已停用。", name=dept.name), "department")
     if item.state == REVIEW:
         item.handle_due = item.due_date = clocks.handle_due(now)
     item.department_id = dept.id
@@ -222,4 +224,5 @@ def bulk_assign(session: Session, items: list[FeedbackItem], department_id: int,
 
 
 def departments(session: Session) -> list[Department]:
+    """Every department, inactive ones included (filters reach items assigned before a deactivation)."""
     return list(session.scalars(select(Department).order_by(Department.name)))
