@@ -22,6 +22,10 @@ HOOKS = {
     "feedback-counts": "names the 群众监督 section of problem and measure pages; plain text",
     "case-status": "names the lookup result section; its heading and dl.facts carry the look",
     "field-label": "label of the account forms; styled as every field label is, by .field > label",
+    "merged-into": "names the lookup's 已并入 line of a duplicate; its <strong> carries the look",
+    "original-status": "names the lookup's section on the original of a duplicate; heading and dl.facts style it",
+    "merge-plan": "names the department merge confirmation's list of what moves; plain headings and lists",
+    "open-work": "names the deactivation confirmation's list of open work; plain headings and lists",
 }
 
 CLASS_ATTRIBUTE = re.compile(r"""\bclass_?\s*=\s*(["'])""")
