@@ -50,15 +50,21 @@ ACTIONS = {
     "inbound.ignored": _l("忽略来件邮件"), "inbound.quarantined": _l("隔离来件邮件"),
     "inbound.download_raw": _l("下载原始邮件"), "privacy.purge": _l("按保存期限删除个人信息"),
     "system.backup": _l("备份数据"), "system.restore": _l("恢复备份"),
+    "item.correct": _l("更正登记信息"),
 }
 #: keys of an audit event's details, as the item's history shows them
 DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件"), "duplicate": _l("重复件"),
            "department": _l("承办部门"), "days": _l("延期天数"), "approver": _l("批准人"), "channel": _l("渠道"),
            "kind": _l("类型"), "links": _l("关联"), "attachments": _l("附件数"), "target": _l("关联对象"),
            "fields": _l("查看的项目"), "length": _l("字数"), "reply": _l("答复稿编号"), "comment": _l("退回意见"),
-           "masked": _l("自动遮盖处数")}
+           "masked": _l("自动遮盖处数"),
+           "consent_publish": _l("同意公开答复"), "changes": _l("更正")}
 #: a submitter's contact fields
 CONTACT_FIELDS = {"name": _l("姓名"), "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址")}
+#: what a clerk may correct on a logged call or letter, and what follows (portal.services.feedback.corrections)
+CORRECTED_FIELDS = {"kind": _l("诉求类型"), "subject": _l("主题"), "content": _l("内容摘要"), "name": _l("姓名"),
+                    "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址"), "call_at": _l("来电时间"),
+                    "received_on": _l("收信日期"), "postmark_date": _l("邮戳日期"), "accept_due": _l("受理期限")}
 #: kinds of personal data found in a text before publication (portal.services.replies.redaction)
 PERSONAL_DATA = {"name": _l("姓名"), "mobile": _l("手机号码"), "landline": _l("固定电话"), "id_card": _l("身份证号码"),
                  "email": _l("电子邮箱"), "address": _l("地址")}
@@ -86,6 +92,7 @@ TABLES: dict[str, dict[str, str | LazyString]] = {
     "personal_data": PERSONAL_DATA, "mail_outcome": MAIL_OUTCOMES, "phone_line": PHONE_LINES,
     "measure_status": MEASURE_STATUSES, "measure_field": MEASURE_FIELDS, "figure": FIGURES,
     "class_figure": CLASS_FIGURES, "placeholder": PLACEHOLDERS,
+    "corrected": CORRECTED_FIELDS,
 }
 CHINESE = "zh_Hans"
 
