@@ -104,6 +104,8 @@ def correct_item(case_number: str) -> Response | tuple[str, int]:
         else:
             flash(_("没有改动，未作更正。"), "info")
         return redirect(url_for("staff.item", case_number=item.case_number) + "#history", 303)
+    if form.is_submitted():
+        form.add_service_errors(corrections.problems(session, user, item, form.to_correction(), settings))
     return _render_correction(item, form)
 
 

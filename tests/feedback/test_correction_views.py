@@ -168,6 +168,19 @@ def test_an_implausible_date_is_refused_next_to_its_field(client, session, clerk
     assert logged(session).call_at.year == 2021 and audit(session, "item.correct") == []
 
 
+def test_every_refusal_is_shown_at_once(client, session, clerk, campaign, post_form):
+    log(post_form, "phone", call())
+    item = logged(session)
+    url = f"/staff/items/{item.case_number}/correct"
+    response = post_form(url, {"kind": "", "content": "太短", "call_at": ""}, page=url)
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'id="call_at-error">.*请填写来电时间', html) and re.search(r'id="content-error">.*10到5000', html)
+    assert re.search(r'id="kind-error">.*请选择诉求类型', html)
+    assert logged(session).content == item.content and audit(session, "item.correct") == []
+
+
 def test_after_triage_the_form_is_refused_with_a_clear_message(client, session, clerk, campaign, post_form,
                                                                  make_user):
     log(post_form, "phone", call())

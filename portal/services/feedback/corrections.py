@@ -88,7 +88,6 @@ def correct(session: Session, user: User, item: FeedbackItem, correction: Correc
     now = now or datetime.now(UTC)
     before = current(item, settings)
     new, errors = _checked(session, item, correction, before, settings, now)
-    errors = {**intake.validate(new), **errors}
     if errors:
         raise IntakeError(errors)
     changes: dict[str, list[str]] = {}
@@ -107,9 +106,17 @@ def correct(session: Session, user: User, item: FeedbackItem, correction: Correc
     return changes
 
 
+def problems(session: Session, user: User, item: FeedbackItem, correction: Correction,
+             settings: IntakeSettings) -> dict[str, str]:
+    """Everything wrong with the correction, without applying it (to show all refusals at once)."""
+    check(user, item)
+    return _checked(session, item, correction, current(item, settings), settings, datetime.now(UTC))[1]
+
+
 def _checked(session: Session, item: FeedbackItem, correction: Correction, before: Correction,
              settings: IntakeSettings, now: datetime) -> tuple[NewItem, dict[str, str]]:
-    """The corrected item as intake sees it, and what is wrong with the times that changed (checked as at logging)."""
+    """The corrected item as intake sees it, and every refused field: intake's rules, and the logging checks on the
+    times that changed."""
     contact = Contact(**{name: clean_text(getattr(correction.contact, name)) for name in CONTACT_LIMITS}) \
         if correction.contact is not None else Contact()
     earliest = _earliest(session, item)
@@ -131,7 +138,7 @@ def _checked(session: Session, item: FeedbackItem, correction: Correction, befor
             if correction.postmark_date == before.postmark_date:
                 errors.pop("postmark_date", None)
     new.content, new.subject, new.contact = clean_text(new.content), clean_text(new.subject), contact
-    return new, errors
+    return new, {**intake.validate(new), **errors}
 
 
 def _earliest(session: Session, item: FeedbackItem) -> date:
