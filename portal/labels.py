@@ -56,6 +56,7 @@ ACTIONS = {
     "user.reactivate": _l("恢复启用账号"), "department.create": _l("新建部门"), "department.rename": _l("部门改名"),
     "department.deactivate": _l("停用部门"), "department.reactivate": _l("恢复启用部门"),
     "department.merge": _l("合并部门"),
+    "item.correct": _l("更正登记信息"),
 }
 #: keys of an audit event's details, as the item's history shows them
 DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件"), "duplicate": _l("重复件"),
@@ -64,9 +65,14 @@ DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "origin
            "fields": _l("查看的项目"), "length": _l("字数"), "reply": _l("答复稿编号"), "comment": _l("退回意见"),
            "masked": _l("自动遮盖处数"), "previous": _l("此前的原件"), "merged": _l("并入的部门"),
            "accounts": _l("账号数"), "items": _l("件数"), "replies": _l("答复数"), "hours": _l("有效小时数"),
-           "purpose": _l("用途")}
+           "purpose": _l("用途"),
+           "consent_publish": _l("同意公开答复"), "changes": _l("更正")}
 #: a submitter's contact fields
 CONTACT_FIELDS = {"name": _l("姓名"), "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址")}
+#: what a clerk may correct on a logged call or letter, and what follows (portal.services.feedback.corrections)
+CORRECTED_FIELDS = {"kind": _l("诉求类型"), "subject": _l("主题"), "content": _l("内容摘要"), "name": _l("姓名"),
+                    "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址"), "call_at": _l("来电时间"),
+                    "received_on": _l("收信日期"), "postmark_date": _l("邮戳日期"), "accept_due": _l("受理期限")}
 #: kinds of personal data found in a text before publication (portal.services.replies.redaction)
 PERSONAL_DATA = {"name": _l("姓名"), "mobile": _l("手机号码"), "landline": _l("固定电话"), "id_card": _l("身份证号码"),
                  "email": _l("电子邮箱"), "address": _l("地址")}
@@ -94,6 +100,7 @@ TABLES: dict[str, dict[str, str | LazyString]] = {
     "personal_data": PERSONAL_DATA, "mail_outcome": MAIL_OUTCOMES, "phone_line": PHONE_LINES,
     "measure_status": MEASURE_STATUSES, "measure_field": MEASURE_FIELDS, "figure": FIGURES,
     "class_figure": CLASS_FIGURES, "placeholder": PLACEHOLDERS,
+    "corrected": CORRECTED_FIELDS,
 }
 CHINESE = "zh_Hans"
 

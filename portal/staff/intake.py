@@ -1,23 +1,27 @@
-"""Staff pages: log a phone call or a letter, then show its case number and query code once.
+"""Staff pages: log a phone call or a letter, then show its case number and query code once; correct it while it
+is 待分办.
 
 A successful POST answers 303 to /log/done/<case>, which shows the query code the first time the clerk's browser
 opens it and only the case number after that (never cached: the staff blueprint sends no-store). The code is never
 in the session cookie, which Flask only signs; the form's token makes a reload or a double click log nothing twice
-(portal.services.feedback.receipts).
+(portal.services.feedback.receipts). A letter's printable 回执 is part of that one showing.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, current_app, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from .. import db, intake_receipts
+from .. import db, intake_receipts, labels
 from ..auth import current_staff
 from ..models import FeedbackItem
-from ..services.feedback import attachments, clerk_intake, items, receipts
+from ..models.feedback import PHONE
+from ..services.feedback import attachments, clerk_intake, corrections, items, paper_receipts, receipts
 from ..services.feedback.intake import IntakeError, IntakeSettings
 from . import bp
+from .correction_forms import CorrectionForm, LetterCorrectionForm, PhoneCorrectionForm
 from .intake_forms import ItemForm, LetterForm, PhoneForm
 
 
@@ -61,7 +65,48 @@ def logged(case_number: str) -> str:
         abort(404)
     result = receipts.take(session, intake_receipts.remembered(), item.case_number)
     session.commit()
-    return render_template("staff/logged.html", item=item, code=result.code if result else None)
+    code = result.code if result else None
+    receipt = paper_receipts.for_letter(session, item, code, _settings().clocks, current_app.config["PUBLIC_BASE_URL"],
+                                        current_app.config["DEFAULT_CAMPAIGN"])
+    return render_template("staff/logged.html", item=item, code=code, receipt=receipt)
+
+
+@bp.route("/items/<case_number>/correct", methods=["GET", "POST"])
+def correct_item(case_number: str) -> Response | tuple[str, int]:
+    """更正登记信息: the form while the item is 待分办; a POST with reveal shows the contact in clear (audited)."""
+    session, user = db.session(), current_staff()
+    item = items.find_visible(session, user, case_number)
+    if item is None:
+        abort(404)
+    try:
+        corrections.check(user, item)
+    except corrections.CorrectionRefused as exc:
+        return render_template("staff/correct.html", item=item, form=None, refused=exc.message, contact=None), 409
+    settings = _settings()
+    form_class = PhoneCorrectionForm if item.channel == PHONE else LetterCorrectionForm
+    form = form_class(obj=None if request.method == "POST" else corrections.current(item, settings))
+    if request.method == "POST" and request.form.get("reveal"):
+        contact = items.reveal_contact(session, user, item)
+        session.commit()
+        form.show_contact({name: getattr(contact, name) for name in items.CONTACT_FIELDS} if contact else {})
+        return _render_correction(item, form)
+    if form.validate_on_submit():
+        try:
+            changes = corrections.correct(session, user, item, form.to_correction(), settings)
+        except IntakeError as exc:
+            session.rollback()
+            form.add_service_errors(exc.errors)
+            return _render_correction(item, form)
+        session.commit()
+        if changes:
+            flash(_("已更正：%(fields)s。", fields=labels.join(labels.label("corrected", f) for f in changes)),
+                  "success")
+        else:
+            flash(_("没有改动，未作更正。"), "info")
+        return redirect(url_for("staff.item", case_number=item.case_number) + "#history", 303)
+    if form.is_submitted():
+        form.add_service_errors(corrections.problems(session, user, item, form.to_correction(), settings))
+    return _render_correction(item, form)
 
 
 def _settings() -> IntakeSettings:
@@ -82,6 +127,12 @@ def _save(form: ItemForm, create: Callable[[], tuple[FeedbackItem, str]]) -> Res
     session.commit()
     intake_receipts.remember(token)
     return redirect(url_for("staff.logged", case_number=item.case_number), 303)
+
+
+def _render_correction(item: FeedbackItem, form: CorrectionForm) -> tuple[str, int]:
+    contact = None if form.contact_in_form else items.contact_view(item.contact)
+    return (render_template("staff/correct.html", item=item, form=form, refused=None, contact=contact),
+            422 if form.error_list() else 200)
 
 
 def _render(template: str, form: ItemForm) -> tuple[str, int]:

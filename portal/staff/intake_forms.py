@@ -40,17 +40,35 @@ def _local_today():
     return _local_now().date()
 
 
-class ItemForm(FlaskForm):
-    """What every logged item has: kind, subject, summary, links, whether a reply is wanted."""
+class RefusalsForm(FlaskForm):
+    """A form that shows the intake services' refusals next to its fields and sums them up at the top."""
 
     #: service error key → the field it belongs next to, where the names differ
-    ERROR_FIELDS: dict[str, str] = {"targets": "target_codes"}
+    ERROR_FIELDS: dict[str, str] = {}
 
     kind = SelectField(_l("诉求类型"), choices=[SelectChoice("", _l("请选择")),
                                                 *(SelectChoice(code, text) for code, text in KINDS.items())],
                        validate_choice=False)
     subject = StringField(_l("主题（可选）"), [Optional(), Length(max=200, message=_l("主题最多200个字。"))])
     content = TextAreaField(_l("内容摘要"))
+
+    def add_service_errors(self, errors: dict[str, str]) -> None:
+        """Show each refusal of the intake service next to its field, unless the field was already refused."""
+        for key, message in errors.items():
+            field = self._fields.get(self.ERROR_FIELDS.get(key, key)) or self.content
+            if not field.errors:
+                field.errors = [message]
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(field id, message) for the summary at the top of the form."""
+        return [(field.id, message) for field in self if field.errors for message in field.errors]
+
+
+class ItemForm(RefusalsForm):
+    """What every logged item has: kind, subject, summary, links, whether a reply is wanted."""
+
+    ERROR_FIELDS = {"targets": "target_codes"}
+
     target = SelectField(_l("关联的问题或措施"), validate_choice=False)
     target_codes = StringField(_l("其他编号（可选）"), [Length(max=200)])
     wants_reply = BooleanField(_l("要求答复"))
@@ -70,17 +88,6 @@ class ItemForm(FlaskForm):
     def targets(self) -> list[str]:
         return parse_codes(self.target.data, self.target_codes.data)
 
-    def add_service_errors(self, errors: dict[str, str]) -> None:
-        """Show each refusal of the intake service next to its field, unless the field was already refused."""
-        for key, message in errors.items():
-            field = self._fields.get(self.ERROR_FIELDS.get(key, key)) or self.content
-            if not field.errors:
-                field.errors = [message]
-
-    def error_list(self) -> list[tuple[str, str]]:
-        """(field id, message) for the summary at the top of the form."""
-        return [(field.id, message) for field in self if field.errors for message in field.errors]
-
 
 class PhoneForm(ItemForm):
     """登记来电."""
@@ -96,6 +103,7 @@ class PhoneForm(ItemForm):
     phone_line = RadioField(_l("来电线路"), choices=[SelectChoice(code, text) for code, text in PHONE_LINES.items()],
                             default="0931-8821762",
                             validate_choice=False)
+    consent_publish = BooleanField(_l("来电人同意公开答复"))
 
     def to_call(self) -> PhoneCall:
         minutes, seconds = self.duration_minutes.data, self.duration_seconds.data
@@ -103,7 +111,8 @@ class PhoneForm(ItemForm):
         return PhoneCall(kind=self.kind.data, content=self.content.data or "", call_at=self.call_at.data,
                          phone_line=self.phone_line.data, caller_name=self.caller_name.data or "",
                          caller_phone=self.caller_phone.data or "", duration_seconds=duration,
-                         subject=self.subject.data or "", wants_reply=self.wants_reply.data, targets=self.targets())
+                         subject=self.subject.data or "", wants_reply=self.wants_reply.data,
+                         consent_publish=self.consent_publish.data, targets=self.targets())
 
 
 class LetterForm(ItemForm):
@@ -118,11 +127,13 @@ class LetterForm(ItemForm):
     postmark_date = DateField(_l("邮戳日期（可选）"), [Optional()])
     received_on = DateField(_l("收信日期"), [InputRequired(message=_l("请填写收信日期。"))], default=_local_today)
     scans = MultipleFileField(_l("信件扫描件（可选）"))
+    consent_publish = BooleanField(_l("来信人同意公开答复"))
 
     def to_letter(self) -> Letter:
         files = [f for f in (self.scans.data or []) if f and f.filename]
         return Letter(kind=self.kind.data, content=self.content.data or "", received_on=self.received_on.data,
                       postmark_date=self.postmark_date.data, sender_name=self.sender_name.data or "",
                       address=self.address.data or "", phone=self.phone.data or "", email=self.email.data or "",
-                      subject=self.subject.data or "", wants_reply=self.wants_reply.data, targets=self.targets(),
+                      subject=self.subject.data or "", wants_reply=self.wants_reply.data,
+                      consent_publish=self.consent_publish.data, targets=self.targets(),
                       uploads=[Upload(f.filename, f.read()) for f in files])

@@ -12,7 +12,7 @@ from ..models import FeedbackItem
 from ..services.accounts.departments import choices as department_choices
 from ..services.common import authz
 from ..services.common.clocks import ClockSettings
-from ..services.feedback import items, workflow
+from ..services.feedback import corrections, items, workflow
 from ..services.feedback.attachments import path_of
 from ..services.feedback.intake import IntakeSettings
 from ..services.replies import drafting
@@ -54,7 +54,8 @@ def _render(item: FeedbackItem, status: int = 200, *, contact: items.ContactView
         "staff/item.html", detail=detail, clocks=clocks,
         departments=department_choices(session), link_query=link_query, candidates=candidates,
         confirm_actions=CONFIRM_ACTIONS, no_form_actions=NO_FORM_ACTIONS, max_field=items.MAX_FIELD,
-        may_draft_reply=drafting.may_draft(user, item, detail.replies), errors=errors or {},
+        may_draft_reply=drafting.may_draft(user, item, detail.replies),
+        may_correct=corrections.may_correct(user, item), errors=errors or {},
         values=values or {}), status
 
 

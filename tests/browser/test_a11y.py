@@ -168,6 +168,33 @@ def test_the_main_staff_pages_have_no_serious_accessibility_violation(browser, l
     assert not found, "\n".join(found)
 
 
+def test_the_clerks_receipt_and_correction_pages_have_no_serious_accessibility_violation(live_portal, staff_page):
+    """The letter's result page with its 回执, the correction form (masked, after a reveal, with a refusal) and the
+    item's history with the correction."""
+    page = staff_page("clerk")
+    page.goto(live_portal.url + "/staff/log/letter")
+    page.locator("select[name=kind]").select_option("report")
+    page.locator("input[name=sender_name]").fill("钱来信")
+    page.locator("textarea[name=content]").fill("来信反映某基层工会经费使用不公开，请核查。")
+    page.locator("form.stack-form > p > button[type=submit]").click()
+    expect(page.locator("article.receipt")).to_be_visible()
+    found = serious_violations(page)
+    page.locator("main a[href*='/staff/items/']").click()
+    page.locator(".item-correct a").click()
+    found += serious_violations(page)
+    page.locator("button[name=reveal]").click()
+    expect(page.locator("input[name=name]")).to_have_value("钱来信")
+    page.locator("textarea[name=content]").fill("太短")
+    page.locator("form.stack-form > p > button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    found += serious_violations(page)
+    page.locator("textarea[name=content]").fill("来信反映某基层工会经费使用情况不公开，请核查。")
+    page.locator("form.stack-form > p > button[type=submit]").click()
+    expect(page.locator(".history-changes")).to_be_visible()
+    found += serious_violations(page)
+    assert not found, "\n".join(found)
+
+
 def tab_to(page, selector: str, limit: int = 120) -> None:
     """Press Tab until the focused element matches selector (what a keyboard user does, reading each label)."""
     for _ in range(limit):

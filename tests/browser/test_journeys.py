@@ -267,6 +267,56 @@ def test_a_clerk_logs_a_phone_call_and_a_letter_with_a_scan(browser, live_portal
 
 
 @pytest.mark.parametrize(("lang", "width"), STAFF_VARIANTS)
+def test_a_clerk_prints_the_receipt_of_a_letter_and_corrects_a_typo(browser, live_portal, lang, width):
+    """From the clerk's start page: log a letter, print its 回执 (the receipt alone on paper), then correct a typo in
+    the content and find before → after in the case history."""
+    t = lambda msgid: ui(lang, msgid)  # noqa: E731
+    page = staff_page(browser, live_portal, "clerk", lang, width)
+    page.goto(live_portal.url + "/staff/")
+    page.locator("nav.site-nav").get_by_role("link", name=t("登记来信")).click()
+    page.get_by_label(t("诉求类型")).select_option(label=t("检举控告"))
+    page.get_by_label(t("来信人姓名（可选）")).fill("赵来信")
+    page.get_by_label(t("通信地址（可选）")).fill("兰州市七里河区示例路9号")
+    page.get_by_label(t("内容摘要")).fill("来信反映某基层工会慰问品采购不规饭，请核查。")
+    page.get_by_label(t("来信人同意公开答复")).check()
+    page.get_by_role("button", name=t("登记并生成案件编号")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("来信已登记"))
+    case_number = read_case_number(page)
+    code = page.locator(".query-code").inner_text()
+    receipt = page.locator("article.receipt")
+    expect(receipt).to_be_visible()
+    expect(page.get_by_role("button", name=t("打印回执"))).to_be_visible()
+    fits(page)
+
+    page.emulate_media(media="print")
+    expect(receipt).to_be_visible()
+    for text in ("受理回执", case_number, code, "/lookup", "受理期限"):
+        expect(receipt).to_contain_text(text)
+    for outside in ("nav.site-nav", "header.site-header", "main > h1", "main > .notice", "main > ul.actions",
+                    "footer.site-footer"):
+        expect(page.locator(outside)).to_be_hidden()
+    page.emulate_media(media="screen")
+    expect(page.locator("nav.site-nav")).to_be_visible()
+
+    page.get_by_role("link", name=t("查看本件")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(case_number)
+    page.get_by_role("link", name=t("更正登记信息")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("更正登记信息"))
+    fits(page)
+    page.get_by_label(t("内容摘要")).fill("来信反映某基层工会慰问品采购不规范，请核查。")
+    page.get_by_role("button", name=t("保存更正")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(case_number)
+    expect(page.locator(".flash-success")).to_contain_text(t("内容摘要"))
+    changes = page.locator("#history .history-changes")
+    expect(changes).to_contain_text(t("内容摘要"))
+    expect(changes.locator("del")).to_contain_text("不规饭")
+    expect(changes.locator("ins")).to_contain_text("不规范")
+    expect(page.locator(".item-content")).to_have_text("来信反映某基层工会慰问品采购不规范，请核查。")
+    fits(page)
+    page.context.close()
+
+
+@pytest.mark.parametrize(("lang", "width"), STAFF_VARIANTS)
 def test_an_opinion_is_triaged_handled_approved_mailed_and_published(browser, live_portal, lang, width):
     portal = live_portal
     t = lambda msgid: ui(lang, msgid)  # noqa: E731

@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import current_app
@@ -63,6 +63,8 @@ class World:
     other_department_id: int
     target_user_id: int
     accounts: dict[str, User] = field(default_factory=dict)
+    #: a call the world's clerk logged, still 待分办 (what 更正登记信息 applies to)
+    logged_case_number: str = ""
 
 
 def account(make_user, role: str) -> User:
@@ -95,11 +97,14 @@ def build_world(session, new_item, make_user, campaign) -> World:
     raw = b"From: a@example.org\r\nSubject: test\r\n\r\nbody\r\n"
     inbound = InboundMessage(message_id="<quarantined@example.org>", source="pipe", raw=raw,
                              sha256=hashlib.sha256(raw).hexdigest(), outcome=QUARANTINED, reason="无法解析")
+    logged, _ = new_item(channel="phone", phone_line="12351", call_at=datetime(2021, 3, 31, 2, 5, tzinfo=UTC),
+                         received_at=datetime(2021, 3, 31, 2, 5, tzinfo=UTC), contact=Contact(phone="13912345678"))
+    logged.logged_by_id = accounts["clerk"].id
     session.add_all([template, reply, inbound])
     session.flush()
     world = World(campaign.slug, item.case_number, code, item.id, original.case_number, item.attachments[0].id,
                   item.links[0].id, report.id, message.id, inbound.id, template.id, reply.id, office.id, other.id,
-                  target.id, accounts)
+                  target.id, accounts, logged_case_number=logged.case_number)
     session.commit()
     return world
 
@@ -126,6 +131,7 @@ ARGUMENTS: dict[str, Callable[[World], object]] = {
 #: (endpoint, argument) whose value is not the argument's usual one
 ENDPOINT_ARGUMENTS: dict[tuple[str, str], Callable[[World], object]] = {
     ("public.set_language", "code"): lambda w: "en",
+    ("staff.correct_item", "case_number"): lambda w: w.logged_case_number,
 }
 #: arguments that the role matrix tries with every value (the transitions of the item page)
 VARIANTS: dict[str, tuple[str, ...]] = {"action": tuple(workflow.TRANSITIONS)}
@@ -182,6 +188,8 @@ PLAUSIBLE: dict[str, Callable[[World, dict[str, object]], dict]] = {
                                      "call_at": "2021-03-31T10:05", "phone_line": "12351", "target": "2-1"},
     "staff.log_letter": lambda w, v: {"kind": "report", "content": "来信反映整改措施没有落实到位。",
                                       "received_on": "2021-04-02", "target": "1-2"},
+    "staff.correct_item": lambda w, v: {"kind": "inquiry", "content": "来电询问职工书屋整改什么时候完成。",
+                                        "call_at": "2021-03-31T10:06"},
     "staff.user_new": lambda w, v: {"email": "new-user@example.org", "name": "新用户", "role": "clerk",
                                     "department": "", "method": "link"},
     "staff.user_edit": lambda w, v: {"name": "目标用户", "role": "clerk", "department": ""},

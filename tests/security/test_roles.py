@@ -36,6 +36,7 @@ MATRIX: dict[str, str] = {
     "staff.transition": NAMED_BY_URL,
     "staff.log_phone": "log_phone",
     "staff.log_letter": "log_letter",
+    "staff.correct_item": "correct_item",
     "staff.audit_log": "view_audit",
     "staff.users": "manage_users",
     "staff.user_new": "manage_users",
@@ -72,7 +73,8 @@ MATRIX: dict[str, str] = {
 }
 #: URL arguments that point into one item: a handler of another department may not reach them at all
 ITEM_ARGUMENTS = frozenset({"case_number", "attachment_id", "link_id", "reply_id"})
-#: what an allowed request may answer: done, or refused for the object's state (409, 422), never for the role
+#: what an allowed request may answer: done (a redirect: 303 after an intake or correction form), or refused for the
+#: object's state (409, 422), never for the role
 ALLOWED = frozenset({200, 302, 303, 409, 422})
 #: further answers of an allowed request where the world's object is in the wrong state for it
 ALSO_ALLOWED = {"staff.reply_letter": frozenset({404})}

@@ -11,6 +11,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "view_queue": frozenset({ADMIN, CLERK, TRIAGER, HANDLER, RESEARCH, SUPERVISOR}),
     "log_phone": frozenset({CLERK, TRIAGER}),
     "log_letter": frozenset({CLERK, TRIAGER}),
+    #: a clerk only the calls and letters they logged (portal.services.feedback.corrections)
+    "correct_item": frozenset({CLERK, TRIAGER}),
     "accept": frozenset({TRIAGER}),
     "reject": frozenset({TRIAGER}),
     "transfer": frozenset({TRIAGER}),

@@ -54,6 +54,8 @@ class PhoneCall:
     duration_seconds: int | None = None
     subject: str = ""
     wants_reply: bool = False
+    #: the caller agreed, when asked, that the answer may be published (redacted)
+    consent_publish: bool = False
     targets: list[str] = field(default_factory=list)
 
 
@@ -71,6 +73,8 @@ class Letter:
     email: str = ""
     subject: str = ""
     wants_reply: bool = False
+    #: the letter says the answer may be published (redacted)
+    consent_publish: bool = False
     targets: list[str] = field(default_factory=list)
     uploads: list[Upload] = field(default_factory=list)
 
@@ -106,7 +110,7 @@ def log_phone(session: Session, call: PhoneCall, settings: IntakeSettings, actor
     """Create a phone item (received when the call came); returns it with its query code."""
     authz.require(actor, "log_phone")
     now = now or datetime.now(UTC)
-    new, errors = _phone_item(call, settings, now, _earliest(session, campaign_slug))
+    new, errors = phone_item(call, settings, now, _earliest(session, campaign_slug))
     return _create(session, new, _problems(session, new, errors, campaign_slug), settings, actor, now)
 
 
@@ -115,7 +119,7 @@ def log_letter(session: Session, letter: Letter, settings: IntakeSettings, actor
     """Create a letter item received on received_on (the 15-day clock counts from it); stores the scans."""
     authz.require(actor, "log_letter")
     now = now or datetime.now(UTC)
-    new, errors = _letter_item(letter, settings, now, _earliest(session, campaign_slug))
+    new, errors = letter_item(letter, settings, now, _earliest(session, campaign_slug))
     return _create(session, new, _problems(session, new, errors, campaign_slug), settings, actor, now)
 
 
@@ -123,7 +127,7 @@ def phone_problems(session: Session, call: PhoneCall, settings: IntakeSettings, 
                    campaign_slug: str | None) -> dict[str, str]:
     """Everything wrong with a call, without creating anything (to show all refusals at once)."""
     authz.require(actor, "log_phone")
-    new, errors = _phone_item(call, settings, datetime.now(UTC), _earliest(session, campaign_slug))
+    new, errors = phone_item(call, settings, datetime.now(UTC), _earliest(session, campaign_slug))
     return _problems(session, new, errors, campaign_slug)
 
 
@@ -131,7 +135,7 @@ def letter_problems(session: Session, letter: Letter, settings: IntakeSettings, 
                     campaign_slug: str | None) -> dict[str, str]:
     """Everything wrong with a letter, without creating anything (to show all refusals at once)."""
     authz.require(actor, "log_letter")
-    new, errors = _letter_item(letter, settings, datetime.now(UTC), _earliest(session, campaign_slug))
+    new, errors = letter_item(letter, settings, datetime.now(UTC), _earliest(session, campaign_slug))
     return _problems(session, new, errors, campaign_slug)
 
 
@@ -141,8 +145,8 @@ def _earliest(session: Session, campaign_slug: str | None) -> date:
     return earliest_date(campaign.feedback_date if campaign else None)
 
 
-def _phone_item(call: PhoneCall, settings: IntakeSettings, now: datetime,
-                earliest: date) -> tuple[NewItem, dict[str, str]]:
+def phone_item(call: PhoneCall, settings: IntakeSettings, now: datetime,
+               earliest: date) -> tuple[NewItem, dict[str, str]]:
     """The item a call makes, and what is wrong with its time."""
     errors = {}
     call_at = local_to_utc(call.call_at, settings.clocks.timezone) if call.call_at else None
@@ -154,13 +158,14 @@ def _phone_item(call: PhoneCall, settings: IntakeSettings, now: datetime,
         errors["call_at"] = _("来电时间不能晚于现在。")
     new = NewItem(channel=PHONE, kind=call.kind, content=call.content, subject=call.subject,
                   contact=Contact(name=call.caller_name, phone=call.caller_phone), wants_reply=call.wants_reply,
-                  targets=call.targets, received_at=min(call_at, now) if call_at else now, call_at=call_at,
+                  consent_publish=call.consent_publish, targets=call.targets,
+                  received_at=min(call_at, now) if call_at else now, call_at=call_at,
                   call_duration_seconds=call.duration_seconds, phone_line=call.phone_line)
     return new, errors
 
 
-def _letter_item(letter: Letter, settings: IntakeSettings, now: datetime,
-                 earliest: date) -> tuple[NewItem, dict[str, str]]:
+def letter_item(letter: Letter, settings: IntakeSettings, now: datetime,
+                earliest: date) -> tuple[NewItem, dict[str, str]]:
     """The item a letter makes, and what is wrong with its dates."""
     errors = {}
     today = settings.clocks.today(now)
@@ -178,7 +183,7 @@ def _letter_item(letter: Letter, settings: IntakeSettings, now: datetime,
     new = NewItem(channel=LETTER, kind=letter.kind, content=letter.content, subject=letter.subject,
                   contact=Contact(name=letter.sender_name, phone=letter.phone, email=letter.email,
                                   address=letter.address),
-                  wants_reply=letter.wants_reply, targets=letter.targets,
+                  wants_reply=letter.wants_reply, consent_publish=letter.consent_publish, targets=letter.targets,
                   received_at=received_moment(received_on, settings.clocks.timezone, now) if received_on else now,
                   postmark_date=letter.postmark_date, uploads=letter.uploads)
     return new, errors

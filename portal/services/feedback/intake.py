@@ -159,5 +159,5 @@ def create_item(session: Session, new: NewItem, settings: IntakeSettings, *, act
     audit.record(session, actor, "item.create", "feedback_item", item.id, item_id=item.id,
                  actor_label=None if actor else audit.CITIZEN, channel=new.channel, kind=new.kind,
                  links=[t.code if hasattr(t, "code") else str(t.number) for t in targets],
-                 attachments=len(new.uploads))
+                 attachments=len(new.uploads), consent_publish=new.consent_publish)
     return item, code
