@@ -26,6 +26,8 @@ HOOKS = {
     "original-status": "names the lookup's section on the original of a duplicate; heading and dl.facts style it",
     "merge-plan": "names the department merge confirmation's list of what moves; plain headings and lists",
     "open-work": "names the deactivation confirmation's list of open work; plain headings and lists",
+    "receipt-tools": "names the print button's section above a letter's 回执; plain heading and button",
+    "receipt-query-code": "marks the query code on the 回执 for tests and readers; .receipt-code styles it",
 }
 
 CLASS_ATTRIBUTE = re.compile(r"""\bclass_?\s*=\s*(["'])""")
