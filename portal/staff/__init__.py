@@ -41,4 +41,4 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-from . import account, audit_log, inbound, intake, items, outbox, queue, replies, users  # noqa: E402,F401
+from . import account, audit_log, home, inbound, intake, items, outbox, queue, replies, users  # noqa: E402,F401
