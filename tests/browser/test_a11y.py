@@ -59,6 +59,8 @@ def staff_pages(app) -> list[tuple[str, str]]:
         ("research", "/staff/outbox"), ("research", "/staff/inbound"),
         ("admin", "/staff/users"), ("admin", "/staff/users/new"), ("supervisor", "/staff/audit"),
         ("supervisor", "/staff/password"),
+        ("triager", "/staff/"), ("clerk", "/staff/"), ("handler", "/staff/"), ("research", "/staff/"),
+        ("supervisor", "/staff/"), ("admin", "/staff/"),
     ]
 
 

@@ -171,11 +171,9 @@ def _count_replies(visible: ColumnElement[bool], status: str) -> Select:
             .where(Reply.status == status, visible))
 
 
-def _item_rows(session: Session, query: Select, clocks: ClockSettings, today: date,
-               flag_duplicates: bool = False) -> list[ItemRow]:
-    items = list(session.scalars(query.options(selectinload(FeedbackItem.department)).limit(LIMIT)))
-    duplicates = similar.likely_duplicates(session, items) if flag_duplicates else set()
-    return [_row(item, clocks, today, item.id in duplicates) for item in items]
+def _item_rows(session: Session, query: Select, clocks: ClockSettings, today: date) -> list[ItemRow]:
+    items = session.scalars(query.options(selectinload(FeedbackItem.department)).limit(LIMIT))
+    return [_row(item, clocks, today) for item in items]
 
 
 def _row(item: FeedbackItem, clocks: ClockSettings, today: date, duplicate: bool = False) -> ItemRow:
