@@ -17,7 +17,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from staff_queue import fill  # noqa: E402
@@ -37,7 +37,8 @@ def login(app, email: str):
     client = app.test_client()
     page = client.get("/staff/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
-    assert client.post("/staff/login", data={"email": email, "password": PASSWORD, "csrf_token": token}).status_code == 302
+    response = client.post("/staff/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
     return client
 
 
@@ -95,6 +96,29 @@ def main() -> None:
             for path in args.paths:
                 p50, p95, count = measure(client, bind, path, args.requests)
                 print(f"| {role} | {path} | {p50:.1f} | {p95:.1f} | {count} |", flush=True)
+        if "/staff/" in args.paths:
+            nav_counts_alone(app, args.requests)
+
+
+def nav_counts_alone(app, requests: int) -> None:
+    """The one query behind the navigation counts, timed on its own for each role."""
+    from portal.models import User
+    from portal.services.common.clocks import ClockSettings
+    from portal.services.feedback import workspace
+    clocks = ClockSettings.from_config(app.config)
+    print("\n| role | navigation counts | query p50 ms | p95 ms |\n|---|---|---|---|")
+    with app.app_context():
+        session = db.session()
+        for role, _department in ROLES:
+            user = session.scalar(select(User).where(User.email == f"{role}@bench.test"))
+            times = []
+            for _ in range(requests):
+                start = time.perf_counter()
+                counts = workspace.nav_counts(session, user, clocks)
+                times.append((time.perf_counter() - start) * 1000)
+            shown = ", ".join(f"{key} {value}" for key, value in counts.items())
+            print(f"| {role} | {shown} | {statistics.median(times):.1f} | "
+                  f"{statistics.quantiles(times, n=20)[-1]:.1f} |", flush=True)
 
 
 if __name__ == "__main__":

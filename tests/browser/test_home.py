@@ -41,7 +41,8 @@ def handling_item(portal, content: str) -> str:
         item, _code = create_item(session, NewItem(channel="web", kind="inquiry", content=content,
                                                    campaign_id=campaign_id, targets=["3-3"]), settings)
         workflow.apply(session, item, "accept", triager, settings.clocks)
-        workflow.apply(session, item, "assign", triager, settings.clocks, department=department_named(session, "政研室"))
+        office = department_named(session, "政研室")
+        workflow.apply(session, item, "assign", triager, settings.clocks, department=office)
         session.commit()
         return item.case_number
 
@@ -101,8 +102,8 @@ def test_each_role_reaches_its_tasks_from_its_home_page(browser, live_portal, la
     expect(research.get_by_role("heading", name=t("审核"))).to_be_visible()
     fits(research)
     back_home(research, lang)
-    research.locator("#waiting").get_by_role("link", name=re.compile(re.escape(t("在待发邮件页查看全部（共%(total)d封）")
-                                                                             .split("%(total)d")[0]))).click()
+    see_all = t("在待发邮件页查看全部（共%(total)d封）").split("%(total)d")[0]
+    research.locator("#waiting").get_by_role("link", name=re.compile(re.escape(see_all))).click()
     expect(research.get_by_role("heading", level=1)).to_have_text(t("待发邮件"))  # 1 click: the outbox
     research.context.close()
 

@@ -140,7 +140,8 @@ def test_research_office_sees_drafts_to_review_with_question_and_measure_status(
     item = assigned(content="食堂的账目什么时候公开？", campaign_id=small_campaign.id, targets=["2-2"])
     reply = replies.start_draft(session, staff.handler, item, "经核查，账目将于月底公开。", CLOCKS)
     replies.submit(session, staff.handler, reply)
-    letter = assigned(channel="letter", content="来信内容，请尽快办理答复。", contact=Contact(name="李示例", address="兰州市某路1号"))
+    letter = assigned(channel="letter", content="来信内容，请尽快办理答复。",
+                      contact=Contact(name="李示例", address="兰州市某路1号"))
     approved = replies.start_draft(session, staff.handler, letter, "书面答复。", CLOCKS)
     replies.submit(session, staff.handler, approved)
     replies.approve(session, staff.research, approved, replies.ReplySettings.from_config(client.application.config),
@@ -170,14 +171,15 @@ def test_research_office_sees_drafts_to_review_with_question_and_measure_status(
 def test_clerk_sees_what_they_logged_today(client, session, make_user, login):
     clerk, other = make_user("clerk"), make_user("clerk")
     settings = IntakeSettings.from_config(client.application.config)
-    mine, _ = create_item(session, NewItem(channel="phone", kind="inquiry", content="今天的来电，请尽快办理答复。"), settings,
-                          actor=clerk)
-    yesterday, _ = create_item(session, NewItem(channel="letter", kind="inquiry", content="前天登记的来信，请尽快办理答复。"),
-                               settings, actor=clerk, now=NOW - timedelta(days=2))
+    def log(by, channel: str, content: str, **kwargs):
+        return create_item(session, NewItem(channel=channel, kind="inquiry", content=content), settings, actor=by,
+                           **kwargs)[0]
+
+    mine = log(clerk, "phone", "今天的来电，请尽快办理答复。")
+    yesterday = log(clerk, "letter", "前天登记的来信，请尽快办理答复。", now=NOW - timedelta(days=2))
     [logged] = [obj for obj in session.new if isinstance(obj, AuditEvent)]
     logged.at = NOW - timedelta(days=2)  # still pending: the audit log's rows are never updated
-    theirs, _ = create_item(session, NewItem(channel="phone", kind="inquiry", content="别人登记的来电，请尽快办理答复。"), settings,
-                            actor=other)
+    theirs = log(other, "phone", "别人登记的来电，请尽快办理答复。")
     home = workspace.home(session, clerk, CLOCKS)
     assert [row.item for row in home.section("logged_today").rows] == [mine]
 
