@@ -208,7 +208,7 @@ def _handler(session: Session, user: User, clocks: ClockSettings, today: date) -
     returned, returned_total = _replies(session, visible, RETURNED, with_measures=False)
     return Home(HANDLER, [
         Section("returned", returned, returned_total),
-        Section("open", items, _total(session, *conditions), {"state": HANDLING}),
+        Section("open", items, _total(session, *conditions), {}),
     ])
 
 
