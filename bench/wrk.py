@@ -48,13 +48,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(app: str, env: dict, workers: int = 2, cwd: Path = ROOT):
+def gunicorn(app: str, env: dict, workers: int = 2, cwd: Path = ROOT, options: tuple[str, ...] = ()):
     """Serve app (module:variable) with gunicorn on a free loopback port; yield its base URL.
 
     The app's log (one JSON line per request) goes to a file, as it would in production, not to the terminal.
+    options go to gunicorn (-c FILE, say); without them it reads gunicorn.conf.py in cwd, as in production.
     """
     port = free_port()
-    cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app]
+    cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+           *options, app]
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env}, stderr=log)
     base = f"http://127.0.0.1:{port}"

@@ -32,7 +32,8 @@ TRANSITION_FIELDS = {"reason": _l("理由"), "transferred_to": _l("转往单位"
 #: audit log actions
 ACTIONS = {
     "item.create": _l("登记"), "item.accept": _l("受理"), "item.reject": _l("不予受理"), "item.transfer": _l("转办"),
-    "item.merge": _l("标为重复件"), "item.duplicate_received": _l("收到重复件"), "item.spam": _l("标为无效件"),
+    "item.merge": _l("标为重复件"), "item.duplicate_received": _l("收到重复件"),
+    "item.duplicate_moved": _l("随原件并入"), "item.spam": _l("标为无效件"),
     "item.assign": _l("交办"), "item.extend": _l("延期"), "item.reply": _l("答复"), "item.close": _l("办结"),
     "item.review": _l("复查"), "item.link": _l("关联问题或措施"), "item.unlink": _l("取消关联"),
     "item.note": _l("内部备注"), "item.reveal_contact": _l("查看联系方式"), "item.download_attachment": _l("下载附件"),
@@ -50,13 +51,20 @@ ACTIONS = {
     "inbound.ignored": _l("忽略来件邮件"), "inbound.quarantined": _l("隔离来件邮件"),
     "inbound.download_raw": _l("下载原始邮件"), "privacy.purge": _l("按保存期限删除个人信息"),
     "system.backup": _l("备份数据"), "system.restore": _l("恢复备份"),
+    "user.invite": _l("发送账号邀请链接"), "user.reset_link": _l("发送重置密码链接"),
+    "user.password_generated": _l("生成临时密码"), "user.password_set": _l("通过链接设置密码"),
+    "user.reactivate": _l("恢复启用账号"), "department.create": _l("新建部门"), "department.rename": _l("部门改名"),
+    "department.deactivate": _l("停用部门"), "department.reactivate": _l("恢复启用部门"),
+    "department.merge": _l("合并部门"),
 }
 #: keys of an audit event's details, as the item's history shows them
 DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件"), "duplicate": _l("重复件"),
            "department": _l("承办部门"), "days": _l("延期天数"), "approver": _l("批准人"), "channel": _l("渠道"),
            "kind": _l("类型"), "links": _l("关联"), "attachments": _l("附件数"), "target": _l("关联对象"),
            "fields": _l("查看的项目"), "length": _l("字数"), "reply": _l("答复稿编号"), "comment": _l("退回意见"),
-           "masked": _l("自动遮盖处数")}
+           "masked": _l("自动遮盖处数"), "previous": _l("此前的原件"), "merged": _l("并入的部门"),
+           "accounts": _l("账号数"), "items": _l("件数"), "replies": _l("答复数"), "hours": _l("有效小时数"),
+           "purpose": _l("用途")}
 #: a submitter's contact fields
 CONTACT_FIELDS = {"name": _l("姓名"), "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址")}
 #: kinds of personal data found in a text before publication (portal.services.replies.redaction)

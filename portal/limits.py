@@ -42,5 +42,9 @@ def lookup_limit() -> str:
     return current_app.config["LOOKUP_RATE_LIMIT"]
 
 
+def picker_limit() -> str:
+    return current_app.config["PICKER_RATE_LIMIT"]
+
+
 def login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]

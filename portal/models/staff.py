@@ -1,9 +1,9 @@
-"""Staff accounts, departments and failed-login records."""
+"""Staff accounts, departments, account tokens and failed-login records."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -20,6 +20,18 @@ class Department(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(DEPARTMENT_NAME_LENGTH), unique=True)
+    #: an inactive department is no longer offered for assignment or accounts; items keep showing it
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+
+class DepartmentAlias(Base):
+    """A former name of a department (merged away or renamed): a ledger naming it does not create it again."""
+
+    __tablename__ = "department_alias"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(DEPARTMENT_NAME_LENGTH), unique=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
 
 
 class User(Base):
@@ -40,6 +52,8 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: set with a generated password: every staff page leads to /staff/password until the user chooses their own
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     department: Mapped[Department | None] = relationship("Department")
 
@@ -58,6 +72,26 @@ class User(Base):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
+
+
+INVITATION, RESET = "invitation", "reset"
+TOKEN_PURPOSES = (INVITATION, RESET)
+
+
+class AccountToken(Base):
+    """A one-time link that lets a user set their own password (an invitation or a reset); only its hash is kept."""
+
+    __tablename__ = "account_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    #: SHA-256 of the token in the link, hex
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: when the link was used, or made void by a newer link or a generated password
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LoginFailure(Base):

@@ -10,7 +10,9 @@ from ..auth import login_manager
 bp = Blueprint("staff", __name__)
 
 #: endpoints reachable without logging in
-PUBLIC_ENDPOINTS = {"staff.login"}
+PUBLIC_ENDPOINTS = {"staff.login", "staff.set_password"}
+#: what a user who must change a generated password may still reach
+PASSWORD_PENDING_ENDPOINTS = {"staff.password", "staff.logout"}
 #: where the session keeps when (epoch seconds) the staff member last sent a request
 LAST_SEEN = "staff_seen"
 
@@ -18,7 +20,8 @@ LAST_SEEN = "staff_seen"
 @bp.before_request
 def _require_login():
     """Every staff page needs a logged-in, active account, except the login page itself; a session left idle longer
-    than STAFF_IDLE_MINUTES ends (a workstation left unlocked in an office must not stay signed in)."""
+    than STAFF_IDLE_MINUTES ends (a workstation left unlocked in an office must not stay signed in); a user with a
+    generated password reaches nothing but the password page until they choose their own."""
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
@@ -31,6 +34,8 @@ def _require_login():
                 minutes=current_app.config["STAFF_IDLE_MINUTES"]), "info")
         return redirect(url_for("staff.login"))
     session[LAST_SEEN] = int(now)
+    if current_user.must_change_password and request.endpoint not in PASSWORD_PENDING_ENDPOINTS:
+        return redirect(url_for("staff.password"))
     return None
 
 
@@ -41,4 +46,4 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-from . import account, audit_log, home, inbound, intake, items, outbox, queue, replies, users  # noqa: E402,F401
+from . import account, audit_log, departments, home, inbound, intake, items, outbox, queue, replies, users  # noqa: E402,F401,E501

@@ -1,4 +1,4 @@
-"""Staff account pages: login, logout and changing one's own password."""
+"""Staff account pages: login, logout, changing one's own password, and setting it from a link."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -13,9 +13,9 @@ from werkzeug.wrappers import Response
 from .. import db
 from ..limits import limiter, login_limit
 from ..models import User
-from ..services.accounts import users
+from ..services.accounts import credentials, users
 from . import bp
-from .account_forms import LoginForm, PasswordForm, show_service_error
+from .account_forms import LoginForm, PasswordForm, SetPasswordForm, show_service_error
 
 
 def _remember_cookie_like_session(state: BlueprintSetupState) -> None:
@@ -79,9 +79,10 @@ def logout() -> Response:
 @bp.route("/password", methods=["GET", "POST"])
 def password() -> Response | str:
     form = PasswordForm()
+    user = me()
+    required = user.must_change_password
     if form.validate_on_submit():
         session = db.session()
-        user = me()
         try:
             users.change_password(session, user, form.old_password.data, form.new_password.data)
         except users.UserError as exc:
@@ -90,5 +91,33 @@ def password() -> Response | str:
             session.commit()
             login_user(user)
             flash(_("密码已修改。其他浏览器和设备上的登录已失效。"), "success")
-            return redirect(url_for("staff.password"))
-    return render_template("staff/password.html", form=form, min_password=users.MIN_PASSWORD)
+            return redirect(url_for("staff.index") if required else url_for("staff.password"))
+    return render_template("staff/password.html", form=form, min_password=users.MIN_PASSWORD, required=required)
+
+
+@bp.route("/set-password", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def set_password() -> Response | str:
+    """The page an invitation or reset link opens (no login): the user chooses their password. The token comes in
+    the query string (request logs record the path only) and goes on in a hidden field."""
+    session = db.session()
+    form = SetPasswordForm()
+    token = form.token.data if request.method == "POST" else request.args.get("token", "")
+    link = credentials.valid_link(session, token)
+    if link is not None and form.validate_on_submit():
+        try:
+            credentials.set_password(session, token, form.new_password.data)
+        except users.UserError as exc:
+            session.rollback()
+            show_service_error(form, exc)
+        else:
+            session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            http_session.clear()
+            flash(_("密码已设置，请用新密码登录。"), "success")
+            return redirect(url_for("staff.login"))
+    form.token.data = token
+    account = session.get(User, link.user_id) if link is not None else None
+    return render_template("staff/set_password.html", form=form, account=account, link=link,
+                           min_password=users.MIN_PASSWORD)

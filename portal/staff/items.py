@@ -9,6 +9,7 @@ from .. import db
 from ..auth import current_staff
 from ..labels import TRANSITIONS
 from ..models import FeedbackItem
+from ..services.accounts.departments import choices as department_choices
 from ..services.common import authz
 from ..services.common.clocks import ClockSettings
 from ..services.feedback import items, workflow
@@ -51,7 +52,7 @@ def _render(item: FeedbackItem, status: int = 200, *, contact: items.ContactView
     detail = items.detail(session, user, item, clocks, contact=contact)
     return render_template(
         "staff/item.html", detail=detail, clocks=clocks,
-        departments=workflow.departments(session), link_query=link_query, candidates=candidates,
+        departments=department_choices(session), link_query=link_query, candidates=candidates,
         confirm_actions=CONFIRM_ACTIONS, no_form_actions=NO_FORM_ACTIONS, max_field=items.MAX_FIELD,
         may_draft_reply=drafting.may_draft(user, item, detail.replies), errors=errors or {},
         values=values or {}), status

@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from .. import db
 from ..auth import current_staff
+from ..services.accounts.departments import choices as department_choices
 from ..services.common.clocks import ClockSettings
 from ..services.common.numbers import page_number, parse_id
 from ..services.feedback import queue as queue_service
@@ -22,7 +23,7 @@ def queue() -> str:
     page = queue_service.queue_page(session, current_staff(), filters, number, current_app.config["QUEUE_PAGE_SIZE"],
                                     ClockSettings.from_config(current_app.config))
     return render_template("staff/queue.html", filters=filters, page=page,
-                           departments=workflow.departments(session))
+                           departments=workflow.departments(session), assignable=department_choices(session))
 
 
 @bp.post("/queue/assign")

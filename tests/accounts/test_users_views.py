@@ -1,6 +1,8 @@
 """Staff accounts over HTTP: login, lockout, session fixation, logout, password change, user administration."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import g, url_for
 from sqlalchemy import select
@@ -8,8 +10,8 @@ from sqlalchemy import select
 from tests.conftest import csrf_token, login_attempt
 from portal.models import AuditEvent, User
 from portal.services.common.authz import PermissionDenied
-from portal.services.accounts.users import (authenticate, create_user, deactivate_user, reset_password,
-                                            update_user, user_for_admin, users_page)
+from portal.services.accounts.users import (authenticate, create_user, deactivate_user, department_named,
+                                            reset_password, update_user, user_for_admin, users_page)
 
 PASSWORD = "correct horse 1"
 GENERIC = "邮箱或密码不正确。"
@@ -241,7 +243,7 @@ def test_the_services_refuse_non_admins_as_well(session, make_user, role):
     target = make_user("clerk")
     calls = [
         lambda: create_user(session, "new@example.org", "新人", "admin", PASSWORD, actor=actor),
-        lambda: update_user(session, target, actor, role="admin", department=None, active=True, name="x"),
+        lambda: update_user(session, target, actor, role="admin", department=None, name="x"),
         lambda: reset_password(session, target, "a new long password", actor=actor),
         lambda: users_page(session, actor, 1, 10),
         lambda: user_for_admin(session, actor, target.id),
@@ -252,26 +254,26 @@ def test_the_services_refuse_non_admins_as_well(session, make_user, role):
     assert target.role == "clerk"
 
 
-def test_admin_creates_a_handler_with_a_new_department(client, session, make_user, login, post_form, urls):
+def test_admin_creates_a_handler_of_a_listed_department(client, session, make_user, login, post_form, urls):
     login(make_user("admin"))
+    office = department_named(session, "组织部")
     response = post_form("/staff/users/new", {"email": "Li@Example.org", "name": "李四", "role": "handler",
-                                              "department": "组织部", "password": PASSWORD,
-                                              "password_repeat": PASSWORD}, page="/staff/users/new")
+                                              "department": str(office.id), "method": "link"},
+                         page="/staff/users/new")
     assert response.status_code == 302 and response.headers["Location"] == urls["users"]
     session.expire_all()
     created = session.scalar(select(User).where(User.email == "li@example.org"))
     assert created.role == "handler" and created.department.name == "组织部"
     listing = client.get("/staff/users").get_data(as_text=True)
     assert "li@example.org" in listing and "承办部门" in listing and "组织部" in listing and "从未登录" in listing
-    assert "user.create" in actions(session)
+    assert "user.create" in actions(session) and "user.invite" in actions(session)
 
 
 def test_creating_a_handler_without_department_keeps_what_was_typed(client, session, make_user, login, post_form):
     login(make_user("admin"))
     page = post_form("/staff/users/new", {"email": "wang@example.org", "name": "王五", "role": "handler",
-                                          "password": PASSWORD, "password_repeat": PASSWORD},
-                     page="/staff/users/new").get_data(as_text=True)
-    assert "承办部门人员必须指定所属部门。" in page
+                                          "method": "link"}, page="/staff/users/new").get_data(as_text=True)
+    assert "承办部门人员必须指定所属部门。" in page and 'id="department-error"' in page
     assert 'value="wang@example.org"' in page and 'value="王五"' in page
     assert '<option selected value="handler">' in page
     session.expire_all()
@@ -280,46 +282,43 @@ def test_creating_a_handler_without_department_keeps_what_was_typed(client, sess
 
 def test_every_form_error_is_shown_at_once(client, session, make_user, login, post_form):
     login(make_user("admin"))
-    page = post_form("/staff/users/new", {"email": "zhao@example.org", "name": "", "role": "clerk",
-                                          "password": "short", "password_repeat": "shorter"},
+    page = post_form("/staff/users/new", {"email": "zhao@example.org", "name": "", "role": ""},
                      page="/staff/users/new").get_data(as_text=True)
-    for message in ("请填写姓名。", "密码至少需要10个字符。", "两次输入的密码不一致。"):
+    for message in ("请填写姓名。", "请选择角色。", "请选择发送设置密码链接或生成临时密码。"):
         assert message in page
-    assert 'aria-describedby="password-hint password-error"' in page
+    assert 'aria-describedby="role-hint role-error"' in page
 
 
 def test_duplicate_email_is_refused_next_to_the_email(client, session, make_user, login, post_form):
     admin = make_user("admin")
     login(admin)
     page = post_form("/staff/users/new", {"email": admin.email, "name": "重复", "role": "clerk",
-                                          "password": PASSWORD, "password_repeat": PASSWORD},
-                     page="/staff/users/new").get_data(as_text=True)
+                                          "method": "generated"}, page="/staff/users/new").get_data(as_text=True)
     assert "已存在" in page and 'id="email-error"' in page
 
 
-def test_admin_edits_role_and_deactivates_an_account(app, client, session, make_user, login, post_form):
+def test_admin_edits_name_and_role_and_a_new_role_ends_sessions(app, client, session, make_user, login, post_form):
     target = make_user("clerk")
     target_client = app.test_client()
     login_attempt(target_client, target.email, PASSWORD)
     login(make_user("admin"))
     form_page = client.get(f"/staff/users/{target.id}").get_data(as_text=True)
-    assert 'name="active" type="checkbox" value="y"' in form_page and "checked" in form_page
+    assert 'name="active"' not in form_page  # deactivation has its own confirmation page
     response = post_form(f"/staff/users/{target.id}", {"name": "改名", "role": "triager", "department": ""},
                          page=f"/staff/users/{target.id}")
     assert response.status_code == 302
     session.expire_all()
     edited = session.get(User, target.id)
-    assert (edited.name, edited.role, edited.active) == ("改名", "triager", False)
+    assert (edited.name, edited.role, edited.active) == ("改名", "triager", True)
     assert not logged_in(target_client)
-    assert GENERIC in login_attempt(target_client, target.email, PASSWORD).get_data(as_text=True)
     assert "user.update" in actions(session)
 
 
 def test_admin_cannot_deactivate_themselves(client, session, make_user, login, post_form):
     admin = make_user("admin")
     login(admin)
-    page = post_form(f"/staff/users/{admin.id}", {"name": admin.name, "role": "admin"},
-                     page=f"/staff/users/{admin.id}").get_data(as_text=True)
+    url = f"/staff/users/{admin.id}/deactivate"
+    page = post_form(url, {"confirm": "y"}, page=url).get_data(as_text=True)
     assert "不能停用自己的账号" in page
     session.expire_all()
     assert session.get(User, admin.id).active
@@ -339,21 +338,19 @@ def test_admin_password_reset_needs_confirmation_and_ends_sessions(app, client, 
     target_client = app.test_client()
     login(make_user("admin"))
     url = f"/staff/users/{target.id}/password"
-    fields = {"new_password": "reset long password", "new_password_repeat": "reset long password"}
-    page = post_form(url, fields, page=url).get_data(as_text=True)
+    page = post_form(url, {"method": "generated"}, page=url).get_data(as_text=True)
     assert "请勾选确认。" in page
-    response = post_form(url, {**fields, "confirm": "y"}, page=url)
-    assert response.status_code == 302
-    assert login_attempt(target_client, target.email, "reset long password", ip="10.3.1.1").status_code == 302
-    assert "user.password_reset" in actions(session)
+    page = post_form(url, {"method": "generated", "confirm": "y"}, page=url).get_data(as_text=True)
+    password = re.search(r'<p class="generated-password"><code>([^<]+)</code>', page).group(1)
+    assert login_attempt(target_client, target.email, password, ip="10.3.1.1").status_code == 302
+    assert "user.password_generated" in actions(session)
 
 
 def test_admin_resets_their_own_password_on_the_password_page(client, session, make_user, login, post_form):
     admin = make_user("admin")
     login(admin)
     url = f"/staff/users/{admin.id}/password"
-    page = post_form(url, {"new_password": "reset long password", "new_password_repeat": "reset long password",
-                           "confirm": "y"}, page=url).get_data(as_text=True)
+    page = post_form(url, {"method": "generated", "confirm": "y"}, page=url).get_data(as_text=True)
     assert "请在“修改密码”页面修改自己的密码。" in page
     session.expire_all()
     assert authenticate(session, admin.email, PASSWORD, "10.4.0.1") is not None

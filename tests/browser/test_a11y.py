@@ -15,8 +15,8 @@ from portal.services.ops.demo import DEMO_SLUG
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-#: public GET endpoints that render no HTML page of their own (data files, redirects, health checks)
-NOT_PAGES = {"public.set_language", "health.healthz", "static"}
+#: public GET endpoints that render no HTML page of their own (data files, JSON, redirects, health checks)
+NOT_PAGES = {"public.set_language", "public.feedback_targets", "health.healthz", "static"}
 #: public pages only the browser that submitted a form may open: checked by submitting it
 AFTER_SUBMITTING = {"public.feedback_done"}
 
@@ -59,6 +59,8 @@ def staff_pages(app) -> list[tuple[str, str]]:
         ("research", "/staff/outbox"), ("research", "/staff/inbound"),
         ("admin", "/staff/users"), ("admin", "/staff/users/new"), ("supervisor", "/staff/audit"),
         ("supervisor", "/staff/password"),
+        ("admin", "/staff/departments"), ("admin", "/staff/departments/1"), ("admin", "/staff/departments/1/merge"),
+        ("admin", "/staff/users/2/deactivate"), ("admin", "/staff/users/2/password"),
         ("triager", "/staff/"), ("clerk", "/staff/"), ("handler", "/staff/"), ("research", "/staff/"),
         ("supervisor", "/staff/"), ("admin", "/staff/"),
     ]
@@ -129,6 +131,29 @@ def test_every_public_page_has_no_serious_accessibility_violation(browser, live_
         found += serious_violations(page)
         page.context.close()
     assert not found, "\n".join(found)
+
+
+def test_the_lookup_of_a_merged_case_has_no_serious_accessibility_violation(page, live_portal):
+    from portal.models import User
+    from portal.services.common.clocks import ClockSettings
+    from portal.services.feedback.intake import IntakeSettings, NewItem, create_item
+    from portal.services.feedback.workflow import apply
+    app = live_portal.app
+    with app.test_request_context():
+        session = db.session()
+        settings = IntakeSettings.from_config(app.config)
+        original, _ = create_item(session, NewItem("web", "suggestion", "建议公开劳模补助资金的发放名单。"), settings)
+        duplicate, code = create_item(session, NewItem("web", "suggestion", "劳模补助资金发放名单能公开吗？"), settings)
+        triager = session.scalars(select(User).where(User.email == live_portal.accounts["triager"])).one()
+        apply(session, duplicate, "merge", triager, ClockSettings(), original=original.case_number)
+        session.commit()
+    page.goto(live_portal.url + "/lookup")
+    page.locator("form.form input[name=case_number]").fill(duplicate.case_number)
+    page.locator("form.form input[name=code]").fill(code)
+    page.locator("form.form button[type=submit]").click()
+    expect(page.locator(".case-status")).to_contain_text(f"已并入 {original.case_number}")
+    expect(page.locator(".original-status")).to_contain_text("待分办")
+    assert not serious_violations(page)
 
 
 def test_the_main_staff_pages_have_no_serious_accessibility_violation(browser, live_portal, staff_page):

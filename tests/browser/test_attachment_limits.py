@@ -23,9 +23,11 @@ def pdf(name: str, size: int = 1000) -> dict:
 
 
 def typed_form(page, portal) -> list[str]:
-    """The form with the content typed; the list fills with every POST the page sends."""
+    """The form with the content typed; the list fills with every submission of the form (a POST that navigates;
+    the target picker's suggestions are POSTs too, but fetched)."""
     posts: list[str] = []
-    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    page.on("request", lambda request: posts.append(request.url)
+            if request.method == "POST" and request.is_navigation_request() else None)
     page.goto(portal.url + "/feedback")
     page.get_by_label("内容").fill(CONTENT)
     page.get_by_label("我已阅读并同意上述个人信息处理规则").check()

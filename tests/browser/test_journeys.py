@@ -354,3 +354,44 @@ def test_an_opinion_is_triaged_handled_approved_mailed_and_published(browser, li
     if shots:
         screenshot(citizen, "06-answers")
     citizen.context.close()
+
+
+def test_a_triager_links_a_suggested_measure_in_one_click(browser, live_portal):
+    portal = live_portal
+    clerk = staff_page(browser, portal, "clerk")
+    clerk.goto(portal.url + "/staff/log/phone")
+    clerk.get_by_label("诉求类型").select_option(label="咨询")
+    clerk.get_by_label("内容摘要").fill("来电询问劳模补助资金什么时候发放，发放标准是什么，到哪里申请。")
+    clerk.get_by_role("button", name="登记并生成受理编号").click()
+    expect(clerk.get_by_role("heading", level=1)).to_have_text("来电已登记")
+    case_number = read_case_number(clerk)
+    clerk.context.close()
+
+    triager = staff_page(browser, portal, "triager")
+    triager.goto(f"{portal.url}/staff/items/{case_number}")
+    links = triager.locator("#links")
+    expect(links).to_contain_text("尚未关联问题或措施。")
+    best = links.locator("ol.suggestions > li").first
+    expect(best.locator("mark").first).to_be_visible()  # the words that matched are highlighted
+    code = re.fullmatch(r"措施(\d+-\d+)", best.locator(".link-target").inner_text().strip()).group(1)
+    best.get_by_role("button", name=f"关联 措施{code}").click()  # the one click: no code typed, no search
+
+    expect(triager.locator(".flashes")).to_contain_text("已关联。")
+    expect(links.locator(".link-list")).to_contain_text(f"措施{code}")
+    expect(links.locator("ol.suggestions > li").first).to_contain_text("已关联")
+    expect(triager.locator("#history tr", has_text="关联问题或措施")).to_contain_text(f"措施{code}")
+    triager.context.close()
+
+    from sqlalchemy import select
+
+    from portal import db
+    from portal.models import AuditEvent, FeedbackItem, FeedbackLink, Measure, User
+    with portal.app.app_context():
+        session = db.session()
+        item = session.scalars(select(FeedbackItem).where(FeedbackItem.case_number == case_number)).one()
+        [event] = session.scalars(select(AuditEvent).where(AuditEvent.item_id == item.id,
+                                                           AuditEvent.action == "item.link")).all()
+        assert event.details["target"] == f"措施{code}"
+        assert session.get(User, event.actor_id).email == portal.accounts["triager"]
+        [link] = session.scalars(select(FeedbackLink).where(FeedbackLink.item_id == item.id)).all()
+        assert session.get(Measure, link.measure_id).code == code

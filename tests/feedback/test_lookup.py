@@ -10,6 +10,7 @@ from portal import create_app
 from portal.services.replies import drafting as replies
 from portal.services.common.clocks import ClockSettings
 from portal.services.accounts.users import department_named
+from portal.services.feedback.intake import Contact
 from portal.services.feedback.workflow import apply
 
 CSRF_VALUE = re.compile(r'(name="csrf_token" type="hidden" value=")([^"]+)(")')
@@ -133,3 +134,93 @@ def test_lookup_is_rate_limited(db_url, tmp_path):
     data = {"case_number": "GH-2020-000001", "code": "ABCDEFGH", "csrf_token": token}
     assert [client.post("/lookup", data=data).status_code for _ in range(3)] == [404, 404, 429]
     app.extensions["portal.db"].kw["bind"].dispose()
+
+
+ORIGINAL_TEXT = "我是白银市职工赵丽华，反映会员卡补贴一直没有到账，请尽快核查。"
+ORIGINAL_CONTACT = Contact(name="赵丽华", phone="13811112222", email="zhao.lihua@example.org",
+                           address="白银市白银区人民路88号")
+
+
+def answer(session, item, triager, research, text: str):
+    """item accepted, assigned to 办公室, its answer drafted, approved and sent by the research office."""
+    clocks = ClockSettings()
+    apply(session, item, "accept", triager, clocks)
+    apply(session, item, "assign", triager, clocks, department=department_named(session, "办公室"))
+    reply = replies.start_draft(session, research, item, text, clocks)
+    replies.submit(session, research, reply)
+    replies.approve(session, research, reply, replies.ReplySettings.from_config(current_app.config), confirmed=True)
+    return reply
+
+
+def test_a_duplicate_shows_the_original_it_was_merged_into_then_its_answer(session, new_item, make_user,
+                                                                          post_form):
+    triager, research = make_user("triager"), make_user("research")
+    make_user("handler", department="办公室")
+    original, _ = new_item(content=ORIGINAL_TEXT, subject="会员卡补贴", contact=ORIGINAL_CONTACT, wants_reply=True)
+    duplicate, code = new_item(content="会员卡补贴还没到账，什么时候发？")
+    apply(session, duplicate, "merge", triager, ClockSettings(), original=original.case_number)
+    session.commit()
+
+    html = look_up(post_form, duplicate.case_number, code).get_data(as_text=True)
+    assert f"已并入 {original.case_number}" in html and "重复件" in html
+    assert f"{original.case_number} 的办理进展" in html and "待分办" in html
+    assert "答复内容将在此显示" in html and "答复内容</h4>" not in html
+
+    answer(session, original, triager, research, "赵丽华同志：您好！会员卡补贴已于5月20日发放到账，请查收。"
+                 "如有疑问请致电13811112222联系我们。")
+    session.commit()
+    html = look_up(post_form, duplicate.case_number, code).get_data(as_text=True)
+    assert "已答复" in html and "答复部门" in html and "办公室" in html and chinese_date(original.replied_at) in html
+    assert "会员卡补贴已于5月20日发放到账，请查收。" in html
+    for private in ("赵丽华", "13811112222", "zhao.lihua", "人民路88号", "会员卡补贴一直没有到账", "白银市职工"):
+        assert private not in html, private
+    assert "赵**" in html or "赵*华" in html  # the name in the answer is masked, not the sentence dropped
+
+
+def test_the_original_s_own_lookup_is_unchanged_by_a_duplicate(session, new_item, make_user, post_form):
+    original, code = new_item(content=ORIGINAL_TEXT)
+    duplicate, _ = new_item(content="会员卡补贴还没到账，请帮忙催一下。")
+    apply(session, duplicate, "merge", make_user("triager"), ClockSettings(), original=original.case_number)
+    session.commit()
+    html = look_up(post_form, original.case_number, code).get_data(as_text=True)
+    assert "已并入" not in html and duplicate.case_number not in html
+
+
+def test_a_chain_of_merges_resolves_to_the_final_original(session, new_item, make_user, post_form):
+    triager = make_user("triager")
+    first, first_code = new_item(content="第一件：会员卡补贴没到账")
+    second, _ = new_item(content=ORIGINAL_TEXT, contact=ORIGINAL_CONTACT)
+    final, _ = new_item(content="会员卡补贴发放情况请公开")
+    apply(session, first, "merge", triager, ClockSettings(), original=second.case_number)
+    apply(session, second, "merge", triager, ClockSettings(), original=final.case_number)
+    session.commit()
+    assert first.duplicate_of_id == final.id and second.duplicate_of_id == final.id
+    html = look_up(post_form, first.case_number, first_code).get_data(as_text=True)
+    assert f"已并入 {final.case_number}" in html and second.case_number not in html
+    assert "赵丽华" not in html and "会员卡补贴一直没有到账" not in html
+
+
+def test_a_chain_stored_before_duplicates_followed_their_original_still_resolves(session, new_item, make_user,
+                                                                                 post_form):
+    first, first_code = new_item(content="第一件：会员卡补贴没到账")
+    second, _ = new_item(content=ORIGINAL_TEXT, contact=ORIGINAL_CONTACT)
+    final, _ = new_item(content="会员卡补贴发放情况请公开")
+    for item, original in ((first, second), (second, final)):
+        item.state, item.duplicate_of = "duplicate", original
+    session.commit()
+    html = look_up(post_form, first.case_number, first_code).get_data(as_text=True)
+    assert f"已并入 {final.case_number}" in html and second.case_number not in html
+
+
+def test_a_duplicate_shows_the_published_text_of_the_original_s_answer_once_there_is_one(session, new_item, make_user,
+                                                                                         post_form):
+    triager, research = make_user("triager"), make_user("research")
+    make_user("handler", department="办公室")
+    original, _ = new_item(content=ORIGINAL_TEXT, contact=ORIGINAL_CONTACT)
+    duplicate, code = new_item(content="会员卡补贴还没到账，请帮忙催一下。")
+    apply(session, duplicate, "merge", triager, ClockSettings(), original=original.case_number)
+    reply = answer(session, original, triager, research, "赵丽华同志：补贴已于5月20日发放到账。")
+    reply.public_text, reply.publish_status = "来信人：补贴已于5月20日发放到账。", "published"
+    session.commit()
+    html = look_up(post_form, duplicate.case_number, code).get_data(as_text=True)
+    assert "来信人：补贴已于5月20日发放到账。" in html and "赵丽华" not in html

@@ -158,6 +158,21 @@ def test_item_cannot_duplicate_itself_or_a_duplicate(session, new_item, actors):
         workflow.apply(session, item, "merge", actors["triager"], CLOCKS, original=dup.case_number)
 
 
+def test_merging_an_original_takes_its_duplicates_along(session, new_item, actors):
+    first, _ = new_item()
+    second, _ = new_item()
+    final, _ = new_item()
+    workflow.apply(session, first, "merge", actors["triager"], CLOCKS, original=second.case_number)
+    workflow.apply(session, second, "merge", actors["triager"], CLOCKS, original=final.case_number)
+    assert first.duplicate_of_id == final.id and second.duplicate_of_id == final.id
+    moved = session.scalars(select(AuditEvent).where(AuditEvent.item_id == first.id,
+                                                     AuditEvent.action == "item.duplicate_moved")).one()
+    assert moved.details == {"original": final.case_number, "previous": second.case_number}
+    received = session.scalars(select(AuditEvent).where(AuditEvent.item_id == final.id,
+                                                        AuditEvent.action == "item.duplicate_received")).all()
+    assert sorted(e.details["duplicate"] for e in received) == sorted([first.case_number, second.case_number])
+
+
 @pytest.mark.parametrize("closing, fields", [("spam", {}), ("reject", {"reason": "不属于受理范围"}),
                                             ("transfer", {"transferred_to": "兰州市总工会"})])
 def test_item_cannot_be_merged_into_one_never_taken_up(session, new_item, actors, closing, fields):

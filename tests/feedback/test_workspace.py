@@ -9,6 +9,7 @@ from sqlalchemy import event
 
 from portal.models import AuditEvent, OutboxMessage
 from portal.models.mail import SENDING_FAILED
+from portal.services.accounts.users import department_named
 from portal.services.common.clocks import ClockSettings
 from portal.services.feedback import workflow, workspace
 from portal.services.feedback.intake import Contact, IntakeSettings, NewItem, create_item
@@ -215,10 +216,15 @@ def test_admin_sees_accounts_and_departments(client, session, staff, make_user, 
     admin = make_user("admin")
     login(admin)
     html = section(page(client), "accounts")
-    assert "/staff/users" in html and "/staff/users/new" in html
+    assert "/staff/users" in html and "/staff/users/new" in html and "/staff/departments" in html
     home = workspace.home(session, admin, CLOCKS)
     assert home.accounts.by_role["handler"] == 2 and home.accounts.by_role["admin"] == 1
-    assert home.accounts.departments == 2
+    assert (home.accounts.departments, home.accounts.unstaffed) == (2, 0)
+    department_named(session, "机关党委")
+    staff.outsider.active = False
+    session.flush()
+    home = workspace.home(session, admin, CLOCKS)
+    assert (home.accounts.departments, home.accounts.unstaffed, home.accounts.inactive) == (3, 2, 1)
 
 
 def test_lists_are_capped_with_a_link_to_the_filtered_queue(client, session, new_item, staff, login):

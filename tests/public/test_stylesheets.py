@@ -19,7 +19,7 @@ HOOKS = {
     "staff": "body of staff/base.html; staff.css is only linked from that layout, so no rule needs it",
     "queue-form": "the bulk-assignment form around the queue table; .queue-table and .bulk-assign style it",
     "progress-table": "names the home page's progress tables; styled as table.data.stack",
-    "feedback-counts": "names the 群众监督 section of problem and measure pages; plain text and a link",
+    "feedback-counts": "names the 群众监督 section of problem and measure pages; plain text",
     "case-status": "names the lookup result section; its heading and dl.facts carry the look",
     "field-label": "label of the account forms; styled as every field label is, by .field > label",
 }

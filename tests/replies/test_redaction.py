@@ -80,6 +80,12 @@ def test_of_two_finds_at_one_place_the_longer_gives_the_kind():
     assert result.text == "请回复z***@163.com"
 
 
+def test_finds_that_overlap_in_part_are_masked_as_their_union():
+    result = redact("经办人王小明同志负责此事")
+    assert [(span.original, span.kind) for span in result.spans] == [("王小明同志", "name")]
+    assert result.text == "经办人王****负责此事"
+
+
 def test_finds_that_touch_without_overlapping_stay_two_spans():
     result = redact("张先生13812341762")
     assert [(span.original, span.kind) for span in result.spans] == [("张先生", "name"), ("13812341762", "mobile")]

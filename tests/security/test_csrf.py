@@ -116,6 +116,7 @@ ARGUMENTS: dict[str, Callable[[World], object]] = {
     "link_id": lambda w: w.link_id,
     "action": lambda w: "accept",
     "user_id": lambda w: w.target_user_id,
+    "department_id": lambda w: w.other_department_id,
     "message_id": lambda w: w.message_id,
     "inbound_id": lambda w: w.inbound_id,
     "template_id": lambda w: w.template_id,
@@ -182,11 +183,15 @@ PLAUSIBLE: dict[str, Callable[[World, dict[str, object]], dict]] = {
     "staff.log_letter": lambda w, v: {"kind": "report", "content": "来信反映整改措施没有落实到位。",
                                       "received_on": "2021-04-02", "target": "1-2"},
     "staff.user_new": lambda w, v: {"email": "new-user@example.org", "name": "新用户", "role": "clerk",
-                                    "department": "", "password": "correct horse 2",
-                                    "password_repeat": "correct horse 2"},
-    "staff.user_edit": lambda w, v: {"name": "目标用户", "role": "clerk", "department": "", "active": "y"},
-    "staff.user_password": lambda w, v: {"new_password": "correct horse 2", "new_password_repeat": "correct horse 2",
-                                         "confirm": "y"},
+                                    "department": "", "method": "link"},
+    "staff.user_edit": lambda w, v: {"name": "目标用户", "role": "clerk", "department": ""},
+    "staff.user_password": lambda w, v: {"method": "generated", "confirm": "y"},
+    "staff.user_deactivate": lambda w, v: {"confirm": "y"},
+    "staff.user_reactivate": lambda w, v: {"confirm": "y"},
+    "staff.departments": lambda w, v: {"name": "宣传部"},
+    "staff.department_edit": lambda w, v: {"name": "组织部（人事）"},
+    "staff.department_active": lambda w, v: {"active": "0"},
+    "staff.department_merge": lambda w, v: {"target": str(w.office_id), "confirm": "1"},
 }
 
 
@@ -289,7 +294,7 @@ def test_routes_named_for_a_change_do_not_answer_get_alone(app):
 
 
 @pytest.mark.parametrize("referer, status", [(None, 400), ("https://evil.example/feedback", 400),
-                                             ("http://localhost/feedback", 400), ("https://localhost/feedback", 200)])
+                                             ("http://localhost/feedback", 400), ("https://localhost/feedback", 303)])
 def test_over_https_a_token_counts_only_from_this_origin(client, session, referer, status):
     """Flask-WTF's strict referrer check: over HTTPS the form must come from this very origin."""
     page = client.get("/feedback", base_url="https://localhost").get_data(as_text=True)

@@ -41,6 +41,13 @@ MATRIX: dict[str, str] = {
     "staff.user_new": "manage_users",
     "staff.user_edit": "manage_users",
     "staff.user_password": "manage_users",
+    "staff.user_deactivate": "manage_users",
+    "staff.user_reactivate": "manage_users",
+    "staff.departments": "manage_users",
+    "staff.department_edit": "manage_users",
+    "staff.department_active": "manage_users",
+    "staff.department_merge": "manage_users",
+    "staff.set_password": PUBLIC,
     "staff.inbound": "view_inbound",
     "staff.inbound_raw": "view_inbound",
     "staff.outbox": "view_outbox",
@@ -66,7 +73,7 @@ MATRIX: dict[str, str] = {
 #: URL arguments that point into one item: a handler of another department may not reach them at all
 ITEM_ARGUMENTS = frozenset({"case_number", "attachment_id", "link_id", "reply_id"})
 #: what an allowed request may answer: done, or refused for the object's state (409, 422), never for the role
-ALLOWED = frozenset({200, 302, 409, 422})
+ALLOWED = frozenset({200, 302, 303, 409, 422})
 #: further answers of an allowed request where the world's object is in the wrong state for it
 ALSO_ALLOWED = {"staff.reply_letter": frozenset({404})}
 DENIED = frozenset({403, 404})
@@ -124,7 +131,7 @@ def problem(response, expected: str, endpoint: str, method: str) -> str | None:
     if expected == "login":
         right = code == 302 and location.startswith("/staff/login")
     elif expected == "public":
-        right = code in ({200} if method == "GET" else {200, 302})
+        right = code in ({200} if method == "GET" else {200, 302, 303})
     elif expected == "denied":
         right = code in DENIED
     else:

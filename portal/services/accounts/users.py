@@ -8,11 +8,11 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal import labels
-from portal.models import Department, LoginFailure, User
+from portal.models import Department, DepartmentAlias, LoginFailure, User
 from portal.models.staff import HANDLER, ROLES
 from portal.services.common import addresses, audit, authz
 from portal.services.common.errors import ServiceError
@@ -46,9 +46,12 @@ def password_problem(password: str) -> str | None:
 
 
 def department_named(session: Session, name: str) -> Department:
-    """The department with this name, created when it does not exist yet."""
+    """The department with this name or former name (DepartmentAlias), created when there is none (operator
+    commands; the administration pages choose from the managed list)."""
     name = clean_text(name)
-    department = session.scalar(select(Department).where(Department.name == name))
+    department = session.scalar(select(Department).where(Department.name == name)) or session.scalar(
+        select(Department).join(DepartmentAlias, DepartmentAlias.department_id == Department.id)
+        .where(DepartmentAlias.name == name))
     if department is None:
         department = Department(name=name)
         session.add(department)
@@ -56,26 +59,45 @@ def department_named(session: Session, name: str) -> Department:
     return department
 
 
-def create_user(session: Session, email: str, name: str, role: str, password: str, *,
-                department: str | None = None, actor: User | None = None) -> User:
-    """A new account; actor None means an operator command, otherwise the actor must manage users."""
+def _department(session: Session, role: str, department: str | Department | None) -> Department | None:
+    """The account's department: required for a handler, refused for every other role; an active one when chosen
+    from the list (a Department), found or created by name for operator commands (a str)."""
+    if isinstance(department, str):
+        department = department_named(session, department) if clean_text(department) else None
+    if role == HANDLER and department is None:
+        raise UserError(_("承办部门人员必须指定所属部门。"), "department")
+    if role != HANDLER and department is not None:
+        raise UserError(_("只有承办部门人员属于部门，其他角色请不要选择部门。"), "department")
+    return department
+
+
+def _role(role: str | None) -> str:
+    if not role:
+        raise UserError(_("请选择角色。"), "role")
+    if role not in ROLES:
+        raise UserError(_("角色无效，可选：%(roles)s。", roles=labels.join(ROLES)), "role")
+    return role
+
+
+def create_user(session: Session, email: str, name: str, role: str, password: str | None, *,
+                department: str | Department | None = None, actor: User | None = None) -> User:
+    """A new account; actor None means an operator command, otherwise the actor must manage users. password None
+    gives the account no usable password (it is set through an invitation link or a generated password)."""
     if actor is not None:
         authz.require(actor, "manage_users")
-    department = (department or "").strip() or None
     email = (addresses.normalized(email) or "").lower()
     if not email:
         raise UserError(_("电子邮箱格式不正确。"), "email")
-    if role not in ROLES:
-        raise UserError(_("角色无效，可选：%(roles)s。", roles=labels.join(ROLES)), "role")
-    if role == HANDLER and not department:
-        raise UserError(_("承办部门人员必须指定所属部门。"), "department")
-    if problem := password_problem(password):
+    role = _role(role)
+    if password is not None and (problem := password_problem(password)):
         raise UserError(problem, "password")
     if session.scalar(select(User.id).where(User.email == email)):
         raise UserError(_("账号 %(email)s 已存在。", email=email), "email")
+    chosen = _department(session, role, department)
     user = User(email=email, name=clean_text(name) or email.split("@")[0], role=role,
-                department_id=department_named(session, department).id if department else None,
-                password_hash=hash_password(password), session_token=secrets.token_hex(16))
+                department_id=chosen.id if chosen else None,
+                password_hash=hash_password(password if password is not None else secrets.token_urlsafe(32)),
+                session_token=secrets.token_hex(16))
     session.add(user)
     session.flush()
     audit.record(session, actor, "user.create", "staff_user", user.id, actor_label=None if actor else OPERATOR,
@@ -83,26 +105,26 @@ def create_user(session: Session, email: str, name: str, role: str, password: st
     return user
 
 
-def update_user(session: Session, user: User, actor: User, *, role: str, department: str | None,
-                active: bool, name: str) -> None:
-    """Change role, department, active flag and name; a new role or deactivation ends the user's sessions."""
+def update_user(session: Session, user: User, actor: User, *, role: str, department: Department | None,
+                name: str) -> None:
+    """Change role, department and name; a new role ends the user's sessions. Deactivation has its own page
+    (portal.services.accounts.deactivation)."""
     authz.require(actor, "manage_users")
-    department, name = clean_text(department) or None, clean_text(name)
+    name = clean_text(name)
     if not name:
         raise UserError(_("请填写姓名。"), "name")
-    if role not in ROLES:
-        raise UserError(_("角色无效。"), "role")
-    if role == HANDLER and not department:
-        raise UserError(_("承办部门人员必须指定所属部门。"), "department")
-    if user.id == actor.id and (not active or role != user.role):
+    role = _role(role)
+    if user.id == actor.id and role != user.role:
         raise UserError(_("不能停用自己的账号或修改自己的角色。"))
+    if department is not None and not department.active and department.id != user.department_id:
+        raise UserError(_("部门“%(name)s”已停用。", name=department.name), "department")
+    chosen = _department(session, role, department)
     changes = {}
-    new_department_id = department_named(session, department).id if department else None
-    for attr, value in (("role", role), ("department_id", new_department_id), ("active", active), ("name", name)):
+    for attr, value in (("role", role), ("department_id", chosen.id if chosen else None), ("name", name)):
         if getattr(user, attr) != value:
             changes[attr] = [getattr(user, attr), value]
             setattr(user, attr, value)
-    if "active" in changes or "role" in changes:
+    if "role" in changes:
         user.session_token = secrets.token_hex(16)
     if changes:
         audit.record(session, actor, "user.update", "staff_user", user.id, changes=changes)
@@ -179,8 +201,11 @@ def change_password(session: Session, user: User, old: str, new: str) -> None:
         raise UserError(_("原密码不正确。"), "old_password")
     if problem := password_problem(new):
         raise UserError(problem, "new_password")
+    if user.must_change_password and secrets.compare_digest(old or "", new or ""):
+        raise UserError(_("新密码不能与原密码相同。"), "new_password")
     user.password_hash = hash_password(new)
     user.session_token = secrets.token_hex(16)
+    user.must_change_password = False
     audit.record(session, user, "user.password_change", "staff_user", user.id)
     session.flush()
 
@@ -194,12 +219,20 @@ def is_locked(user: User, now: datetime | None = None) -> bool:
     return user.locked_until is not None and user.locked_until > (now or datetime.now(UTC))
 
 
-def users_page(session: Session, actor: User, page: int, per_page: int) -> tuple[list[User], int]:
-    """One page of accounts for the user administration, with the total count."""
+def users_page(session: Session, actor: User, page: int, per_page: int, *, search: str = "",
+               role: str = "") -> tuple[list[User], int]:
+    """One page of accounts for the user administration, with the total count; search finds a part of the name or
+    the email (any case), role keeps one role."""
     authz.require(actor, "manage_users")
-    total = session.scalar(select(func.count(User.id))) or 0
-    rows = session.scalars(select(User).options(selectinload(User.department)).order_by(User.role, User.email)
-                           .offset((max(page, 1) - 1) * per_page).limit(per_page))
+    conditions = []
+    if search := clean_text(search):
+        pattern = "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(or_(func.lower(User.name).like(pattern, escape="\\"), User.email.like(pattern, escape="\\")))
+    if role in ROLES:
+        conditions.append(User.role == role)
+    total = session.scalar(select(func.count(User.id)).where(*conditions)) or 0
+    rows = session.scalars(select(User).options(selectinload(User.department)).where(*conditions)
+                           .order_by(User.role, User.email).offset((max(page, 1) - 1) * per_page).limit(per_page))
     return list(rows), total
 
 
@@ -215,11 +248,6 @@ def user_by_email(session: Session, email: str) -> User:
     if user is None:
         raise UserError(_("账号不存在。"), "email")
     return user
-
-
-def department_names(session: Session) -> list[str]:
-    """Existing department names, offered as suggestions when an account is created or edited."""
-    return list(session.scalars(select(Department.name).order_by(Department.name)))
 
 
 def reset_password(session: Session, user: User, new: str, actor: User | None = None) -> None:

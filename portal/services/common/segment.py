@@ -72,6 +72,14 @@ def _to_simplified() -> OpenCC:
     return OpenCC("t2s")
 
 
+def load() -> None:
+    """Read the dictionaries now (jieba's takes seconds), so that the first text segmented does not wait for them."""
+    stopwords()
+    _synonyms()
+    _to_simplified()
+    _tokenizer()
+
+
 def add_terms(words: Iterable[str], tokenizer: jieba.Tokenizer | None = None) -> None:
     """Teach the segmenter words of a campaign (its quoted terms), so that they stay whole."""
     tokenizer = tokenizer or _tokenizer()

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.models import Department, FeedbackItem, FeedbackLink, Measure, Problem, User
+from portal.models import Department, DepartmentAlias, FeedbackItem, FeedbackLink, Measure, Problem, User
 from portal.models.staff import HANDLER
 from portal.services.ledger.departments import split_departments
 
@@ -26,7 +26,11 @@ def suggested_department(session: Session, item: FeedbackItem) -> SuggestedDepar
         User.role == HANDLER, User.active.is_(True), User.department_id.is_not(None))))
     if not staffed:
         return None
-    departments = {d.name: d for d in session.scalars(select(Department).where(Department.id.in_(staffed)))}
+    departments = {d.name: d for d in session.scalars(select(Department).where(Department.id.in_(staffed),
+                                                                               Department.active.is_(True)))}
+    departments.update({name: d for name, d in session.execute(
+        select(DepartmentAlias.name, Department).join(Department, Department.id == DepartmentAlias.department_id)
+        .where(Department.id.in_(staffed), Department.active.is_(True)))})
     rows = session.execute(
         select(Measure.code, Problem.number, Problem.departments)
         .select_from(FeedbackLink)

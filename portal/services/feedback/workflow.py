@@ -128,13 +128,28 @@ def _merge(session, item, actor, clocks, now, original):
     item.due_date = None
     audit.record(session, actor, "item.duplicate_received", "feedback_item", target.id, item_id=target.id,
                  duplicate=item.case_number)
+    _move_duplicates(session, item, target, actor)
     return {"original": target.case_number}
+
+
+def _move_duplicates(session: Session, item: FeedbackItem, target: FeedbackItem, actor: User) -> None:
+    """The items merged into item follow it into target, so every duplicate names the case that is handled (their
+    submitters see target's progress at the lookup) and no chain of duplicates forms."""
+    for duplicate in list(session.scalars(select(FeedbackItem).where(FeedbackItem.duplicate_of_id == item.id)
+                                          .order_by(FeedbackItem.id))):
+        duplicate.duplicate_of = target
+        audit.record(session, actor, "item.duplicate_moved", "feedback_item", duplicate.id, item_id=duplicate.id,
+                     original=target.case_number, previous=item.case_number)
+        audit.record(session, actor, "item.duplicate_received", "feedback_item", target.id, item_id=target.id,
+                     duplicate=duplicate.case_number)
 
 
 def _assign(session, item, actor, clocks, now, department):
     dept = department if isinstance(department, Department) else session.get(Department, int(department))
     if dept is None:
         raise WorkflowError(_("承办部门不存在。"), "department")
+    if not dept.active:
+        raise WorkflowError(_("承办部门“%(name)s”已停用。", name=dept.name), "department")
     if item.state == REVIEW:
         item.handle_due = item.due_date = clocks.handle_due(now)
     item.department_id = dept.id
@@ -209,4 +224,5 @@ def bulk_assign(session: Session, items: list[FeedbackItem], department_id: int,
 
 
 def departments(session: Session) -> list[Department]:
+    """Every department, inactive ones included (filters reach items assigned before a deactivation)."""
     return list(session.scalars(select(Department).order_by(Department.name)))

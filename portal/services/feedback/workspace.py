@@ -102,11 +102,13 @@ class DepartmentLoad:
 
 @dataclass(frozen=True)
 class Accounts:
-    """The admin's overview: active accounts per role, deactivated accounts, departments."""
+    """The admin's overview: active accounts per role, deactivated accounts, active departments and those of them
+    without an active handler (items assigned there wait for no one)."""
 
     by_role: dict[str, int]
     inactive: int
     departments: int
+    unstaffed: int
 
 
 @dataclass(frozen=True)
@@ -278,9 +280,12 @@ def _admin(session: Session, user: User, clocks: ClockSettings, today: date) -> 
             by_role[role] = by_role.get(role, 0) + count
         else:
             inactive += count
-    departments = session.scalar(select(func.count(Department.id))) or 0
+    staffed = select(User.department_id).where(User.role == HANDLER, User.active, User.department_id.is_not(None))
+    departments, unstaffed = session.execute(select(
+        func.count(Department.id), func.count(Department.id).filter(Department.id.not_in(staffed)))
+        .where(Department.active)).one()
     return Home(ADMIN, [_mail(session, "failed", (OutboxMessage.status == SENDING_FAILED,))],
-                accounts=Accounts(by_role, inactive, departments))
+                accounts=Accounts(by_role, inactive, departments, unstaffed))
 
 
 def _replies(session: Session, visible: ColumnElement[bool], status: str,

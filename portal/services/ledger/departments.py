@@ -6,7 +6,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models import Campaign, Department, Problem
+from portal.models import Campaign, Department, DepartmentAlias, Problem
 from portal.models.staff import DEPARTMENT_NAME_LENGTH
 
 SEPARATORS = re.compile(r"[、，,；;/\s]+")
@@ -44,10 +44,12 @@ def skipped_names(texts: list[str | None]) -> dict[str, str]:
 def sync_from_ledger(session: Session, campaign: Campaign) -> list[Department]:
     """Create a Department for every name the campaign's ledger uses that does not exist yet; return the new ones.
 
-    Names that cannot be a department's are left out (the import reports them, see skipped_names)."""
+    Names that cannot be a department's are left out (the import reports them, see skipped_names), and so are former
+    names of departments (merged or renamed by an administrator: DepartmentAlias)."""
     named = {name for text in session.scalars(select(Problem.departments).where(Problem.campaign_id == campaign.id))
              for name in split_departments(text) if name_problem(name) is None}
     existing = set(session.scalars(select(Department.name).where(Department.name.in_(named))))
+    existing |= set(session.scalars(select(DepartmentAlias.name).where(DepartmentAlias.name.in_(named))))
     created = [Department(name=name) for name in sorted(named - existing)]
     session.add_all(created)
     session.flush()

@@ -1,0 +1,49 @@
+"""Warming a serving process before its first request: jieba's dictionary, the measure indexes of the campaigns and
+the compiled templates.
+
+Without it the first opinion a worker stores waits seconds for them, and each page's first view waits for its
+templates to compile. gunicorn calls warm_up in each worker before it takes requests (portal/gunicorn_conf.py); tests
+and operator commands never do.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import db
+from .models import Campaign
+from .services.common import segment
+from .services.feedback import suggest
+
+log = logging.getLogger(__name__)
+
+
+def warm_up(app: Flask, alive: Callable[[], None] = lambda: None) -> None:
+    """Compile the templates, load the segmenter and build the indexes of the newest campaigns (as many as a process
+    keeps); alive is called after each step, so a supervisor that watches the process knows it is not stuck. A
+    database that cannot be read is logged and left for the first request, as without warming."""
+    started = time.perf_counter()
+    for name in app.jinja_env.list_templates():
+        app.jinja_env.get_template(name)
+    alive()
+    segment.load()
+    alive()
+    built = 0
+    with app.app_context():
+        session = db.session()
+        try:
+            for campaign in session.scalars(select(Campaign).order_by(Campaign.id.desc())
+                                            .limit(suggest.CACHED_INDEXES)):
+                suggest.campaign_index(session, campaign)
+                built += 1
+                alive()
+        except SQLAlchemyError as exc:
+            log.warning("warm-up could not read the campaigns: %s", type(exc).__name__)
+        finally:
+            session.rollback()
+    log.info("warmed up: templates, segmenter and %d measure indexes in %.1f s", built, time.perf_counter() - started)
