@@ -20,7 +20,7 @@ KINDS = {"suggestion": _l("建议意见"), "report": _l("检举控告"), "appeal
          "praise": _l("表扬")}
 CHANNELS = {"web": _l("网上留言"), "phone": _l("来电"), "letter": _l("来信"), "email": _l("电子邮件")}
 ROLES = {"admin": _l("系统管理员"), "clerk": _l("登记员"), "triager": _l("分办员"), "handler": _l("承办部门"),
-         "research": _l("政研室"), "supervisor": _l("监督人员")}
+         "research": _l("政研室审核员"), "supervisor": _l("监督人员")}
 #: the workflow's transitions (portal.services.feedback.workflow.TRANSITIONS)
 TRANSITIONS = {"accept": _l("受理"), "reject": _l("不予受理"), "transfer": _l("转办"), "merge": _l("重复件"),
                "spam": _l("无效件"), "assign": _l("交办"), "extend": _l("延期"), "reply": _l("答复"),
@@ -44,7 +44,7 @@ ACTIONS = {
     "item.followup": _l("收到补充邮件"), "item.followup_reopened": _l("收到补充邮件并重新办理"),
     "item.attachments_refused": _l("拒收附件"), "items.export": _l("导出来件"),
     "reply.draft": _l("起草答复"), "reply.edit": _l("修改答复稿"), "reply.submit": _l("提交答复审核"),
-    "reply.return": _l("退回答复修改"), "reply.approve": _l("审核同意答复"), "reply.send": _l("发出答复"),
+    "reply.return": _l("退回答复修改"), "reply.approve": _l("审核同意答复"), "reply.send": _l("完成答复"),
     "reply.letter": _l("打印答复函"), "reply.propose": _l("生成公开文本"), "reply.public_edit": _l("修改公开文本"),
     "reply.publish": _l("公开答复"), "reply.unpublish": _l("撤下公开答复"),
     "template.create": _l("新建答复模板"), "template.update": _l("修改答复模板"), "template.delete": _l("删除答复模板"),

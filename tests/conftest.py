@@ -87,8 +87,8 @@ def app(db_url, tmp_path):
 
     @app.before_request
     def _fresh_request_globals() -> None:
-        """Requests share the test's app context (and so g): forget the previous request's user and token."""
-        for name in ("_login_user", "csrf_token"):
+        """Requests share the test's app context (and so g): forget the previous request's user, token and counts."""
+        for name in ("_login_user", "csrf_token", "nav_counts"):
             g.pop(name, None)
 
     yield app

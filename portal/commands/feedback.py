@@ -16,7 +16,7 @@ from ..labels import chinese
 from ..models.feedback import STATES
 from ..services.feedback.export import FeedbackExportError, export_items, item_detail, list_rows
 
-TABLE_COLUMNS = ("案件编号", "渠道", "类型", "状态", "收到时间", "受理期限", "主题")
+TABLE_COLUMNS = ("受理编号", "渠道", "类型", "状态", "收到时间", "受理期限", "主题")
 
 
 @click.group("feedback", cls=AppGroup)
@@ -51,14 +51,14 @@ def show(case_number: str, as_json: bool) -> None:
     session = db.session()
     detail = item_detail(session, case_number)
     if detail is None:
-        raise click.ClickException(f"找不到案件编号为“{case_number}”的意见建议。")
+        raise click.ClickException(f"找不到受理编号为“{case_number}”的意见建议。")
     session.commit()
     if as_json:
         click.echo(json.dumps(detail, ensure_ascii=False, indent=2))
         return
     contact = detail["contact"]
     lines = [
-        ("案件编号", detail["case_number"]), ("渠道", chinese("channel", detail["channel"])),
+        ("受理编号", detail["case_number"]), ("渠道", chinese("channel", detail["channel"])),
         ("类型", chinese("kind", detail["kind"])),
         ("状态", chinese("state", detail["state"])), ("收到时间", _local(detail["received_at"])),
         ("受理期限", detail["accept_due"]), ("办理期限", detail["handle_due"]),

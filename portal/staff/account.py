@@ -1,4 +1,4 @@
-"""Staff account pages: the index, login, logout, changing one's own password, and setting it from a link."""
+"""Staff account pages: login, logout, changing one's own password, and setting it from a link."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -33,11 +33,6 @@ def me() -> User:
     return current_user._get_current_object()
 
 
-@bp.get("/")
-def index() -> Response:
-    return redirect(url_for("staff.queue"))
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_limit, methods=["POST"])
 def login() -> Response | str:
@@ -55,7 +50,7 @@ def login() -> Response | str:
             session.commit()
             http_session.clear()
             login_user(user)
-            return redirect(target or url_for("staff.queue"))
+            return redirect(target or url_for("staff.index"))
     return render_template("staff/login.html", form=form, error=error, next=target)
 
 

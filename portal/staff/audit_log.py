@@ -26,7 +26,7 @@ class AuditFilterForm(FlaskForm):
 
     action = SelectField(_l("操作"), validate_choice=False)
     actor = SelectField(_l("操作人"), validate_choice=False)
-    case_number = StringField(_l("案件编号"), [Length(max=32)])
+    case_number = StringField(_l("受理编号"), [Length(max=32)])
     date_from = DateField(_l("起始日期"), [Optional()])
     date_to = DateField(_l("结束日期"), [Optional()])
 

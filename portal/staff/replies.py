@@ -167,7 +167,7 @@ def reply_approve(case_number: str, reply_id: int) -> Response | tuple[str, int]
     done = _url("staff.reply_letter", item, reply) if channel == LETTER else _url("staff.reply", item, reply)
     message = {EMAIL: _("已审核同意，答复邮件已进入发送队列，本件已答复。"),
                LETTER: _("已审核同意。请打印答复函寄出，寄出后登记寄出时间。"),
-               PHONE: _("已审核同意。请电话答复提交人，回访后登记回访时间。")}.get(
+               PHONE: _("已审核同意。请电话答复提交人，通话后登记通话时间。")}.get(
         channel, _("已审核同意，本件已答复；提交人可在办理查询中看到答复。"))
     return _act(lambda: drafting.approve(db.session(), current_staff(), reply, _settings(), confirmed), done, message,
                 lambda errors: _reply_page(item, reply, 422, errors))

@@ -32,7 +32,7 @@ def _fresh_request_globals(app):
 def urls(app):
     """Paths of the endpoints the account pages redirect to."""
     with app.test_request_context():
-        return {"queue": url_for("staff.queue"), "login": url_for("staff.login"), "users": url_for("staff.users")}
+        return {"home": url_for("staff.index"), "login": url_for("staff.login"), "users": url_for("staff.users")}
 
 
 def logged_in(client) -> bool:
@@ -44,12 +44,12 @@ def actions(session) -> list[str]:
     return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
-def test_login_redirects_to_the_queue_and_records_the_login(client, session, make_user, urls):
+def test_login_redirects_to_the_home_page_and_records_the_login(client, session, make_user, urls):
     user = make_user("clerk")
     session.commit()
     response = login_attempt(client, user.email.upper(), PASSWORD)
     assert response.status_code == 302
-    assert response.headers["Location"] == urls["queue"]
+    assert response.headers["Location"] == urls["home"]
     assert logged_in(client)
     session.expire_all()
     assert session.get(User, user.id).last_login_at is not None
@@ -67,7 +67,7 @@ def test_login_returns_to_a_local_next_page_only(client, session, make_user, url
     session.commit()
     response = client.post("/staff/login", query_string={"next": target},
                            data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_token(client)})
-    assert response.headers["Location"] == (expected or urls["queue"])
+    assert response.headers["Location"] == (expected or urls["home"])
 
 
 def test_a_page_behind_login_sends_to_login_and_back(client, session, make_user):
@@ -170,10 +170,10 @@ def test_logout_is_a_post_that_ends_access(client, session, make_user, login, ur
     assert "user.logout" in actions(session)
 
 
-def test_staff_index_redirects_to_the_queue(client, session, make_user, login, urls):
+def test_staff_index_is_the_role_home_page(client, session, make_user, login, urls):
     login(make_user("supervisor"))
     response = client.get("/staff/")
-    assert response.status_code == 302 and response.headers["Location"] == urls["queue"]
+    assert response.status_code == 200 and "<h1>工作台</h1>" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("url", ["/staff/login", "/staff/logout", "/staff/password", "/staff/users/new"])

@@ -61,6 +61,8 @@ def staff_pages(app) -> list[tuple[str, str]]:
         ("supervisor", "/staff/password"),
         ("admin", "/staff/departments"), ("admin", "/staff/departments/1"), ("admin", "/staff/departments/1/merge"),
         ("admin", "/staff/users/2/deactivate"), ("admin", "/staff/users/2/password"),
+        ("triager", "/staff/"), ("clerk", "/staff/"), ("handler", "/staff/"), ("research", "/staff/"),
+        ("supervisor", "/staff/"), ("admin", "/staff/"),
     ]
 
 

@@ -235,7 +235,7 @@ def test_a_clerk_logs_a_phone_call_and_a_letter_with_a_scan(browser, live_portal
     page.get_by_label(t("来电人姓名（可选）")).fill("张来电")
     page.get_by_label(t("来电号码（可选）")).fill("13912345678")
     page.get_by_label(t("内容摘要")).fill("来电询问困难职工帮扶资金的申请条件和办理时限。")
-    page.get_by_role("button", name=t("登记并生成案件编号")).click()
+    page.get_by_role("button", name=t("登记并生成受理编号")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(t("来电已登记"))
     phone_case = read_case_number(page)
     expect(page.locator(".query-code")).to_be_visible()
@@ -254,7 +254,7 @@ def test_a_clerk_logs_a_phone_call_and_a_letter_with_a_scan(browser, live_portal
     page.get_by_label(t("通信地址（可选）")).fill("兰州市城关区示例路8号")
     page.get_by_label(t("内容摘要")).fill("来信反映某基层工会慰问品采购不规范，请核查。")
     page.get_by_label(t("信件扫描件（可选）")).set_input_files(str(scan))
-    page.get_by_role("button", name=t("登记并生成案件编号")).click()
+    page.get_by_role("button", name=t("登记并生成受理编号")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(t("来信已登记"))
     letter_case = read_case_number(page)
     assert letter_case != phone_case
@@ -371,9 +371,12 @@ def test_an_opinion_is_triaged_handled_approved_mailed_and_published(browser, li
     confirm = t("确认审核同意，并立即将答复发送至 %(address)s").split("%(address)s")[0]  # the address is masked
     research.get_by_label(re.compile("^" + re.escape(confirm.strip()))).check()
     research.get_by_role("button", name=t("审核同意")).click()
-    expect(research.locator(".head-status")).to_contain_text(t("已发出"))
+    expect(research.locator(".head-status")).to_contain_text(t("已答复"))
+    expect(research.locator(".facts")).to_contain_text(t("等待发送"))
 
     assert portal.send_mail() >= 1
+    research.reload()
+    expect(research.locator(".facts")).to_contain_text(t("已发出"))
     [mail] = [m for m in portal.mail_to(email) if "您的意见已收到" not in m.email["Subject"]
               and "opinion has been received" not in m.email["Subject"]]
     assert case_number in mail.email["Subject"]
@@ -409,7 +412,7 @@ def test_a_triager_links_a_suggested_measure_in_one_click(browser, live_portal):
     clerk.goto(portal.url + "/staff/log/phone")
     clerk.get_by_label("诉求类型").select_option(label="咨询")
     clerk.get_by_label("内容摘要").fill("来电询问劳模补助资金什么时候发放，发放标准是什么，到哪里申请。")
-    clerk.get_by_role("button", name="登记并生成案件编号").click()
+    clerk.get_by_role("button", name="登记并生成受理编号").click()
     expect(clerk.get_by_role("heading", level=1)).to_have_text("来电已登记")
     case_number = read_case_number(clerk)
     clerk.context.close()

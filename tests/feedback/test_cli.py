@@ -50,7 +50,7 @@ def test_list_as_a_table(runner, items):
     web, call = items
     result = runner.invoke(args=["feedback", "list"])
     lines = result.output.splitlines()
-    assert result.exit_code == 0 and lines[0].split() == ["案件编号", "渠道", "类型", "状态", "收到时间", "受理期限", "主题"]
+    assert result.exit_code == 0 and lines[0].split() == ["受理编号", "渠道", "类型", "状态", "收到时间", "受理期限", "主题"]
     assert web.case_number in lines[2] and "网上留言" in lines[2] and "2021-03-31 10:00" in lines[2]
     assert call.case_number in lines[3] and "无效" in lines[3] and lines[-1] == "共2件。"
     assert "13812341762" not in result.output
@@ -86,9 +86,9 @@ def test_show_as_text_gives_the_name_and_postal_address_and_is_audited(runner, s
 def test_show_as_text_and_an_unknown_case(runner, items):
     _, call = items
     result = runner.invoke(args=["feedback", "show", call.case_number.lower()])
-    assert result.exit_code == 0 and f"案件编号：{call.case_number}" in result.output and "电话：—" in result.output
+    assert result.exit_code == 0 and f"受理编号：{call.case_number}" in result.output and "电话：—" in result.output
     missing = runner.invoke(args=["feedback", "show", "GH-2099-999999", "--json"])
-    assert missing.exit_code == 1 and "找不到案件编号为“GH-2099-999999”" in missing.output
+    assert missing.exit_code == 1 and "找不到受理编号为“GH-2099-999999”" in missing.output
 
 
 def test_export_xlsx_masks_contact_unless_asked(runner, session, items, tmp_path):
@@ -98,8 +98,8 @@ def test_export_xlsx_masks_contact_unless_asked(runner, session, items, tmp_path
     assert result.exit_code == 0 and "已导出2件" in result.output
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
     header, first = rows[0], dict(zip(rows[0], rows[1]))
-    assert header[:4] == ("案件编号", "渠道", "类型", "状态") and len(rows) == 3
-    assert (first["案件编号"], first["电话"], first["电子邮箱"], first["姓名"]) == (
+    assert header[:4] == ("受理编号", "渠道", "类型", "状态") and len(rows) == 3
+    assert (first["受理编号"], first["电话"], first["电子邮箱"], first["姓名"]) == (
         web.case_number, "138****1762", "z***@example.org", "张*")
     assert first["关联措施"] == "2-1" and first["附件"] == "材料.pdf" and first["内容"].startswith("'=HYPERLINK")
     assert first["收到时间"] == datetime(2021, 3, 31, 10, 0)
@@ -115,10 +115,10 @@ def test_export_csv_is_utf8_with_bom(runner, items, tmp_path):
     web, call = items
     path = tmp_path / "items.csv"
     assert runner.invoke(args=["feedback", "export", str(path)]).exit_code == 0
-    assert path.read_bytes().startswith("\ufeff案件编号".encode())
+    assert path.read_bytes().startswith("\ufeff受理编号".encode())
     with path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert [r["案件编号"] for r in rows] == [web.case_number, call.case_number]
+    assert [r["受理编号"] for r in rows] == [web.case_number, call.case_number]
     assert rows[0]["电话"] == "138****1762" and rows[1]["电话"] == "" and rows[1]["状态"] == "无效件"
     assert rows[0]["收到时间"] == "2021-03-31 10:00" and rows[0]["受理期限"] == "2021-04-15"
 

@@ -148,7 +148,7 @@ def test_drafting_needs_handling_or_review_and_one_reply_at_a_time(session, new_
         replies.start_draft(session, staff.research, waiting, "答复", CLOCKS)
     item, _ = handling()
     first = replies.start_draft(session, staff.handler, item, "第一稿", CLOCKS)
-    with pytest.raises(ReplyError, match="尚未发出"):
+    with pytest.raises(ReplyError, match="尚未完成"):
         replies.start_draft(session, staff.handler, item, "第二稿", CLOCKS)
     replies.submit(session, staff.handler, first)
     replies.approve(session, staff.research, first, settings, confirmed=True)

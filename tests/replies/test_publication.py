@@ -48,7 +48,7 @@ def test_a_reply_not_yet_sent_cannot_be_published(session, new_item, staff):
     workflow.apply(session, item, "accept", staff.triager, CLOCKS)
     workflow.apply(session, item, "assign", staff.triager, CLOCKS, department=staff.office.id)
     draft = replies.start_draft(session, staff.handler, item, "草稿。", CLOCKS)
-    with pytest.raises(PublicationError, match="已发出"):
+    with pytest.raises(PublicationError, match="只有已答复提交人的答复"):
         publication.propose(session, staff.research, draft)
 
 

@@ -83,9 +83,14 @@ def test_draft_return_edit_and_approve_over_http(session, client, post_form, log
     reply = latest_reply(session, item)
     assert (reply.status, reply.text, reply.sent_at is not None) == ("sent", "已于3月底整改。", True)
     assert session.get(type(item), item.id).state == "replied"
-    assert session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.kind == "reply")) == 1
+    [mail] = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reply")).all()
+    approved = page(client, reply_url)
+    assert "已答复" in approved and "等待发送" in approved and "已发出" not in approved
+    mail.status, mail.sent_at = "sent", datetime.now(ZoneInfo("UTC"))
+    session.commit()
+    assert "已发出" in page(client, reply_url)
     history = page(client, url(item))
-    for words in ("起草答复", "提交审核", "退回修改", "审核同意", "答复发出", staff.handler.name, staff.research.name):
+    for words in ("起草答复", "提交审核", "退回修改", "审核同意", "完成答复", staff.handler.name, staff.research.name):
         assert words in history
     looked_up = post_form("/lookup", {"case_number": item.case_number, "code": code}, page="/lookup")
     assert "已答复" in looked_up.get_data(as_text=True) and "<p>已于3月底整改。</p>" in looked_up.get_data(as_text=True)
@@ -215,7 +220,7 @@ def test_publication_steps_on_a_reply_not_yet_sent_show_the_refusal_on_the_reply
     reply_url = url(item, f"/replies/{draft.id}")
     response = post_form(f"{reply_url}/publication/{action}", data, page=reply_url)
     assert response.status_code == 409
-    assert "只有已发出的答复才能公开" in response.get_data(as_text=True)
+    assert "只有已答复提交人的答复才能公开" in response.get_data(as_text=True)
     assert latest_reply(session, item).publish_status == "none"
 
 

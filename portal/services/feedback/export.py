@@ -24,7 +24,7 @@ from portal.services.feedback import case_codes
 OPERATOR = "运维命令"
 #: what `flask feedback show` prints of the contact, in full
 CONTACT_FIELDS = ("name", "email", "phone", "address")
-EXPORT_COLUMNS = ("案件编号", "渠道", "类型", "状态", "收到时间", "受理期限", "办理期限", "承办部门",
+EXPORT_COLUMNS = ("受理编号", "渠道", "类型", "状态", "收到时间", "受理期限", "办理期限", "承办部门",
                   "关联措施", "关联问题", "主题", "内容", "附件", "姓名", "电话", "电子邮箱", "地址")
 #: characters an .xlsx cell cannot hold
 ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

@@ -59,6 +59,8 @@ class ReplyView:
     actions: frozenset[str]
     recipient: str
     history: list[AuditEvent]
+    #: the answer's email once approved: "已发出" only when its status is sent (left the outbox)
+    mail: OutboxMessage | None = None
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,10 @@ def view(session: Session, user: User, item: FeedbackItem, reply: Reply) -> Repl
     history = list(session.scalars(select(AuditEvent).where(AuditEvent.object_type == "reply",
                                                             AuditEvent.object_id == reply.id)
                                    .order_by(AuditEvent.at, AuditEvent.id)))
-    return ReplyView(item, reply, allowed(user, item, reply), recipient, history)
+    mail = session.scalar(select(OutboxMessage).where(OutboxMessage.item_id == item.id, OutboxMessage.kind == "reply")
+                          .order_by(OutboxMessage.id.desc()).limit(1)) \
+        if reply.channel == EMAIL and reply.status == SENT else None
+    return ReplyView(item, reply, allowed(user, item, reply), recipient, history, mail)
 
 
 def start_draft(session: Session, actor: User, item: FeedbackItem, text: str, clocks: ClockSettings) -> Reply:
@@ -134,7 +139,7 @@ def start_draft(session: Session, actor: User, item: FeedbackItem, text: str, cl
     authz.require(actor, "draft_reply", item)
     _answerable(item)
     if session.scalar(select(Reply.id).where(Reply.item_id == item.id, Reply.status.in_(OPEN))) is not None:
-        raise ReplyError(_("本件已有尚未发出的答复稿，请在原稿上修改。"), "form")
+        raise ReplyError(_("本件已有尚未完成的答复稿，请在原稿上修改。"), "form")
     reply = Reply(item_id=item.id, text=_text(fill(text or "", item, clocks)), channel=channel_for(item),
                   status=DRAFT, author_id=actor.id, department_id=item.department_id)
     session.add(reply)
@@ -198,11 +203,11 @@ def approve(session: Session, actor: User, reply: Reply, settings: ReplySettings
 
 def record_delivery(session: Session, actor: User, reply: Reply, clocks: ClockSettings, delivered_at: datetime | None,
                     confirmed: bool, now: datetime | None = None) -> None:
-    """已寄出 / 已回访: the approved letter was posted or the call-back made at delivered_at; the item is 已答复."""
+    """已寄出 / 已电话答复: the approved letter was posted or the call-back made at delivered_at; the item is 已答复."""
     item = _item(session, reply)
     authz.require(actor, "reply", item)
     if reply.status != APPROVED or reply.channel not in (PHONE, LETTER):
-        raise ReplyError(_("只有审核同意后待寄出的答复函或待回访的答复才能登记。"), "form")
+        raise ReplyError(_("只有审核同意后待寄出的答复函或待电话答复的答复才能登记。"), "form")
     if not confirmed:
         raise ReplyError(_("请勾选确认后再登记。"), "confirm")
     now = now or datetime.now(UTC)

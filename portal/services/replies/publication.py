@@ -67,7 +67,7 @@ def _check(session: Session, actor: User, reply: Reply) -> FeedbackItem:
     item = reply.item
     authz.require(actor, "publish", item)
     if reply.status != SENT:
-        raise PublicationError(_("只有已发出的答复才能公开。"), "form")
+        raise PublicationError(_("只有已答复提交人的答复才能公开。"), "form")
     if not item.consent_publish:
         raise PublicationError(_("提交人未同意公开，不能公开本件的答复。"), "form")
     return item
