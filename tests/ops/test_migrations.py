@@ -10,6 +10,7 @@ from sqlalchemy import inspect
 
 from portal import create_app, db
 from portal.models import Base
+from portal.models.base import created_on
 from tests.conftest import fresh_pg_database
 
 
@@ -31,7 +32,10 @@ def _app(url, tmp_path):
 def _schema_diff(url):
     engine = db.make_engine(url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        context = MigrationContext.configure(conn, opts={
+            "compare_type": True,
+            "include_object": lambda item, name, kind, reflected, compare_to: created_on(item, conn.dialect.name)})
+        diff = compare_metadata(context, Base.metadata)
     engine.dispose()
     return diff
 
