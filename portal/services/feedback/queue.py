@@ -153,8 +153,9 @@ def queue_page(session: Session, user: User, filters: QueueFilters, page: int, p
     pages = max(1, -(-total // page_size))
     page = min(max(1, page), pages)
     order = [FeedbackItem.due_date.asc().nulls_last(), FeedbackItem.received_at, FeedbackItem.id]
-    if filters.q:
-        order.insert(0, search.relevance(filters.q, dialect).desc())
+    rank = search.relevance(filters.q, dialect) if filters.q else None
+    if rank is not None:
+        order.insert(0, rank.desc())
     items = session.scalars(
         select(FeedbackItem).options(selectinload(FeedbackItem.department)).where(*conditions)
         .order_by(*order).offset((page - 1) * page_size).limit(page_size)).all()

@@ -91,35 +91,41 @@ def _case_condition(query: str) -> ColumnElement[bool] | None:
     return FeedbackItem.case_number == value if kind == "exact" else FeedbackItem.case_number.endswith(f"-{value}")
 
 
+def _held(words: list[str], dialect: str) -> ColumnElement[int]:
+    """SQL: how many of words the item holds."""
+    return sum((cast(_has_word(word, dialect), Integer) for word in words[1:]),
+               cast(_has_word(words[0], dialect), Integer))
+
+
 def item_text_matches(query: str | None, dialect: str) -> ColumnElement[bool]:
     """SQL condition: the item is the case the query names, or holds enough of its words."""
     words = required(terms(query))
     conditions: list[ColumnElement[bool]] = []
     if words:
-        held = sum((cast(_has_word(word, dialect), Integer) for word in words[1:]),
-                   cast(_has_word(words[0], dialect), Integer))
+        every = needed(len(words)) == len(words)
         if dialect == "postgresql":
-            operator = "@>" if needed(len(words)) == len(words) else "&&"
-            candidates = FeedbackItem.search_words.op(operator)(literal(words, ARRAY(Text())))
-            conditions.append(candidates & (held >= needed(len(words))))
+            candidates = FeedbackItem.search_words.op("@>" if every else "&&")(literal(words, ARRAY(Text())))
+            conditions.append(candidates if every else candidates & (_held(words, dialect) >= needed(len(words))))
         else:
-            conditions.append(held >= needed(len(words)))
+            conditions.append(_held(words, dialect) >= needed(len(words)))
     case_condition = _case_condition(clean_query(query))
     if case_condition is not None:
         conditions.append(case_condition)
     return or_(*conditions) if conditions else false()
 
 
-def relevance(query: str | None, dialect: str) -> ColumnElement[int]:
-    """SQL rank of a matching item, higher first: the case the query names, then the number of its words held."""
+def relevance(query: str | None, dialect: str) -> ColumnElement[int] | None:
+    """SQL rank of a matching item, higher first: the case the query names, then the number of the query's words
+    it holds; None when every match ranks the same (every word required, no stop word, no case number), so that
+    the queue's usual order can use its index."""
     words = terms(query)
-    rank: ColumnElement[int] = literal(0, Integer)
-    for word in words:
-        rank = rank + cast(_has_word(word, dialect), Integer)
+    must = required(words)
+    varying = [word for word in words if word not in must or needed(len(must)) < len(must)]
+    ranks = [_held(varying, dialect)] if varying else []
     case_condition = _case_condition(clean_query(query))
     if case_condition is not None:
-        rank = rank + case((case_condition, CASE_RANK), else_=0)
-    return rank
+        ranks.append(case((case_condition, CASE_RANK), else_=0))
+    return sum(ranks[1:], ranks[0]) if ranks else None
 
 
 @event.listens_for(Session, "before_flush")
