@@ -6,7 +6,8 @@ Flask's test client in this process, so the figure is server time without the ne
 the service call the item page makes. One item in ten carries an opinion of bench/data/suggest_eval.jsonl (written as
 citizens write), the rest a random run of 26 common words — so 劳模 and 补助 are in most items, the worst case of a
 ranked search.
-Run: bench/staff_queue [--items N] [--requests N]   (PostgreSQL from BENCH_DATABASE_URL, else a private cluster)
+Run: bench/staff_queue [--items N] [--requests N] [--reuse]   (PostgreSQL from BENCH_DATABASE_URL, else a private
+cluster; --reuse measures again on the database the last run filled)
 """
 from __future__ import annotations
 
@@ -23,13 +24,13 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 from wrk import fresh_database  # noqa: E402
 
 from portal import create_app, db  # noqa: E402
-from portal.models import Base, Department, FeedbackContact, FeedbackItem  # noqa: E402
+from portal.models import Base, Department, FeedbackContact, FeedbackItem, User  # noqa: E402
 from portal.models.feedback import CHANNELS, KINDS, STATES  # noqa: E402
 from portal.services.accounts.users import create_user  # noqa: E402
 from portal.services.feedback import search, similar  # noqa: E402
@@ -123,21 +124,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure again on the database a previous run filled (filling takes minutes)")
     args = parser.parse_args()
-    url = fresh_database(os.environ["BENCH_DATABASE_URL"], "portal_bench_queue")
-    engine = db.make_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
+    if args.reuse:
+        url = os.environ["BENCH_DATABASE_URL"].rsplit("/", 1)[0] + "/portal_bench_queue"
+    else:
+        url = fresh_database(os.environ["BENCH_DATABASE_URL"], "portal_bench_queue")
+        engine = db.make_engine(url)
+        Base.metadata.create_all(engine)
+        engine.dispose()
     with tempfile.TemporaryDirectory() as instance:
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "LOGIN_RATE_LIMIT": "1000 per minute"},
                          instance_path=instance)
         with app.app_context():
             session = db.session()
-            load_demo(session)
-            user = create_user(session, "triager@bench.test", "分办", "triager", "bench password 1")
-            session.commit()
-            print(f"==> inserting {args.items:,} items", flush=True)
-            fill(session, args.items)
+            if args.reuse:
+                user = session.scalar(select(User).where(User.email == "triager@bench.test"))
+                args.items = session.scalar(select(func.count(FeedbackItem.id)))
+            else:
+                load_demo(session)
+                user = create_user(session, "triager@bench.test", "分办", "triager", "bench password 1")
+                session.commit()
+                print(f"==> inserting {args.items:,} items", flush=True)
+                fill(session, args.items)
             department = session.scalar(select(Department).where(Department.name == "办公室"))
             wanted = session.scalar(select(FeedbackItem.case_number).where(FeedbackItem.id == args.items // 2))
         client = app.test_client()
@@ -149,7 +159,7 @@ def main() -> None:
                  "state + department + text 整改": f"/staff/queue?state=handling&department={department.id}&q=整改",
                  "search 劳模 补助 (words in most items)": "/staff/queue?q=劳模 补助",
                  "search 劳模补助资金什么时候发放": "/staff/queue?q=劳模补助资金什么时候发放",
-                 "search 公车私用 (a word in few items)": "/staff/queue?q=公车私用",
+                 "search 公车私用 (words in few items)": "/staff/queue?q=公车私用",
                  "search 食堂饭菜 (in no item)": "/staff/queue?q=食堂饭菜",
                  "search a case number typed with spaces": f"/staff/queue?q={wanted.replace('-', ' ')}"}
         print(f"\n{datetime.now():%Y-%m-%d %H:%M}, {platform.node()}, {os.cpu_count()} cores, Python "

@@ -2,8 +2,9 @@
 
 Each item stores the distinct search words of its subject and content (`FeedbackItem.search_words`: segmented,
 normalised, citizens' words folded into the ledger's, by portal.services.common.segment — the same pipeline as the
-measure suggestions), recomputed on every flush that changes the text, so intake, clerks and migrations need do
-nothing. A query is segmented the same way: 劳模补助资金什么时候发放 looks for 劳模, 补助, 资金 and 发放.
+measure suggestions), recomputed on every flush that changes the text, so intake and any later edit need do nothing
+(bulk inserts and the migration that added the column call item_words themselves). A query is segmented the same
+way: 劳模补助资金什么时候发放 looks for 劳模, 补助, 资金 and 发放.
 
 Items keep their stop words (lexicon/stopwords.txt: 职工, 工会 are stop words for suggestions, not for staff who
 search for them); a query's stop words only rank, unless it has no other words. An item matches when it holds every
@@ -11,12 +12,12 @@ other word of a one- or two-word query and at least half of those of a longer on
 query's words it holds (then the queue's usual order). A case number, typed any way, finds that case first.
 
 Why a text array with a GIN index on PostgreSQL: the words are already segmented, so they need no parser — a
-`to_tsvector('simple', …)` column would re-split them with PostgreSQL's parser, whose idea of a Chinese "word"
-depends on the server's locale, and `ts_rank` reads every match's vector; `search_words && ARRAY[…]` finds the
-candidates through the GIN index, and the rank is a count of `@>` tests on a small array. pg_trgm would need an
-extension and ignores Han characters under the C locale. SQLite (tests, small installs) stores the same words as
-" w1 w2 … " and tests `instr(search_words, ' w ')`: a whole-word test, so both databases return the same items in
-the same order for the same data.
+`to_tsvector('simple', …)` column would parse them again with PostgreSQL's parser (whose character classes depend on
+the server's locale, and which splits words such as c++ or 12-3 its own way), and `ts_rank` reads every match's
+vector; `search_words && ARRAY[…]` or `@>` finds the candidates through the GIN index, and the rank is a count of `@>`
+tests on a small array. pg_trgm would need an extension, and its trigrams of Han characters depend on the locale too.
+SQLite (tests, small installs) stores the same words as " w1 w2 … " and tests `instr(search_words, ' w ')`: a
+whole-word test, so both databases return the same items in the same order for the same data.
 """
 from __future__ import annotations
 
