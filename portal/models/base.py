@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, Text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -40,6 +41,34 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+def created_on(schema_item, dialect: str) -> bool:
+    """Whether an index or constraint of the models exists on dialect (not when ddl_if limits it to another), for
+    the comparison of migrations with the models."""
+    condition = getattr(schema_item, "_ddl_if", None)
+    return condition is None or condition.dialect in (None, dialect)
+
+
+class WordList(TypeDecorator):
+    """Distinct words (none containing a space): a text array on PostgreSQL, for a GIN index; elsewhere the words
+    between single spaces with a space at either end (" 劳模 补助 "), so that " 补助 " matches a whole word."""
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        return dialect.type_descriptor(ARRAY(Text()) if dialect.name == "postgresql" else Text())
+
+    def process_bind_param(self, value, dialect):
+        if value is None or dialect.name == "postgresql":
+            return value
+        return f" {' '.join(value)} "
+
+    def process_result_value(self, value, dialect):
+        if value is None or dialect.name == "postgresql":
+            return value
+        return value.split()
 
 
 class Base(DeclarativeBase):

@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, UTCDateTime, utcnow
+from .base import Base, UTCDateTime, WordList, utcnow
 
 if TYPE_CHECKING:
     from .ledger import Measure, Problem
@@ -27,6 +27,9 @@ class FeedbackItem(Base):
     """One opinion, call, letter or email in the triage queue, with its state and clocks."""
 
     __tablename__ = "feedback_item"
+    __table_args__ = (
+        Index("ix_feedback_item_search_words", "search_words", postgresql_using="gin").ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: GH-2021-000123, readable and unique
@@ -68,6 +71,8 @@ class FeedbackItem(Base):
     suggestions: Mapped[dict | None] = mapped_column(JSON)
     #: fingerprint of the text's words (portal.services.feedback.similar): equal for near-identical opinions
     text_key: Mapped[str | None] = mapped_column(String(40), index=True)
+    #: the distinct search words of subject and content (portal.services.feedback.search), kept current on flush
+    search_words: Mapped[list[str] | None] = mapped_column(WordList)
     #: phone items: when the call came, how long, on which line
     call_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     call_duration_seconds: Mapped[int | None] = mapped_column(Integer)

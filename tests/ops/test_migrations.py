@@ -10,6 +10,7 @@ from sqlalchemy import inspect
 
 from portal import create_app, db
 from portal.models import Base
+from portal.models.base import created_on
 from tests.conftest import fresh_pg_database
 
 
@@ -31,7 +32,10 @@ def _app(url, tmp_path):
 def _schema_diff(url):
     engine = db.make_engine(url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        context = MigrationContext.configure(conn, opts={
+            "compare_type": True,
+            "include_object": lambda item, name, kind, reflected, compare_to: created_on(item, conn.dialect.name)})
+        diff = compare_metadata(context, Base.metadata)
     engine.dispose()
     return diff
 
@@ -55,4 +59,41 @@ def test_downgrade_to_base_and_upgrade_again(empty_url, tmp_path):
     engine.dispose()
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     assert _schema_diff(empty_url) == []
+    app.extensions["portal.db"].kw["bind"].dispose()
+
+
+def test_upgrade_backfills_the_search_words_of_existing_items_in_batches(empty_url, tmp_path):
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import insert, select
+
+    from portal.models import FeedbackItem
+    from portal.services.common.clocks import ClockSettings
+    from portal.services.feedback.queue import QueueFilters, queue_page
+    from portal.services.accounts.users import create_user
+
+    app = _app(empty_url, tmp_path)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "a14c0e5d2b71"]).exit_code == 0
+    engine = db.make_engine(empty_url)
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        conn.execute(insert(FeedbackItem.__table__), [
+            dict(case_number=f"GH-2026-{i:06d}", query_code_hash="0" * 64, channel="web", kind="suggestion",
+                 subject="劳动模范的补贴" if i == 1001 else None, state="received", received_at=now,
+                 accept_due=date(2026, 12, 31), wants_reply=False, consent_publish=False, needs_attention=False,
+                 content="劳模专项补助什么时候发放？" if i == 1 else "催问一下。" if i == 1001 else "食堂饭菜质量有待提高。")
+            for i in range(1, 1002)])
+    engine.dispose()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        session = db.session()
+        words = dict(session.execute(select(FeedbackItem.case_number, FeedbackItem.search_words)).all())
+        assert len(words) == 1001 and all(words.values())
+        assert {"劳模", "专项", "补助", "发放"} <= set(words["GH-2026-000001"])
+        triager = create_user(session, "t@example.org", "分办", "triager", "correct horse 1")
+        page = queue_page(session, triager, QueueFilters(q="劳模 补助"), 1, 50, ClockSettings())
+        assert [row.item.case_number for row in page.rows] == ["GH-2026-000001", "GH-2026-001001"]
+        session.rollback()
     app.extensions["portal.db"].kw["bind"].dispose()

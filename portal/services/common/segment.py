@@ -97,9 +97,10 @@ def normalise(text: str) -> str:
     return text
 
 
-def terms(text: str) -> list[str]:
-    """The search terms of a text, in order, repeated as often as they occur (for term frequencies)."""
-    stop = stopwords()
+def terms(text: str, keep_stopwords: bool = False) -> list[str]:
+    """The search terms of a text, in order, repeated as often as they occur (for term frequencies); stop words
+    kept on request (the queue search finds 职工 too)."""
+    stop = frozenset() if keep_stopwords else stopwords()
     text = normalise(text)
     found = []
     for token in _tokenizer().lcut_for_search(text):

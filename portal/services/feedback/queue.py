@@ -54,7 +54,7 @@ class QueueFilters:
             problem=number("problem"), department=number("department"),
             overdue=(args.get("overdue") or "").lower() in _TRUE,
             due_soon=(args.get("due_soon") or "").lower() in _TRUE,
-            q=" ".join(search.terms(args.get("q"))),
+            q=search.clean_query(args.get("q")),
         )
 
     def as_args(self, page: int | None = None, **changes) -> dict[str, Any]:
@@ -110,7 +110,8 @@ def excerpt(item: FeedbackItem) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
 
 
-def _conditions(user: User, filters: QueueFilters, today: date, clocks: ClockSettings) -> list[ColumnElement[bool]]:
+def _conditions(user: User, filters: QueueFilters, today: date, clocks: ClockSettings,
+                dialect: str) -> list[ColumnElement[bool]]:
     """SQL conditions for every filter except the state, always within what the user may see."""
     conditions = [authz.visible_items(user)]
     for column, value in ((FeedbackItem.channel, filters.channel), (FeedbackItem.kind, filters.kind),
@@ -132,16 +133,18 @@ def _conditions(user: User, filters: QueueFilters, today: date, clocks: ClockSet
     if filters.due_soon:
         conditions.append(FeedbackItem.due_date.between(today, today + timedelta(days=clocks.due_soon_days)))
     if filters.q:
-        conditions.append(search.item_text_matches(filters.q))
+        conditions.append(search.item_text_matches(filters.q, dialect))
     return conditions
 
 
 def queue_page(session: Session, user: User, filters: QueueFilters, page: int, page_size: int,
                clocks: ClockSettings, today: date | None = None) -> QueuePage:
-    """One page of the queue, nearest due date first (no due date last), then oldest received."""
+    """One page of the queue: the most relevant first when searching (portal.services.feedback.search), else (and
+    then) nearest due date first (no due date last), then oldest received."""
     authz.require(user, "view_queue")
     today = today or clocks.today()
-    conditions = _conditions(user, filters, today, clocks)
+    dialect = session.get_bind().dialect.name
+    conditions = _conditions(user, filters, today, clocks, dialect)
     counts: dict[str, int] = {state: count for state, count in session.execute(
         select(FeedbackItem.state, func.count(FeedbackItem.id)).where(*conditions).group_by(FeedbackItem.state))}
     if filters.state:
@@ -149,10 +152,13 @@ def queue_page(session: Session, user: User, filters: QueueFilters, page: int, p
     total = counts.get(filters.state, 0) if filters.state else sum(counts.values())
     pages = max(1, -(-total // page_size))
     page = min(max(1, page), pages)
+    order = [FeedbackItem.due_date.asc().nulls_last(), FeedbackItem.received_at, FeedbackItem.id]
+    rank = search.relevance(filters.q, dialect) if filters.q else None
+    if rank is not None:
+        order.insert(0, rank.desc())
     items = session.scalars(
         select(FeedbackItem).options(selectinload(FeedbackItem.department)).where(*conditions)
-        .order_by(FeedbackItem.due_date.asc().nulls_last(), FeedbackItem.received_at, FeedbackItem.id)
-        .offset((page - 1) * page_size).limit(page_size)).all()
+        .order_by(*order).offset((page - 1) * page_size).limit(page_size)).all()
     duplicates = similar.likely_duplicates(session, list(items))
     rows = [QueueRow(item, excerpt(item), clocks.is_overdue(item.due_date, today),
                      clocks.is_due_soon(item.due_date, today), item.id in duplicates) for item in items]

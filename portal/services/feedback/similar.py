@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from portal.models import FeedbackContact, FeedbackItem, FeedbackLink, User
 from portal.models.feedback import DUPLICATE, SPAM
 from portal.services.common import authz, segment
+from portal.services.feedback import search
 
 WINDOW = timedelta(days=30)
 #: at most this many similar items are shown, and at most this many candidates are read per source
@@ -43,9 +44,15 @@ def fingerprint(subject: str | None, content: str) -> str:
     return hashlib.sha1("\x1f".join(words).encode(), usedforsecurity=False).hexdigest()
 
 
-def overlap(a: str, b: str) -> float:
-    """Jaccard overlap of two texts' word sets."""
-    first, second = set(segment.terms(a)), set(segment.terms(b))
+def words_of(item: FeedbackItem) -> set[str]:
+    """The item's words without stop words, from the search words stored with it (segmenting each candidate's
+    text again took most of the time of the item page)."""
+    words = item.search_words if item.search_words is not None else search.item_words(item.subject, item.content)
+    return set(words) - segment.stopwords()
+
+
+def overlap(first: set[str], second: set[str]) -> float:
+    """Jaccard overlap of two word sets."""
     return len(first & second) / len(first | second) if first | second else 0.0
 
 
@@ -64,10 +71,10 @@ def similar_items(session: Session, item: FeedbackItem, user: User | None = None
         return []
     query = select(FeedbackItem).where(FeedbackItem.id.in_(list(reasons)), FeedbackItem.state != SPAM)
     found = session.scalars(query.where(authz.visible_items(user)) if user is not None else query)
-    text = f"{item.subject or ''} {item.content}"
+    words = words_of(item)
     scored = []
     for other in found:
-        score = overlap(text, f"{other.subject or ''} {other.content}")
+        score = overlap(words, words_of(other))
         why = list(reasons[other.id])
         if score >= NEAR_IDENTICAL and _("内容几乎相同") not in why:
             why.append(_("内容几乎相同"))
