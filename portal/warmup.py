@@ -21,6 +21,8 @@ from .services.common import segment
 from .services.feedback import suggest
 
 log = logging.getLogger(__name__)
+#: the measure indexes of this many of the newest campaigns are built (the cache keeps suggest.CACHED_MEASURES measures)
+WARM_CAMPAIGNS = 16
 
 
 def warm_up(app: Flask, alive: Callable[[], None] = lambda: None) -> None:
@@ -38,7 +40,7 @@ def warm_up(app: Flask, alive: Callable[[], None] = lambda: None) -> None:
         session = db.session()
         try:
             for campaign in session.scalars(select(Campaign).order_by(Campaign.id.desc())
-                                            .limit(suggest.CACHED_INDEXES)):
+                                            .limit(WARM_CAMPAIGNS)):
                 suggest.campaign_index(session, campaign)
                 built += 1
                 alive()
