@@ -7,7 +7,7 @@ killed when they fail (or time out), survived when they pass. The report lists e
 what changed. Target (issue 13): ≥ 90 % killed overall.
 A mutant that times out runs once more with ten times the time before it counts as killed (a loaded machine makes
 slow runs look like hangs).
-Run: bench/mutation [--jobs N] [--only MODULE …] [--timeout SECONDS] [--timeouts-of EARLIER_OUTPUT]
+Run: bench/mutation [--jobs N] [--only MODULE …] [--timeout SECONDS] [--again EARLIER_OUTPUT]
 """
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ MODULE_TESTS = {
     "portal/services/feedback/workflow.py": ["tests/feedback/test_workflow.py"],
     "portal/services/ledger/reader.py": ["tests/ledger/test_import_messy.py", "tests/ledger/test_import_rejects.py"],
 }
-#: a progress line of a mutant that timed out: module stem, line, change
-TIMED_OUT = re.compile(r"^\[\d+/\d+\] timeout  (\w+):(\d+) (.*)$", re.M)
+#: a progress line of a mutant that survived or timed out: module stem, line, change
+NOT_KILLED = re.compile(r"^\[\d+/\d+\] (?:timeout |survived) (\w+):(\d+) (.*)$", re.M)
 SWAPS: dict[type, type] = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
                            ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot,
                            ast.IsNot: ast.Is, ast.And: ast.Or, ast.Or: ast.And}
@@ -256,8 +256,8 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="modules (paths as in MODULE_TESTS, or a part of one)")
     parser.add_argument("--timeout", type=float, default=0, help="seconds per mutant (default: 3 × the baseline)")
     parser.add_argument("--target", type=float, default=90.0, help="exit non-zero below this killed %%")
-    parser.add_argument("--timeouts-of", type=Path, metavar="LOG",
-                        help="run only the mutants that timed out in an earlier run's output")
+    parser.add_argument("--again", type=Path, metavar="LOG",
+                        help="run only the mutants that survived or timed out in an earlier run's output")
     args = parser.parse_args()
     modules = [m for m in MODULE_TESTS if not args.only or any(part in m for part in args.only)]
     started = time.monotonic()
@@ -268,9 +268,9 @@ def main() -> None:
         limits = {m: args.timeout or max(20.0, 3 * s) for m, s in baseline.items()}
         todo = [mutant for module in modules
                 for mutant in mutants(module, (projects[0] / module).read_text(encoding="utf-8"))]
-        if args.timeouts_of:
-            timed_out = set(TIMED_OUT.findall(args.timeouts_of.read_text(encoding="utf-8")))
-            todo = [m for m in todo if (Path(m.module).stem, str(m.line), m.after[:60]) in timed_out]
+        if args.again:
+            earlier = set(NOT_KILLED.findall(args.again.read_text(encoding="utf-8")))
+            todo = [m for m in todo if (Path(m.module).stem, str(m.line), m.after[:60]) in earlier]
         print(f"{len(todo)} mutants in {len(modules)} modules; baseline seconds "
               + ", ".join(f"{Path(m).stem} {s:.1f}" for m, s in baseline.items()), flush=True)
         workers: Queue = Queue()

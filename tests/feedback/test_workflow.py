@@ -103,6 +103,19 @@ def test_accept_sets_the_sixty_day_handling_clock(session, new_item, actors):
     workflow.apply(session, item, "accept", actors["triager"], CLOCKS, now=accepted)
     assert item.handle_due == date(2021, 5, 30)
     assert item.due_date == item.handle_due
+    assert item.accepted_at == accepted
+
+
+@pytest.mark.parametrize(("action", "fields"), [("reject", {"reason": " 不属于受理范围 "}), ("spam", {}),
+                                                ("transfer", {"transferred_to": " 兰州市总工会 "})])
+def test_closing_without_taking_up_records_when_and_stops_the_clock(session, new_item, actors, action, fields):
+    item, _ = new_item()
+    closed = datetime(2021, 4, 2, 8, 0, tzinfo=UTC)
+    assert item.due_date is not None
+    workflow.apply(session, item, action, actors["triager"], CLOCKS, now=closed, **fields)
+    assert item.closed_at == closed and item.due_date is None
+    assert (item.decision_reason, item.transferred_to) == (
+        fields.get("reason", "").strip() or None, fields.get("transferred_to", "").strip() or None)
 
 
 def test_only_one_extension_of_at_most_thirty_days(session, new_item, actors):
