@@ -152,7 +152,6 @@ def _assign(session, item, actor, clocks, now, department):
         raise WorkflowError(_("承办部门“%(name)s”已停用。", name=dept.name), "department")
     if item.state == REVIEW:
         item.handle_due = item.due_date = clocks.handle_due(now)
-    item.department_id = dept.id
     item.department = dept
     return {"department": dept.name}
 
