@@ -65,8 +65,9 @@ _CASE = re.compile(r"^(?:([A-Z]{1,8})-?(\d{4})-?)?(\d+)$")
 #: a search counts at most this many matches per state, pages through at most this many, and ranks at most this many
 #: of the items that do not hold every word
 CAP = 1000
-#: the tabs' counts first read this many matches in one pass (see capped_counts)
-COUNT_SAMPLE = 20_000
+#: the tabs' counts first read this many matches in one pass (see capped_counts): a little more than CAP + 1 for
+#: each of the ten states, so that a query of common words is counted in that pass
+COUNT_SAMPLE = 12_000
 
 
 def clean_query(query: str | None) -> str:
