@@ -133,3 +133,21 @@ def test_bulk_assign_is_refused_for_other_roles(session, client, post_form, new_
     session.expire_all()
     assert session.get(FeedbackItem, item.id).state == "received"
     assert session.scalars(select(AuditEvent).where(AuditEvent.action == "item.assign")).all() == []
+
+
+def test_a_search_past_the_cap_shows_cap_plus_and_says_so(session, client, new_item, triager, login, monkeypatch):
+    from portal.services.feedback import search
+    monkeypatch.setattr(search, "CAP", 3)
+    for i in range(5):
+        new_item(content=f"劳模补助第{i}次反映。", received_at=NOW - timedelta(days=9 - i))
+    login(triager)
+    html = html_of(client.get("/staff/queue", query_string={"q": "劳模 补助"}))
+    capped = ('<span class="count"><span aria-hidden="true">3+</span>'
+              '<span class="visually-hidden">超过3件</span></span>')
+    assert re.search(r'aria-current="page">全部 ' + re.escape(capped), html)
+    assert re.search(r'>待分办 ' + re.escape(capped), html)
+    assert re.search(r'>已受理 <span class="count">0</span>', html)
+    assert "超过3件，第1页，共1页" in html and "结果较多，只显示前3件，请增加关键词缩小范围" in html
+    assert len(re.findall(r'name="item_ids"', html)) == 3
+    plain = html_of(client.get("/staff/queue"))
+    assert re.search(r'aria-current="page">全部 <span class="count">5</span>', plain) and "结果较多" not in plain

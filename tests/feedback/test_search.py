@@ -119,3 +119,75 @@ def test_words_are_stored_at_intake_and_follow_a_change_of_text(session, new_ite
 def test_a_logged_call_is_found_by_its_words(session, new_item, triager):
     call = received(new_item, 1, "来电询问劳动模范的补贴什么时候发。", channel="phone", phone_line="12351")
     assert found(session, triager, "劳模 补助") == [call.case_number]
+
+
+@pytest.fixture
+def tiers(new_item):
+    """Items holding 4, 3, 3, 2 and 2 of the words of 劳模补助资金什么时候发放; the one holding all comes last in
+    the queue's order (received most recently), and the first in that order holds 2."""
+    return {
+        "four": received(new_item, 1, "劳模专项补助资金发放太慢。"),
+        "two_first": received(new_item, 10, "劳模的补助标准是多少？"),
+        "three": received(new_item, 9, "劳模补助资金到现在还没收到。"),
+        "two": received(new_item, 8, "补助资金要规范，账目要公开。"),
+        "three_last": received(new_item, 7, "资金发放不及时，补助迟迟不到。"),
+    }
+
+
+def test_items_holding_every_word_come_first_then_the_others_by_words_held(session, triager, tiers):
+    numbers = {name: item.case_number for name, item in tiers.items()}
+    expected = [numbers["four"], numbers["three"], numbers["three_last"], numbers["two_first"], numbers["two"]]
+    assert found(session, triager, "劳模补助资金什么时候发放") == expected
+    pages = [queue_page(session, triager, QueueFilters(q="劳模补助资金什么时候发放"), page, 2, CLOCKS)
+             for page in (1, 2, 3)]
+    assert [[row.item.case_number for row in page.rows] for page in pages] == [expected[:2], expected[2:4],
+                                                                                expected[4:]]
+    assert all(page.total == 5 and page.pages == 3 and not page.capped for page in pages)
+
+
+def test_the_words_held_ranking_reads_only_the_first_candidates_in_queue_order(session, triager, tiers, monkeypatch):
+    monkeypatch.setattr(search, "CAP", 3)
+    numbers = {name: item.case_number for name, item in tiers.items()}
+    # every word: 1 item; then the first 3 others in the queue's order (three_last is the fourth), by words held
+    assert found(session, triager, "劳模补助资金什么时候发放") == [numbers["four"], numbers["three"],
+                                                                      numbers["two_first"]]
+
+
+def test_a_search_counts_and_pages_up_to_the_cap_and_stays_exact_without_a_query(session, new_item, triager,
+                                                                                 monkeypatch):
+    monkeypatch.setattr(search, "CAP", 3)
+    items = [received(new_item, 10 - i, f"劳模补助第{i}次反映。") for i in range(5)]
+    received(new_item, 1, "食堂饭菜太贵，质量也一般。")
+    result = queue_page(session, triager, QueueFilters(q="劳模 补助"), 1, 2, CLOCKS)
+    assert result.counts["received"] == 4 and result.all_count == 4 and result.cap == 3 and result.capped
+    assert (result.pages, [row.item.case_number for row in result.rows]) == (2, [i.case_number for i in items[:2]])
+    last = queue_page(session, triager, QueueFilters(q="劳模 补助"), 9, 2, CLOCKS)
+    assert (last.page, [row.item.case_number for row in last.rows]) == (2, [items[2].case_number])
+    fewer = queue_page(session, triager, QueueFilters(q="劳模 补助", state="accepted"), 1, 2, CLOCKS)
+    assert (fewer.total, fewer.counts["received"], fewer.capped) == (0, 4, False)
+    everything = queue_page(session, triager, QueueFilters(), 1, 2, CLOCKS)
+    assert (everything.counts["received"], everything.all_count, everything.pages) == (6, 6, 3)
+    assert everything.cap is None and not everything.capped
+
+
+def test_a_case_number_comes_first_in_a_capped_search(session, new_item, triager, monkeypatch):
+    monkeypatch.setattr(search, "CAP", 3)
+    target = received(new_item, 1, "与编号无关的内容，只是一件意见。")
+    prefix, year, _ = target.case_number.split("-")
+    others = [received(new_item, 10 - i, f"{prefix} {year} 号文件的第{i}件意见，请核查。") for i in range(4)]
+    result = queue_page(session, triager, QueueFilters(q=target.case_number), 1, 50, CLOCKS)
+    assert result.capped and [row.item.case_number for row in result.rows] == [
+        target.case_number, *(item.case_number for item in others[:2])]
+
+
+@pytest.mark.parametrize("sample", [2, 4, 20_000])
+def test_capped_counts_are_the_same_whatever_the_first_pass_reads(session, new_item, triager, monkeypatch, sample):
+    from portal.services.feedback import workflow
+    monkeypatch.setattr(search, "CAP", 3)
+    monkeypatch.setattr(search, "COUNT_SAMPLE", sample)
+    items = [received(new_item, 10 - i, f"劳模补助第{i}次反映。") for i in range(7)]
+    for item in items[:2]:
+        workflow.apply(session, item, "accept", triager, CLOCKS)
+    result = queue_page(session, triager, QueueFilters(q="劳模 补助"), 1, 50, CLOCKS)
+    assert (result.counts["received"], result.counts["accepted"], result.counts["spam"]) == (4, 2, 0)
+    assert result.all_count == 6 and result.capped and len(result.rows) == 3

@@ -87,6 +87,13 @@ class QueuePage:
     #: items per state under every filter except the state, and their sum
     counts: dict[str, int]
     all_count: int
+    #: when searching, counts stop past this (search.CAP): a count above it means "more", and pages stop at it
+    cap: int | None = None
+
+    @property
+    def capped(self) -> bool:
+        """More matches than the pages reach."""
+        return self.cap is not None and self.total > self.cap
 
     @property
     def numbers(self) -> list[int | None]:
@@ -139,31 +146,40 @@ def _conditions(user: User, filters: QueueFilters, today: date, clocks: ClockSet
 
 def queue_page(session: Session, user: User, filters: QueueFilters, page: int, page_size: int,
                clocks: ClockSettings, today: date | None = None) -> QueuePage:
-    """One page of the queue: the most relevant first when searching (portal.services.feedback.search), else (and
-    then) nearest due date first (no due date last), then oldest received."""
+    """One page of the queue: nearest due date first (no due date last), then oldest received; when searching, the
+    most relevant first and counts and pages bounded (portal.services.feedback.search)."""
     authz.require(user, "view_queue")
     today = today or clocks.today()
     dialect = session.get_bind().dialect.name
     conditions = _conditions(user, filters, today, clocks, dialect)
-    counts: dict[str, int] = {state: count for state, count in session.execute(
-        select(FeedbackItem.state, func.count(FeedbackItem.id)).where(*conditions).group_by(FeedbackItem.state))}
+    if filters.q:
+        counts = search.capped_counts(session, conditions, STATES)
+    else:
+        counts = {state: count for state, count in session.execute(
+            select(FeedbackItem.state, func.count(FeedbackItem.id)).where(*conditions).group_by(FeedbackItem.state))}
     if filters.state:
         conditions.append(FeedbackItem.state == filters.state)
     total = counts.get(filters.state, 0) if filters.state else sum(counts.values())
-    pages = max(1, -(-total // page_size))
+    shown = min(total, search.CAP) if filters.q else total
+    pages = max(1, -(-shown // page_size))
     page = min(max(1, page), pages)
     order = [FeedbackItem.due_date.asc().nulls_last(), FeedbackItem.received_at, FeedbackItem.id]
-    rank = search.relevance(filters.q, dialect) if filters.q else None
-    if rank is not None:
-        order.insert(0, rank.desc())
-    items = session.scalars(
-        select(FeedbackItem).options(selectinload(FeedbackItem.department)).where(*conditions)
-        .order_by(*order).offset((page - 1) * page_size).limit(page_size)).all()
+    offset, limit = (page - 1) * page_size, min(page_size, shown - (page - 1) * page_size)
+    if filters.q:
+        ids = search.ranked_ids(session, filters.q, dialect, conditions, order, offset, limit) if limit > 0 else []
+        found = {item.id: item for item in session.scalars(
+            select(FeedbackItem).options(selectinload(FeedbackItem.department)).where(FeedbackItem.id.in_(ids)))}
+        items = [found[item_id] for item_id in ids]
+    else:
+        items = list(session.scalars(
+            select(FeedbackItem).options(selectinload(FeedbackItem.department)).where(*conditions)
+            .order_by(*order).offset(offset).limit(page_size)))
     duplicates = similar.likely_duplicates(session, list(items))
     rows = [QueueRow(item, excerpt(item), clocks.is_overdue(item.due_date, today),
                      clocks.is_due_soon(item.due_date, today), item.id in duplicates) for item in items]
     return QueuePage(rows=rows, total=total, page=page, pages=pages,
-                     counts={state: counts.get(state, 0) for state in STATES}, all_count=sum(counts.values()))
+                     counts={state: counts.get(state, 0) for state in STATES}, all_count=sum(counts.values()),
+                     cap=search.CAP if filters.q else None)
 
 
 def bulk_assign(session: Session, actor: User, item_ids: list[int], department_id: int | None,

@@ -11,6 +11,12 @@ search for them); a query's stop words only rank, unless it has no other words. 
 other word of a one- or two-word query and at least half of those of a longer one; it ranks by how many of all the
 query's words it holds (then the queue's usual order). A case number, typed any way, finds that case first.
 
+A search is bounded, so that a query of words most items hold stays fast (issue 14): the tabs count at most CAP
+matches per state (shown as "1000+"), pages reach the CAP-th match at most, and a page is read in tiers — the case
+the query names, the items holding every word of the query (stop words included), those holding every word that is
+not a stop word, each in the queue's order, then the other matches ranked by the words they hold among the first CAP
+of them in the queue's order.
+
 Why a text array with a GIN index on PostgreSQL: the words are already segmented, so they need no parser — a
 `to_tsvector('simple', …)` column would parse them again with PostgreSQL's parser (whose character classes depend on
 the server's locale, and which splits words such as c++ or 12-3 its own way), and `ts_rank` reads every match's
@@ -24,8 +30,25 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Text, case, cast, event, false, func, inspect, literal, or_
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    SQLColumnExpression,
+    Text,
+    and_,
+    cast,
+    event,
+    false,
+    func,
+    inspect,
+    literal,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -39,8 +62,12 @@ MAX_QUERY = 200
 MAX_TERMS = 8
 #: a case number's prefix, year and number, or its number alone (zeros in front optional)
 _CASE = re.compile(r"^(?:([A-Z]{1,8})-?(\d{4})-?)?(\d+)$")
-#: the rank of the case a query names: above any count of words
-CASE_RANK = 1000
+#: a search counts at most this many matches per state, pages through at most this many, and ranks at most this many
+#: of the items that do not hold every word
+CAP = 1000
+#: the tabs' counts first read this many matches in one pass (see capped_counts): a little more than CAP + 1 for
+#: each of the ten states, so that a query of common words is counted in that pass
+COUNT_SAMPLE = 12_000
 
 
 def clean_query(query: str | None) -> str:
@@ -115,18 +142,66 @@ def item_text_matches(query: str | None, dialect: str) -> ColumnElement[bool]:
     return or_(*conditions) if conditions else false()
 
 
-def relevance(query: str | None, dialect: str) -> ColumnElement[int] | None:
-    """SQL rank of a matching item, higher first: the case the query names, then the number of the query's words
-    it holds; None when every match ranks the same (every word required, no stop word, no case number), so that
-    the queue's usual order can use its index."""
+def _all_words(words: list[str], dialect: str) -> ColumnElement[bool]:
+    """SQL: the item holds every one of words (PostgreSQL: one containment test, served by the GIN index)."""
+    if dialect == "postgresql":
+        return FeedbackItem.search_words.op("@>")(literal(words, ARRAY(Text())))
+    return and_(*(_has_word(word, dialect) for word in words))
+
+
+def capped_counts(session: Session, conditions: list[ColumnElement[bool]], states: tuple[str, ...]) -> dict[str, int]:
+    """The items meeting conditions per state, each counted up to CAP + 1 (more than CAP). The first COUNT_SAMPLE
+    matches are counted in one pass (all of them when there are fewer: exact); a state with at most CAP among them
+    is then counted on its own, up to CAP + 1 — the same counts as counting every state on its own, in one pass when
+    the words are common."""
+    matches = select(FeedbackItem.state).where(*conditions).limit(COUNT_SAMPLE).subquery()
+    read = dict(session.execute(select(matches.c.state, func.count()).group_by(matches.c.state)).tuples().all())
+    counts = {state: min(count, CAP + 1) for state, count in read.items()}
+    if sum(read.values()) < COUNT_SAMPLE:
+        return counts
+    rest = [state for state in states if counts.get(state, 0) <= CAP]
+    if rest:
+        each = [select(func.count()).select_from(
+            select(literal(1)).where(*conditions, FeedbackItem.state == state).limit(CAP + 1).subquery()
+        ).scalar_subquery().label(f"n{index}") for index, state in enumerate(rest)]
+        counts.update(zip(rest, session.execute(select(*each)).one(), strict=True))
+    return counts
+
+
+def ranked_ids(session: Session, query: str, dialect: str, conditions: list[ColumnElement[bool]],
+               order: Sequence[SQLColumnExpression[Any]], offset: int, limit: int) -> list[int]:
+    """The ids of one page of a search's matches (conditions include item_text_matches), by tiers: the case the
+    query names; the items holding every word of the query, stop words included; those holding every word that is
+    not one; each tier in order; then the others, by words held among the first CAP of them in order. A tier reads
+    at most offset + limit rows, the last at most CAP."""
     words = terms(query)
     must = required(words)
-    varying = [word for word in words if word not in must or needed(len(must)) < len(must)]
-    ranks = [_held(varying, dialect)] if varying else []
     case_condition = _case_condition(clean_query(query))
-    if case_condition is not None:
-        ranks.append(case((case_condition, CASE_RANK), else_=0))
-    return sum(ranks[1:], ranks[0]) if ranks else None
+    tiers = [case_condition] if case_condition is not None else []
+    tiers += [_all_words(group, dialect) for group in ([words, must] if must != words else [words]) if group]
+    ids: list[int] = []
+    excluded: list[ColumnElement[bool]] = []
+    for tier in tiers:
+        rows = list(session.scalars(select(FeedbackItem.id).where(*conditions, *excluded, tier)
+                                    .order_by(*order).offset(offset).limit(limit - len(ids))))
+        in_tier = offset + len(rows)
+        if not rows and offset:
+            # the page starts past this tier: how many it holds (fewer than offset)
+            in_tier = session.scalar(select(func.count()).select_from(
+                select(literal(1)).where(*conditions, *excluded, tier).limit(offset).subquery())) or 0
+        ids += rows
+        offset = max(0, offset - in_tier)
+        excluded.append(not_(tier))
+        if len(ids) == limit:
+            return ids
+    if not words:
+        return ids
+    candidates = (select(FeedbackItem.id, _held(words, dialect).label("held"),
+                         func.row_number().over(order_by=order).label("position"))
+                  .where(*conditions, *excluded).order_by(*order).limit(CAP).subquery())
+    return ids + list(session.scalars(
+        select(candidates.c.id).order_by(candidates.c.held.desc(), candidates.c.position)
+        .offset(offset).limit(limit - len(ids))))
 
 
 @event.listens_for(Session, "before_flush")
