@@ -97,10 +97,10 @@ def password() -> Response | str:
 
 @bp.route("/set-password", methods=["GET", "POST"])
 @limiter.limit(login_limit, methods=["POST"])
-def set_password() -> Response | str | tuple[str, int]:
+def set_password() -> Response | str:
     """The page an invitation or reset link opens (no login): the user chooses their password. The token comes in
     the query string (request logs record the path only) and goes on in a hidden field. Without a valid link the
-    page says so, with 404."""
+    page says so and shows no form."""
     session = db.session()
     form = SetPasswordForm()
     token = form.token.data if request.method == "POST" else request.args.get("token", "")
@@ -120,6 +120,5 @@ def set_password() -> Response | str | tuple[str, int]:
             return redirect(url_for("staff.login"))
     form.token.data = token
     account = session.get(User, link.user_id) if link is not None else None
-    page = render_template("staff/set_password.html", form=form, account=account, link=link,
+    return render_template("staff/set_password.html", form=form, account=account, link=link,
                            min_password=users.MIN_PASSWORD)
-    return page if link is not None else (page, 404)

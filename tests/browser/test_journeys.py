@@ -279,7 +279,7 @@ def test_a_clerk_prints_the_receipt_of_a_letter_and_corrects_a_typo(browser, liv
     page.get_by_label(t("通信地址（可选）")).fill("兰州市七里河区示例路9号")
     page.get_by_label(t("内容摘要")).fill("来信反映某基层工会慰问品采购不规饭，请核查。")
     page.get_by_label(t("来信人同意公开答复")).check()
-    page.get_by_role("button", name=t("登记并生成案件编号")).click()
+    page.get_by_role("button", name=t("登记并生成受理编号")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(t("来信已登记"))
     case_number = read_case_number(page)
     code = page.locator(".query-code").inner_text()
