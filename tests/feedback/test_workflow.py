@@ -146,9 +146,15 @@ def test_review_only_within_thirty_days_of_the_reply(session, new_item, actors):
     with pytest.raises(WorkflowError, match="复查申请期限"):
         workflow.apply(session, item, "review", actors["triager"], CLOCKS, now=replied + timedelta(days=32),
                        reason="不满意")
-    workflow.apply(session, item, "review", actors["triager"], CLOCKS, now=replied + timedelta(days=30),
-                   reason="不满意")
-    assert item.state == "review" and item.needs_attention
+    asked = replied + timedelta(days=30)
+    workflow.apply(session, item, "review", actors["triager"], CLOCKS, now=asked, reason="不满意")
+    assert item.state == "review" and item.needs_attention and item.due_date == CLOCKS.accept_due(asked)
+    closed = asked + timedelta(days=3)
+    workflow.apply(session, item, "assign", actors["triager"], CLOCKS, now=closed, department=dept.id)
+    workflow.apply(session, item, "reply", actors["research"], CLOCKS, now=closed,
+                   reply=approved_reply(session, item, actors["research"]))
+    workflow.apply(session, item, "close", actors["triager"], CLOCKS, now=closed)
+    assert item.state == "closed" and item.closed_at == closed
 
 
 def test_duplicate_names_the_original_on_both_items(session, new_item, actors):
@@ -206,6 +212,7 @@ def test_reply_marks_the_approved_reply_sent(session, new_item, actors):
     sent = datetime(2021, 3, 31, 2, 0, tzinfo=UTC)
     workflow.apply(session, item, "reply", actors["research"], CLOCKS, now=sent, reply=reply)
     assert (reply.status, reply.sent_at, item.replied_at, item.due_date) == ("sent", sent, sent, None)
+    assert not item.needs_attention
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "item.reply")).one()
     assert event.details == {"from": "handling", "to": "replied", "channel": "web", "reply": reply.id}
 
@@ -245,3 +252,28 @@ def test_bulk_assign_accepts_waiting_items_and_skips_closed_ones(session, new_it
     done, skipped = workflow.bulk_assign(session, [waiting, spam], dept.id, actors["triager"], CLOCKS)
     assert done == [waiting] and waiting.state == "handling" and waiting.department_id == dept.id
     assert [s[0] for s in skipped] == [spam] and spam.state == "spam"
+
+
+def test_bulk_assign_to_an_unknown_department_is_refused(session, new_item, actors):
+    waiting, _ = new_item()
+    with pytest.raises(WorkflowError, match="承办部门不存在"):
+        workflow.bulk_assign(session, [waiting], 987654, actors["triager"], CLOCKS)
+    assert waiting.state == "received"
+
+
+def test_bulk_assign_undoes_the_acceptance_of_an_item_it_could_not_assign(session, new_item, actors):
+    dept = department_named(session, "办公室")
+    dept.active = False
+    waiting, _ = new_item()
+    done, skipped = workflow.bulk_assign(session, [waiting], dept.id, actors["triager"], CLOCKS)
+    assert done == [] and [s[0] for s in skipped] == [waiting] and "已停用" in skipped[0][1]
+    session.expire(waiting)
+    assert waiting.state == "received" and waiting.accepted_at is None
+
+
+def test_departments_lists_every_department_inactive_ones_too(session):
+    office, party = department_named(session, "办公室"), department_named(session, "组织部")
+    party.active = False
+    session.flush()
+    names = [d.name for d in workflow.departments(session)]
+    assert {office.name, party.name} <= set(names) and len(names) == len(set(names))
