@@ -82,3 +82,14 @@ def test_many_random_cuts_of_every_seed():
     for seed in SEEDS:
         for _ in range(50):
             parses_or_rejects(seed[:rng.randrange(len(seed) + 1)])
+
+
+def test_a_file_name_cut_in_the_middle_of_its_continuations_gets_a_default_name():
+    """Found by the property above: `filename*0*=…; filename*` made the email library raise TypeError."""
+    raw = (b"From: a@example.cn\r\nMessage-ID: <cut@example.cn>\r\nMIME-Version: 1.0\r\n"
+           b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+           b"\xe8\xaf\xb7\xe6\x9f\xa5\xe6\x94\xb6\xe9\x99\x84\xe4\xbb\xb6\r\n--b\r\nContent-Type: application/pdf\r\n"
+           b"Content-Disposition: attachment; filename*0*=UTF-8''%E6%95%B4%E6%94%B9;\r\n filename*\r\n\r\n%PDF-1.7\r\n--b--\r\n")
+    mail = parse(raw)
+    assert mail.text == "请查收附件" and [len(upload.data) > 0 for upload in mail.attachments] == [True]
+    assert mail.attachments[0].filename

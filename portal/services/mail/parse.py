@@ -139,7 +139,7 @@ def _contents(message: Message) -> tuple[str, list[Upload]]:
     uploads: list[Upload] = []
     for part in _leaves(message):
         ctype = part.get_content_type()
-        filename = decode_param(part.get_param("filename", header="content-disposition") or part.get_param("name"))
+        filename = decode_param(_param(part, "filename", "content-disposition") or _param(part, "name"))
         if ctype in ("text/plain", "text/html") and not filename and part.get_content_disposition() != "attachment":
             text = decode_bytes(_decoded(part), _charset(part))
             (plain if ctype == "text/plain" else markup).append(text)
@@ -151,8 +151,17 @@ def _contents(message: Message) -> tuple[str, list[Upload]]:
     return "\n\n".join(t for t in texts if t), uploads
 
 
+def _param(part: Message, name: str, header: str = "content-type"):
+    """A header parameter, or None when its RFC 2231 continuations are too damaged for the email library to join
+    (it raises TypeError on `name*0*=…; name*=`)."""
+    try:
+        return part.get_param(name, header=header)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
 def _charset(part: Message) -> str | None:
-    label = part.get_param("charset")
+    label = _param(part, "charset")
     return label[2] if isinstance(label, tuple) else label
 
 
