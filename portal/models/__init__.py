@@ -6,6 +6,7 @@ from .feedback import Attachment, FeedbackContact, FeedbackItem, FeedbackLink, F
 from .ledger import DONE, IN_PROGRESS, MEASURE_STATUSES, Category, Measure, MeasureUpdate, Problem
 from .mail import InboundMessage, OutboxMessage
 from .ratelimit import RateLimitCounter
+from .rating import RATING_LEVELS, AnswerRating
 from .receipt import IntakeReceipt
 from .report import ProgressReport
 from .staff import AccountToken, Department, DepartmentAlias, LoginFailure, User
@@ -15,5 +16,6 @@ __all__ = [
     "ProgressReport", "DONE", "IN_PROGRESS", "MEASURE_STATUSES",
     "AuditEvent", "Attachment", "FeedbackContact", "FeedbackItem", "FeedbackLink", "FollowUp", "Note", "Reply",
     "ReplyTemplate", "InboundMessage", "OutboxMessage", "RateLimitCounter", "IntakeReceipt",
+    "AnswerRating", "RATING_LEVELS",
     "AccountToken", "Department", "DepartmentAlias", "LoginFailure", "User",
 ]
