@@ -277,3 +277,72 @@ def test_departments_lists_every_department_inactive_ones_too(session):
     session.flush()
     names = [d.name for d in workflow.departments(session)]
     assert {office.name, party.name} <= set(names) and len(names) == len(set(names))
+
+
+def test_an_unknown_action_is_refused_by_name(session, new_item, actors):
+    item, _ = new_item()
+    with pytest.raises(WorkflowError, match="未知的操作“publish”"):
+        workflow.apply(session, item, "publish", actors["triager"], CLOCKS)
+    assert item.state == "received"
+
+
+@pytest.mark.parametrize("role", ["clerk", "handler", "supervisor"])
+def test_a_role_without_the_right_is_refused_and_nothing_changes(session, new_item, make_user, role):
+    from portal.services.common.authz import PermissionDenied
+    item, _ = new_item()
+    with pytest.raises(PermissionDenied):
+        workflow.apply(session, item, "accept", make_user(role, department="办公室" if role == "handler" else None), CLOCKS)
+    assert item.state == "received" and item.accepted_at is None
+    assert session.scalars(select(AuditEvent).where(AuditEvent.action == "item.accept")).first() is None
+
+
+def test_the_missing_field_is_named_and_blank_text_counts_as_missing(session, new_item, actors):
+    item, _ = new_item()
+    with pytest.raises(WorkflowError, match="“不予受理”需要填写：理由") as refused:
+        workflow.apply(session, item, "reject", actors["triager"], CLOCKS, reason="   ")
+    assert refused.value.field == "reason"
+    assert item.state == "received"
+
+
+def test_merging_into_an_unknown_case_names_it(session, new_item, actors):
+    item, _ = new_item()
+    with pytest.raises(WorkflowError, match="找不到原件“GH-2099-999999”") as refused:
+        workflow.apply(session, item, "merge", actors["triager"], CLOCKS, original="GH-2099-999999")
+    assert refused.value.field == "original" and item.state == "received" and item.duplicate_of_id is None
+
+
+def test_assigning_to_an_unknown_or_inactive_department_is_refused(session, new_item, actors):
+    dept = department_named(session, "办公室")
+    item, _ = new_item()
+    workflow.apply(session, item, "accept", actors["triager"], CLOCKS)
+    with pytest.raises(WorkflowError, match="承办部门不存在") as refused:
+        workflow.apply(session, item, "assign", actors["triager"], CLOCKS, department=987654)
+    assert refused.value.field == "department"
+    dept.active = False
+    with pytest.raises(WorkflowError, match="承办部门“办公室”已停用"):
+        workflow.apply(session, item, "assign", actors["triager"], CLOCKS, department=dept.id)
+    assert item.state == "accepted" and item.department_id is None
+
+
+def test_reassigning_keeps_the_handling_clock_outside_review(session, new_item, actors):
+    office, party = department_named(session, "办公室"), department_named(session, "组织部")
+    item, _ = new_item()
+    accepted = datetime(2021, 3, 1, 2, tzinfo=UTC)
+    workflow.apply(session, item, "accept", actors["triager"], CLOCKS, now=accepted)
+    workflow.apply(session, item, "assign", actors["triager"], CLOCKS, now=accepted, department=office.id)
+    workflow.apply(session, item, "assign", actors["triager"], CLOCKS, now=accepted + timedelta(days=20),
+                   department=party.id)
+    assert item.handle_due == item.due_date == CLOCKS.handle_due(accepted)
+    assert item.department_id == party.id
+
+
+def test_extension_days_must_be_a_whole_number(session, new_item, actors):
+    dept = department_named(session, "办公室")
+    item, _ = new_item()
+    workflow.apply(session, item, "accept", actors["triager"], CLOCKS)
+    workflow.apply(session, item, "assign", actors["triager"], CLOCKS, department=dept.id)
+    due = item.handle_due
+    with pytest.raises(WorkflowError, match="1到30之间的整数") as refused:
+        workflow.apply(session, item, "extend", actors["triager"], CLOCKS, days="十天", approver="张主任", reason="调查")
+    assert refused.value.field == "days"
+    assert item.handle_due == due and item.extension_days is None

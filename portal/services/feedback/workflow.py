@@ -78,11 +78,11 @@ def apply(session: Session, item: FeedbackItem, action: str, actor: User, clocks
         raise WorkflowError(_("当前状态为“%(state)s”，不能执行“%(action)s”。", state=labels.label("state", item.state),
                               action=labels.label("transition", action)))
     values = {name: fields.get(name) for name in transition.required}
-    missing = [labels.label("transition_field", n) for n, v in values.items()
-               if v is None or (isinstance(v, str) and not v.strip())]
+    missing = [n for n, v in values.items() if v is None or (isinstance(v, str) and not v.strip())]
     if missing:
         raise WorkflowError(_("“%(action)s”需要填写：%(fields)s。", action=labels.label("transition", action),
-                              fields=labels.join(missing)), missing[0] if len(missing) == 1 else None)
+                              fields=labels.join([labels.label("transition_field", n) for n in missing])),
+                            missing[0] if len(missing) == 1 else None)
     now = now or datetime.now(UTC)
     before = item.state
     details = _EFFECTS[action](session, item, actor, clocks, now, **values)
