@@ -59,3 +59,19 @@ def test_similar_command(runner, session, new_item):
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == [{"case_number": first.case_number, "score": 1.0, "why": "内容几乎相同"}]
     assert "找不到受理编号" in runner.invoke(args=["feedback", "similar", "GH-1999-000001"]).output
+
+
+def test_likely_duplicates_counts_only_twins_that_are_not_spam_or_duplicates(session, new_item, make_user):
+    from portal.services.feedback import workflow
+    from portal.services.common.clocks import ClockSettings
+    triager = make_user("triager")
+    many = [new_item(content="食堂饭菜太贵，建议公开食堂账目。")[0] for _ in range(4)]
+    pair = [new_item(content="工会会员卡丢了怎么补办？")[0] for _ in range(2)]
+    alone, _ = new_item(content="建议公开劳模补助资金的发放名单。")
+    workflow.apply(session, pair[1], "spam", triager, ClockSettings())
+    session.flush()
+    assert similar.likely_duplicates(session, [many[0], pair[0], alone]) == {many[0].id}
+    assert similar.likely_duplicates(session, [many[2]]) == {many[2].id}
+    assert similar.likely_duplicates(session, [alone]) == set()
+    workflow.apply(session, pair[0], "merge", triager, ClockSettings(), original=many[0].case_number)
+    assert similar.likely_duplicates(session, many[1:] + pair) == {item.id for item in many[1:]}

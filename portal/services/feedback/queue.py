@@ -156,7 +156,7 @@ def queue_page(session: Session, user: User, filters: QueueFilters, page: int, p
         counts = search.capped_counts(session, conditions, STATES)
     else:
         counts = {state: count for state, count in session.execute(
-            select(FeedbackItem.state, func.count(FeedbackItem.id)).where(*conditions).group_by(FeedbackItem.state))}
+            select(FeedbackItem.state, func.count()).where(*conditions).group_by(FeedbackItem.state))}
     if filters.state:
         conditions.append(FeedbackItem.state == filters.state)
     total = counts.get(filters.state, 0) if filters.state else sum(counts.values())

@@ -149,7 +149,7 @@ def nav_counts(session: Session, user: User, clocks: ClockSettings, now: datetim
 
 def _count_queries(user: User, clocks: ClockSettings, today: date) -> dict[str, Select]:
     visible = authz.visible_items(user)
-    failed = select(func.count(OutboxMessage.id)).where(OutboxMessage.status == SENDING_FAILED)
+    failed = select(func.count()).where(OutboxMessage.status == SENDING_FAILED)
     if user.role == TRIAGER:
         return {"received": _count_items(visible, FeedbackItem.state == RECEIVED)}
     if user.role == HANDLER:
@@ -165,7 +165,7 @@ def _count_queries(user: User, clocks: ClockSettings, today: date) -> dict[str, 
 
 
 def _count_items(*conditions: ColumnElement[bool]) -> Select:
-    return select(func.count(FeedbackItem.id)).where(*conditions)
+    return select(func.count()).where(*conditions)
 
 
 def _count_replies(visible: ColumnElement[bool], status: str) -> Select:
@@ -314,5 +314,5 @@ def _mail(session: Session, key: str, conditions: tuple[ColumnElement[bool], ...
              .outerjoin(FeedbackItem, FeedbackItem.id == OutboxMessage.item_id).where(*conditions))
     rows = [MailRow(message, case_number) for message, case_number in
             session.execute(query.order_by(OutboxMessage.created_at, OutboxMessage.id).limit(LIMIT))]
-    total = session.scalar(select(func.count(OutboxMessage.id)).where(*conditions)) or 0
+    total = session.scalar(select(func.count()).where(*conditions)) or 0
     return Section(key, rows, total)
