@@ -56,7 +56,7 @@ ACTIONS = {
     "user.reactivate": _l("恢复启用账号"), "department.create": _l("新建部门"), "department.rename": _l("部门改名"),
     "department.deactivate": _l("停用部门"), "department.reactivate": _l("恢复启用部门"),
     "department.merge": _l("合并部门"),
-    "item.correct": _l("更正登记信息"),
+    "item.correct": _l("更正登记信息"), "audit.export": _l("导出审计日志"),
 }
 #: keys of an audit event's details, as the item's history shows them
 DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件"), "duplicate": _l("重复件"),
@@ -66,13 +66,27 @@ DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "origin
            "masked": _l("自动遮盖处数"), "previous": _l("此前的原件"), "merged": _l("并入的部门"),
            "accounts": _l("账号数"), "items": _l("件数"), "replies": _l("答复数"), "hours": _l("有效小时数"),
            "purpose": _l("用途"),
-           "consent_publish": _l("同意公开答复"), "changes": _l("更正")}
+           "consent_publish": _l("同意公开答复"), "changes": _l("更正"), "filters": _l("筛选条件"),
+           "action": _l("操作"), "actor_id": _l("操作人编号"), "case_number": _l("受理编号"),
+           "date_from": _l("起始日期"), "date_to": _l("结束日期")}
 #: a submitter's contact fields
 CONTACT_FIELDS = {"name": _l("姓名"), "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址")}
 #: what a clerk may correct on a logged call or letter, and what follows (portal.services.feedback.corrections)
 CORRECTED_FIELDS = {"kind": _l("诉求类型"), "subject": _l("主题"), "content": _l("内容摘要"), "name": _l("姓名"),
                     "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址"), "call_at": _l("来电时间"),
                     "received_on": _l("收信日期"), "postmark_date": _l("邮戳日期"), "accept_due": _l("受理期限")}
+#: what an audit event is about (audit_event.object_type)
+OBJECT_TYPES = {"feedback_item": _l("件"), "staff_user": _l("账号"), "department": _l("部门"), "reply": _l("答复"),
+                "reply_template": _l("答复模板"), "progress_report": _l("进展通报"), "inbound_message": _l("来件邮件"),
+                "outbox_message": _l("待发邮件"), "attachment": _l("附件"), "feedback_note": _l("内部备注"),
+                "database": _l("数据库"), "audit_event": _l("审计日志"), "campaign": _l("整改任务"),
+                "measure": _l("整改措施")}
+#: the audit log export's columns (portal.services.common.audit_query.AUDIT_COLUMNS)
+AUDIT_COLUMNS = {"at": _l("时间"), "actor": _l("操作人"), "action": _l("操作"), "object": _l("对象"),
+                 "case_number": _l("受理编号"), "details": _l("变更与详情")}
+#: fields whose before → after an audit event records (corrections, accounts, departments)
+CHANGED_FIELDS = {**CORRECTED_FIELDS, "role": _l("角色"), "department_id": _l("所属部门"), "active": _l("启用"),
+                  "department.name": _l("部门名称")}
 #: kinds of personal data found in a text before publication (portal.services.replies.redaction)
 PERSONAL_DATA = {"name": _l("姓名"), "mobile": _l("手机号码"), "landline": _l("固定电话"), "id_card": _l("身份证号码"),
                  "email": _l("电子邮箱"), "address": _l("地址")}
@@ -100,7 +114,8 @@ TABLES: dict[str, dict[str, str | LazyString]] = {
     "personal_data": PERSONAL_DATA, "mail_outcome": MAIL_OUTCOMES, "phone_line": PHONE_LINES,
     "measure_status": MEASURE_STATUSES, "measure_field": MEASURE_FIELDS, "figure": FIGURES,
     "class_figure": CLASS_FIGURES, "placeholder": PLACEHOLDERS,
-    "corrected": CORRECTED_FIELDS,
+    "corrected": CORRECTED_FIELDS, "object_type": OBJECT_TYPES, "changed_field": CHANGED_FIELDS,
+    "audit_column": AUDIT_COLUMNS,
 }
 CHINESE = "zh_Hans"
 

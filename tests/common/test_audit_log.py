@@ -5,9 +5,11 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+from flask_babel import force_locale
+from sqlalchemy import select
 
 from portal.models import AuditEvent
-from portal.services.common import audit, audit_query
+from portal.services.common import audit, audit_query, audit_text
 from portal.services.common.audit_query import AuditFilter
 from portal.services.common.authz import PermissionDenied
 
@@ -52,8 +54,8 @@ def test_audit_events_cannot_be_changed_or_deleted_through_the_orm(session, make
 
 def test_no_route_writes_to_the_audit_log(app):
     audit_rules = [rule for rule in app.url_map.iter_rules() if "audit" in rule.rule or "audit" in rule.endpoint]
-    assert [rule.endpoint for rule in audit_rules] == ["staff.audit_log"]
-    assert audit_rules[0].methods <= {"GET", "HEAD", "OPTIONS"}
+    assert sorted(rule.endpoint for rule in audit_rules) == ["staff.audit_export", "staff.audit_log"]
+    assert all(rule.methods <= {"GET", "HEAD", "OPTIONS"} for rule in audit_rules)
 
 
 def test_filters_by_action_actor_case_and_local_dates(session, make_user, history):
@@ -84,9 +86,38 @@ def test_pages_are_newest_first_and_clamped(session, make_user):
     assert [r.details for r in last.rows] == [[("n", "0")]]
 
 
-def test_details_keep_chinese_readable():
-    assert audit_query.describe({"changes": {"role": ["clerk", "triager"]}, "部门": "办公室"}) == [
-        ("changes", '{"role": ["clerk", "triager"]}'), ("部门", "办公室")]
+def test_events_read_as_words_with_names_and_before_after(app, session, make_user, new_item):
+    from portal.services.accounts.users import department_named
+    from portal.services.common.audit_text import Change
+    admin, clerk = make_user("admin"), make_user("clerk")
+    clerk.name = "张三"
+    office, party = department_named(session, "办公室"), department_named(session, "组织部")
+    item, _ = new_item()
+    events = [
+        audit.record(session, admin, "item.reply", "feedback_item", item.id, item_id=item.id,
+                     **{"from": "handling", "to": "replied", "channel": "email"}),
+        audit.record(session, admin, "user.deactivate", "staff_user", clerk.id, changes={"active": [True, False]}),
+        audit.record(session, admin, "user.update", "staff_user", clerk.id,
+                     changes={"role": ["clerk", "handler"], "department_id": [None, office.id]}),
+        audit.record(session, admin, "department.rename", "department", party.id, changes={"name": ["组织部", "组织人事部"]}),
+        audit.record(session, admin, "item.reveal_contact", "feedback_item", item.id, item_id=item.id,
+                     fields=["phone", "email"]),
+        audit.record(session, admin, "user.login", "staff_user", 987654),
+    ]
+    session.flush()
+    with app.test_request_context():
+        rows = audit_text.readable(session, [(event, item.case_number if event.item_id else None) for event in events])
+        reply, deactivate, update, rename, reveal, login = rows
+        assert (reply.action, reply.object, reply.transition) == ("答复", f"件 {item.case_number}", ("办理中", "已答复"))
+        assert reply.details == [("渠道", "电子邮件")] and reply.summary == "办理中 → 已答复；渠道：电子邮件"
+        assert (deactivate.action, deactivate.object) == ("停用账号", "账号 张三")
+        assert deactivate.changes == [Change("启用", "是", "否")]
+        assert update.changes == [Change("角色", "登记员", "承办部门"), Change("所属部门", "（空）", "办公室")]
+        assert (rename.object, rename.changes) == (f"部门 {party.name}", [Change("部门名称", "组织部", "组织人事部")])
+        assert reveal.details == [("查看的项目", "电话、电子邮箱")]
+        assert (login.action, login.object) == ("登录", "账号 #987654")
+    with app.test_request_context(), force_locale("en"):
+        assert audit_text.readable(session, [(events[1], None)])[0].changes == [Change("Active", "Yes", "No")]
 
 
 @pytest.mark.parametrize("role", ["clerk", "triager", "handler", "research"])
@@ -102,14 +133,15 @@ def test_admins_and_supervisors_read_and_filter_the_audit_log(client, session, m
     alice, bob, first, second = history
     login_as(make_user(role))
     html = client.get("/staff/audit").get_data(as_text=True)
-    assert "<code>item.assign</code>" in html and "<code>item.reject</code>" in html and "不属于受理范围" in html
+    assert '<option value="item.assign">交办</option>' in html and '<option value="item.reject">不予受理</option>' in html
+    assert 'title="item.assign">交办<' in html and 'title="item.reject">不予受理<' in html and "不属于受理范围" in html
 
     html = client.get("/staff/audit", query_string={"actor": bob.id}).get_data(as_text=True)
-    assert "<code>item.reject</code>" in html and "<code>item.assign</code>" not in html
+    assert 'title="item.reject"' in html and 'title="item.assign"' not in html
 
     html = client.get("/staff/audit", query_string={"case_number": first.case_number}).get_data(as_text=True)
-    assert "<code>item.assign</code>" in html and "<code>item.reject</code>" not in html
-    assert f">{first.case_number}</a>" in html
+    assert 'title="item.assign"' in html and 'title="item.reject"' not in html
+    assert f">件 {first.case_number}</a>" in html
 
     html = client.get("/staff/audit", query_string={"date_from": "2021-04-02", "action": "item.reject"}).get_data(
         as_text=True)
@@ -139,11 +171,11 @@ def test_the_page_is_paginated_keeping_the_filters(client, session, make_user, l
         event_at(session, admin, "item.note", datetime(2021, 4, 1, 8, minute % 60, minute // 60, tzinfo=UTC))
     session.commit()
     html = client.get("/staff/audit", query_string={"action": "item.note"}).get_data(as_text=True)
-    assert html.count("<code>item.note</code>") == audit_query.PAGE_SIZE and "第1页，共2页" in html
+    assert html.count('title="item.note"') == audit_query.PAGE_SIZE and "第1页，共2页" in html
     next_page = re.search(r'href="([^"]+)" rel="next"', html).group(1).replace("&amp;", "&")
     assert "action=item.note" in next_page and "page=2" in next_page
     html = client.get(next_page).get_data(as_text=True)
-    assert html.count("<code>item.note</code>") == 1 and 'rel="prev"' in html
+    assert html.count('title="item.note"') == 1 and 'rel="prev"' in html
 
 
 #: audit.record(session, actor, "x.y", …) or replies' _record(session, actor, "x.y", …), across lines
@@ -171,3 +203,37 @@ def test_every_audited_action_has_a_chinese_label_and_an_english_translation(app
     with app.test_request_context(headers={"Accept-Language": "en"}):
         untranslated = [action for action in used if str(ACTIONS[action]) == ACTIONS[action]._args[0]]
     assert untranslated == []
+
+
+@pytest.mark.parametrize("role", ["admin", "supervisor"])
+def test_the_filtered_log_downloads_as_csv_in_words_and_the_download_is_audited(
+        client, session, make_user, login_as, history, role):
+    import csv
+    import io
+    alice, bob, first, second = history
+    event_at(session, alice, "item.note", datetime(2021, 4, 3, 3, tzinfo=UTC), first, length="=HYPERLINK(1)")
+    audit.record(session, None, "item.followup", "feedback_item", first.id, item_id=first.id,
+                 actor_label="=HYPERLINK(2)").at = datetime(2021, 4, 4, 3, tzinfo=UTC)
+    session.commit()
+    reader = login_as(make_user(role))
+    response = client.get("/staff/audit.csv", query_string={"case_number": first.case_number})
+    assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response.headers["Content-Disposition"]
+    body = response.get_data(as_text=True)
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body[1:])))
+    assert rows[0] == ["时间", "操作人", "操作", "对象", "受理编号", "变更与详情"]
+    assert [row[2] for row in rows[1:]] == ["登记", "收到补充邮件", "内部备注", "交办", "受理"]
+    assert rows[2][1] == "'=HYPERLINK(2)"
+    assert rows[3][0] == "2021-04-03 11:00:00" and rows[3][3] == f"件 {first.case_number}"
+    assert rows[3][5] == "字数：=HYPERLINK(1)" and rows[4][5] == "承办部门：办公室"
+    assert all(row[4] == first.case_number for row in rows[1:])
+    exported = session.scalars(select(AuditEvent).where(AuditEvent.action == "audit.export")).one()
+    assert exported.actor_id == reader.id and exported.details == {"filters": {"case_number": first.case_number}}
+
+
+@pytest.mark.parametrize("role", ["clerk", "triager", "handler", "research"])
+def test_other_roles_may_not_download_the_audit_log(client, session, make_user, login_as, role):
+    login_as(make_user(role, department="办公室" if role == "handler" else None))
+    assert client.get("/staff/audit.csv").status_code == 403
+    assert session.scalars(select(AuditEvent).where(AuditEvent.action == "audit.export")).first() is None

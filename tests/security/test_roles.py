@@ -37,7 +37,7 @@ MATRIX: dict[str, str] = {
     "staff.log_phone": "log_phone",
     "staff.log_letter": "log_letter",
     "staff.correct_item": "correct_item",
-    "staff.audit_log": "view_audit",
+    "staff.audit_log": "view_audit", "staff.audit_export": "view_audit",
     "staff.users": "manage_users",
     "staff.user_new": "manage_users",
     "staff.user_edit": "manage_users",
