@@ -6,7 +6,11 @@ the process start-up an MTA pipe pays per message); the LMTP path is a `flask ma
 LMTP connections, as an MTA delivers; the IMAP path is `flask mail fetch`'s loop against pymap on loopback. Messages
 come from tests/mail/corpus.py (every encoding case, attachments, HTML, auto-replies and bounces), each with its own
 Message-ID.
-Run: bench/mail_ingest [--messages N] [--backends sqlite,postgresql] [--paths pipe,lmtp,imap] [--batch N] [--clients N]
+The mailgate path is scripts/mailgate, one process per message (--clients at a time), handing each to a `flask mail
+lmtp` process: the MTA pipe without the application's start-up (issue 19: ≥ 20 messages/s with 4 parallel
+deliveries on PostgreSQL).
+Run: bench/mail_ingest [--messages N] [--backends sqlite,postgresql] [--paths pipe,lmtp,imap,mailgate] [--batch N]
+     [--clients N]
 """
 from __future__ import annotations
 
@@ -39,6 +43,8 @@ from tests.mail.imap_fixtures import running_pymap  # noqa: E402
 
 #: messages per second, parsed and stored (the issue's target)
 TARGET = 100
+#: paths with their own target: the MTA pipe pays a process start per message
+TARGETS = {"mailgate": 20}
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -93,8 +99,9 @@ def imap(app) -> tuple[float, float, Counter]:
 
 
 
-def lmtp(url: str, messages: list[bytes], clients: int) -> tuple[float, float, Counter]:
-    """Wall seconds to deliver every message to a `flask mail lmtp` process over `clients` LMTP connections, the
+def lmtp(url: str, messages: list[bytes], clients: int, through_pipe: bool = False) -> tuple[float, float, Counter]:
+    """Wall seconds to deliver every message to a `flask mail lmtp` process over `clients` LMTP connections (or,
+    through_pipe, by one scripts/mailgate process per message, `clients` at a time, as an MTA's pipe deliveries), the
     listener's CPU seconds, and the outcomes (the first word of each 250 reply)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -108,7 +115,8 @@ def lmtp(url: str, messages: list[bytes], clients: int) -> tuple[float, float, C
         cpu = _cpu_seconds(listener.pid)
         started = time.perf_counter()
         with ThreadPoolExecutor(clients) as pool:
-            shares = pool.map(lambda share: _deliver_all(port, share), [messages[i::clients] for i in range(clients)])
+            send = _pipe_all if through_pipe else _deliver_all
+            shares = pool.map(lambda share: send(port, share), [messages[i::clients] for i in range(clients)])
             outcomes = sum(shares, Counter())
         seconds, cpu = time.perf_counter() - started, _cpu_seconds(listener.pid) - cpu
         listener.send_signal(signal.SIGTERM)
@@ -126,6 +134,18 @@ def _deliver_all(port: int, messages: list[bytes]) -> Counter:
             client.rcpt("gsghzys@163.com")
             code, text = client.data(raw)
             outcomes[text.decode().split()[1] if code == 250 else f"refused {code}"] += 1
+    return outcomes
+
+
+def _pipe_all(port: int, messages: list[bytes]) -> Counter:
+    """One scripts/mailgate process per message, in turn, as an MTA's pipe transport runs them."""
+    outcomes: Counter = Counter()
+    env = {"PATH": os.environ["PATH"], "SENDER": "citizen@example.cn", "RECIPIENT": "gsghzys@163.com"}
+    for raw in messages:
+        done = subprocess.run([sys.executable, "-I", str(ROOT / "scripts" / "mailgate"), "--listener",
+                               f"127.0.0.1:{port}"], input=raw, capture_output=True, env=env)
+        reply = done.stdout.decode().split()
+        outcomes[reply[2] if done.returncode == 0 and len(reply) > 2 else f"exit {done.returncode}"] += 1
     return outcomes
 
 
@@ -174,8 +194,9 @@ def run_backend(backend: str, count: int, paths: list[str], batch: int, clients:
         rerun_seconds, rerun_cpu, again = deliver(path, app, url, messages, clients)
         second = counts(app)
         report(f"{backend} {path} re-run", rerun_seconds, rerun_cpu, again, first, second)
-        if count / seconds < TARGET:
-            failures.append(f"{backend} {path}: {count / seconds:.0f} msgs/s is below the target of {TARGET}")
+        if count / seconds < TARGETS.get(path, TARGET):
+            failures.append(f"{backend} {path}: {count / seconds:.0f} msgs/s is below the target of "
+                            f"{TARGETS.get(path, TARGET)}")
         if first != (expected_items, count):
             failures.append(f"{backend} {path}: {first[0]} items / {first[1]} stored, expected {expected_items} / {count}")
         if second != first or again["duplicate"] != count:
@@ -186,8 +207,8 @@ def run_backend(backend: str, count: int, paths: list[str], batch: int, clients:
 def deliver(path: str, app, url: str, messages: list[bytes], clients: int) -> tuple[float, float, Counter]:
     if path == "pipe":
         return pipe(app, messages)
-    if path == "lmtp":
-        return lmtp(url, messages, clients)
+    if path in ("lmtp", "mailgate"):
+        return lmtp(url, messages, clients, through_pipe=path == "mailgate")
     return imap(app)
 
 
