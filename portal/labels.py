@@ -57,6 +57,7 @@ ACTIONS = {
     "department.deactivate": _l("停用部门"), "department.reactivate": _l("恢复启用部门"),
     "department.merge": _l("合并部门"),
     "item.correct": _l("更正登记信息"),
+    "rating.record": _l("评价答复"), "rating.change": _l("修改答复评价"), "callback.attempt": _l("回访未接通"),
 }
 #: keys of an audit event's details, as the item's history shows them
 DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件"), "duplicate": _l("重复件"),
@@ -66,7 +67,8 @@ DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "origin
            "masked": _l("自动遮盖处数"), "previous": _l("此前的原件"), "merged": _l("并入的部门"),
            "accounts": _l("账号数"), "items": _l("件数"), "replies": _l("答复数"), "hours": _l("有效小时数"),
            "purpose": _l("用途"),
-           "consent_publish": _l("同意公开答复"), "changes": _l("更正")}
+           "consent_publish": _l("同意公开答复"), "changes": _l("更正"), "level": _l("评价"),
+           "source": _l("评价方式"), "attempts": _l("回访次数")}
 #: a submitter's contact fields
 CONTACT_FIELDS = {"name": _l("姓名"), "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址")}
 #: what a clerk may correct on a logged call or letter, and what follows (portal.services.feedback.corrections)
@@ -91,6 +93,9 @@ FIGURES = {"categories": _l("方面"), "problems": _l("问题"), "rectified_prob
            "rate": _l("措施完成率（%）"), "deadline_classes": _l("整改时限分类")}
 #: the figures of one deadline class
 CLASS_FIGURES = {"problems": _l("问题"), "rectified": _l("已整改到位"), "in_progress": _l("正在整改")}
+#: the citizen's verdict on an answer (portal.models.rating) and where it came from
+RATING_LEVELS = {"satisfied": _l("满意"), "basically_satisfied": _l("基本满意"), "unsatisfied": _l("不满意")}
+RATING_SOURCES = {"web": _l("网页评价"), "email": _l("邮件链接评价"), "phone": _l("电话回访")}
 #: placeholders of reply templates (portal.services.replies.templates)
 PLACEHOLDERS = {"case_number": _l("受理编号"), "received_date": _l("收到日期")}
 
@@ -100,7 +105,7 @@ TABLES: dict[str, dict[str, str | LazyString]] = {
     "personal_data": PERSONAL_DATA, "mail_outcome": MAIL_OUTCOMES, "phone_line": PHONE_LINES,
     "measure_status": MEASURE_STATUSES, "measure_field": MEASURE_FIELDS, "figure": FIGURES,
     "class_figure": CLASS_FIGURES, "placeholder": PLACEHOLDERS,
-    "corrected": CORRECTED_FIELDS,
+    "corrected": CORRECTED_FIELDS, "rating": RATING_LEVELS, "rating_source": RATING_SOURCES,
 }
 CHINESE = "zh_Hans"
 
