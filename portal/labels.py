@@ -68,7 +68,7 @@ DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "origin
            "accounts": _l("账号数"), "items": _l("件数"), "replies": _l("答复数"), "hours": _l("有效小时数"),
            "purpose": _l("用途"),
            "consent_publish": _l("同意公开答复"), "changes": _l("更正"), "level": _l("评价"),
-           "source": _l("评价方式"), "attempts": _l("回访次数")}
+           "previous_level": _l("原评价"), "rating_source": _l("评价方式"), "attempts": _l("回访次数")}
 #: a submitter's contact fields
 CONTACT_FIELDS = {"name": _l("姓名"), "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址")}
 #: what a clerk may correct on a logged call or letter, and what follows (portal.services.feedback.corrections)

@@ -69,7 +69,8 @@ def test_one_rating_per_answer_changed_within_the_window_and_audited_without_the
         "basically_satisfied", None, "web", NOW, later)
     events = session.scalars(select(AuditEvent).where(AuditEvent.object_type == "answer_rating")
                              .order_by(AuditEvent.id)).all()
-    assert [(e.action, e.actor_label, e.item_id, e.details["level"], e.details["previous"]) for e in events] == [
+    assert [(e.action, e.actor_label, e.item_id, e.details["level"], e.details.get("previous_level"))
+            for e in events] == [
         ("rating.record", "群众", item.id, "unsatisfied", None),
         ("rating.change", "群众", item.id, "basically_satisfied", "unsatisfied")]
     assert "答复没有说明完成时间" not in repr([e.details for e in events])

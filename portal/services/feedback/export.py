@@ -151,10 +151,10 @@ def _rows(session: Session, visible: ColumnElement[bool], zone: ZoneInfo, with_c
 
 def _extras(session: Session, ids: list[int]) -> _Extras:
     """交办时间 (the first 交办 in the audit log) and the rating of each item's latest rated answer."""
-    assigned = dict(session.execute(
+    assigned: dict[int, datetime] = {item_id: at for item_id, at in session.execute(
         select(AuditEvent.item_id, func.min(AuditEvent.at)).where(AuditEvent.action == "item.assign",
                                                                    AuditEvent.item_id.is_not(None))
-        .group_by(AuditEvent.item_id)).tuples())
+        .group_by(AuditEvent.item_id))}
     ratings: dict[int, AnswerRating] = {}
     for rating in session.scalars(select(AnswerRating).order_by(AnswerRating.reply_id)):
         ratings[rating.item_id] = rating

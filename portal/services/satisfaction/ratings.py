@@ -86,9 +86,10 @@ def rate(session: Session, found: RatingTarget, level: str | None, comment: str 
     rating.level, rating.comment, rating.source = level, comment or None, source
     rating.recorded_by_id = recorded_by.id if recorded_by else None
     session.flush()
+    changed = {"previous_level": before} if before else {}
     audit.record(session, recorded_by, action, "answer_rating", rating.id, item_id=found.item.id,
-                 actor_label=None if recorded_by else audit.CITIZEN, level=level, previous=before, source=source,
-                 length=len(comment))
+                 actor_label=None if recorded_by else audit.CITIZEN, level=level, rating_source=source,
+                 length=len(comment), **changed)
     session.flush()
     return rating
 
