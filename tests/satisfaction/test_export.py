@@ -64,6 +64,8 @@ def test_staff_download_is_scoped_masked_and_audited(client, session, answered, 
     workflow.apply(session, elsewhere, "accept", staff.triager, CLOCKS)
     workflow.apply(session, elsewhere, "assign", staff.triager, CLOCKS, department=staff.outsider.department_id)
     login(staff.supervisor)
+    home = client.get("/staff/").get_data(as_text=True)
+    assert 'href="/staff/export?format=xlsx"' in home and 'href="/staff/export?format=csv"' in home
     response = client.get("/staff/export?format=csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -82,6 +84,7 @@ def test_staff_download_is_scoped_masked_and_audited(client, session, answered, 
     assert [row["受理编号"] for row in rows] == [elsewhere.case_number]
     login(staff.triager)
     assert client.get("/staff/export?format=csv").status_code == 403
+    assert "/staff/export" not in client.get("/staff/").get_data(as_text=True)
     events = session.scalars(select(AuditEvent).where(AuditEvent.action == "items.export")
                              .order_by(AuditEvent.id)).all()
     assert [(e.actor_id, e.details["count"], e.details["format"]) for e in events] == [

@@ -171,3 +171,14 @@ def test_unsatisfied_answers_reach_the_research_office_until_a_review_is_asked(c
     assert re.search(r'不满意的答复 <span class="count">1</span>', html)
     workflow.apply(session, item, "review", staff.triager, CLOCKS, reason="群众申请复查")
     assert workspace.home(session, staff.research, CLOCKS).section("unsatisfied").total == 0
+
+
+def test_ratings_are_rate_limited_per_address(app, client, session, answered, rating_settings):
+    app.config["RATING_RATE_LIMIT"] = "2 per minute"
+    _, reply = answered()
+    session.commit()
+    page = path_of(rating_link(reply, rating_settings))
+    token = csrf_token(client, page)
+    codes = [client.post(page, data={"level": "satisfied", "csrf_token": token}).status_code for _ in range(3)]
+    assert codes == [303, 303, 429]
+    assert client.get(page).status_code == 200  # reading the page is not limited
