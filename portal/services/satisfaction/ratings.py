@@ -74,22 +74,23 @@ def rate(session: Session, found: RatingTarget, level: str | None, comment: str 
         raise RatingError(_("意见不能超过%(max)s个字（现为%(count)s个字）。", max=MAX_COMMENT, count=len(comment)),
                           "comment")
     now = now or datetime.now(UTC)
-    rating = found.rating
-    if rating is None:
-        rating = AnswerRating(item_id=found.item.id, reply_id=found.reply.id, rated_at=now)
+    before = found.rating.level if found.rating else None
+    rating = found.rating or AnswerRating(item_id=found.item.id, reply_id=found.reply.id, rated_at=now)
+    if found.rating is None:
         session.add(rating)
-        action = "rating.record"
     else:
-        action = "rating.change"
         rating.updated_at = now
-    before = None if found.rating is None else found.rating.level
     rating.level, rating.comment, rating.source = level, comment or None, source
     rating.recorded_by_id = recorded_by.id if recorded_by else None
     session.flush()
-    changed = {"previous_level": before} if before else {}
-    audit.record(session, recorded_by, action, "answer_rating", rating.id, item_id=found.item.id,
-                 actor_label=None if recorded_by else audit.CITIZEN, level=level, rating_source=source,
-                 length=len(comment), **changed)
+    label, item_id = (None if recorded_by else audit.CITIZEN), found.item.id
+    details = {"level": level, "rating_source": source, "length": len(comment)}
+    if before is None:
+        audit.record(session, recorded_by, "rating.record", "answer_rating", rating.id, item_id=item_id,
+                     actor_label=label, **details)
+    else:
+        audit.record(session, recorded_by, "rating.change", "answer_rating", rating.id, item_id=item_id,
+                     actor_label=label, previous_level=before, **details)
     session.flush()
     return rating
 
