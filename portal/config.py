@@ -39,6 +39,8 @@ class Defaults:
     FORM_RATE_LIMIT = "5 per minute"
     LOOKUP_RATE_LIMIT = "10 per minute"
     LOGIN_RATE_LIMIT = "20 per minute"
+    #: ratings of answers sent from the /rate/<token> page
+    RATING_RATE_LIMIT = "10 per minute"
     #: the opinion form's target search and suggestions (a request per pause in typing)
     PICKER_RATE_LIMIT = "120 per minute"
     #: where rate-limit counters live: empty means the portal's database (shared by every worker and host);

@@ -57,6 +57,7 @@ ACTIONS = {
     "department.deactivate": _l("停用部门"), "department.reactivate": _l("恢复启用部门"),
     "department.merge": _l("合并部门"),
     "item.correct": _l("更正登记信息"), "audit.export": _l("导出审计日志"),
+    "rating.record": _l("评价答复"), "rating.change": _l("修改答复评价"), "callback.attempt": _l("回访未接通"),
 }
 #: keys of an audit event's details, as the item's history shows them
 DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件"), "duplicate": _l("重复件"),
@@ -68,7 +69,8 @@ DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "origin
            "purpose": _l("用途"),
            "consent_publish": _l("同意公开答复"), "changes": _l("更正"), "filters": _l("筛选条件"),
            "action": _l("操作"), "actor_id": _l("操作人编号"), "case_number": _l("受理编号"),
-           "date_from": _l("起始日期"), "date_to": _l("结束日期")}
+           "date_from": _l("起始日期"), "date_to": _l("结束日期"), "level": _l("评价"),
+           "previous_level": _l("原评价"), "rating_source": _l("评价方式"), "attempts": _l("回访次数")}
 #: a submitter's contact fields
 CONTACT_FIELDS = {"name": _l("姓名"), "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址")}
 #: what a clerk may correct on a logged call or letter, and what follows (portal.services.feedback.corrections)
@@ -80,6 +82,7 @@ OBJECT_TYPES = {"feedback_item": _l("件"), "staff_user": _l("账号"), "departm
                 "reply_template": _l("答复模板"), "progress_report": _l("进展通报"), "inbound_message": _l("来件邮件"),
                 "outbox_message": _l("待发邮件"), "attachment": _l("附件"), "feedback_note": _l("内部备注"),
                 "database": _l("数据库"), "audit_event": _l("审计日志"), "campaign": _l("整改任务"),
+                "answer_rating": _l("答复评价"), "callback_attempt": _l("回访记录"),
                 "measure": _l("整改措施")}
 #: the audit log export's columns (portal.services.common.audit_query.AUDIT_COLUMNS)
 AUDIT_COLUMNS = {"at": _l("时间"), "actor": _l("操作人"), "action": _l("操作"), "object": _l("对象"),
@@ -105,6 +108,9 @@ FIGURES = {"categories": _l("方面"), "problems": _l("问题"), "rectified_prob
            "rate": _l("措施完成率（%）"), "deadline_classes": _l("整改时限分类")}
 #: the figures of one deadline class
 CLASS_FIGURES = {"problems": _l("问题"), "rectified": _l("已整改到位"), "in_progress": _l("正在整改")}
+#: the citizen's verdict on an answer (portal.models.rating) and where it came from
+RATING_LEVELS = {"satisfied": _l("满意"), "basically_satisfied": _l("基本满意"), "unsatisfied": _l("不满意")}
+RATING_SOURCES = {"web": _l("网页评价"), "email": _l("邮件链接评价"), "phone": _l("电话回访")}
 #: placeholders of reply templates (portal.services.replies.templates)
 PLACEHOLDERS = {"case_number": _l("受理编号"), "received_date": _l("收到日期")}
 
@@ -115,7 +121,7 @@ TABLES: dict[str, dict[str, str | LazyString]] = {
     "measure_status": MEASURE_STATUSES, "measure_field": MEASURE_FIELDS, "figure": FIGURES,
     "class_figure": CLASS_FIGURES, "placeholder": PLACEHOLDERS,
     "corrected": CORRECTED_FIELDS, "object_type": OBJECT_TYPES, "changed_field": CHANGED_FIELDS,
-    "audit_column": AUDIT_COLUMNS,
+    "audit_column": AUDIT_COLUMNS, "rating": RATING_LEVELS, "rating_source": RATING_SOURCES,
 }
 CHINESE = "zh_Hans"
 

@@ -42,6 +42,10 @@ def lookup_limit() -> str:
     return current_app.config["LOOKUP_RATE_LIMIT"]
 
 
+def rating_limit() -> str:
+    return current_app.config["RATING_RATE_LIMIT"]
+
+
 def picker_limit() -> str:
     return current_app.config["PICKER_RATE_LIMIT"]
 

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per domain area."""
 from .audit import AuditEvent
 from .base import Base, utcnow
+from .callback import CallbackAttempt
 from .campaign import Campaign
 from .feedback import Attachment, FeedbackContact, FeedbackItem, FeedbackLink, FollowUp, Note, Reply, ReplyTemplate
 from .ledger import DONE, IN_PROGRESS, MEASURE_STATUSES, Category, Measure, MeasureUpdate, Problem
@@ -16,6 +17,6 @@ __all__ = [
     "ProgressReport", "DONE", "IN_PROGRESS", "MEASURE_STATUSES",
     "AuditEvent", "Attachment", "FeedbackContact", "FeedbackItem", "FeedbackLink", "FollowUp", "Note", "Reply",
     "ReplyTemplate", "InboundMessage", "OutboxMessage", "RateLimitCounter", "IntakeReceipt",
-    "AnswerRating", "RATING_LEVELS",
+    "AnswerRating", "RATING_LEVELS", "CallbackAttempt",
     "AccountToken", "Department", "DepartmentAlias", "LoginFailure", "User",
 ]

@@ -13,6 +13,7 @@ from .. import db
 from ..auth import current_staff, signed_in
 from ..services.common.clocks import ClockSettings
 from ..services.feedback import workspace
+from ..services.satisfaction import callbacks
 from . import bp
 
 
@@ -34,6 +35,8 @@ NAV_LINKS: dict[str, tuple[LazyString, str, dict[str, Any]]] = {
     "failed": (_l("发送失败"), "staff.outbox", {}),
     "logged_today": (_l("今日登记"), "staff.index", {"_anchor": "logged_today"}),
     "overdue": (_l("已逾期"), "staff.queue", {"overdue": "1"}),
+    "unsatisfied": (_l("不满意的答复"), "staff.index", {"_anchor": "unsatisfied"}),
+    "callbacks": (_l("待回访"), "staff.index", {"_anchor": "callbacks"}),
 }
 
 
@@ -60,4 +63,4 @@ bp.record_once(_navigation)
 def index() -> str:
     clocks = ClockSettings.from_config(current_app.config)
     home = workspace.home(db.session(), current_staff(), clocks)
-    return render_template("staff/home.html", home=home, limit=workspace.LIMIT)
+    return render_template("staff/home.html", home=home, limit=workspace.LIMIT, reminder_days=callbacks.REMINDER_DAYS)

@@ -16,6 +16,7 @@ from ..services.feedback import corrections, items, workflow
 from ..services.feedback.attachments import path_of
 from ..services.feedback.intake import IntakeSettings
 from ..services.replies import drafting
+from ..services.satisfaction import callbacks
 from . import bp
 
 #: transitions that end an item's handling: the form asks for an explicit confirmation
@@ -56,6 +57,7 @@ def _render(item: FeedbackItem, status: int = 200, *, contact: items.ContactView
         confirm_actions=CONFIRM_ACTIONS, no_form_actions=NO_FORM_ACTIONS, max_field=items.MAX_FIELD,
         may_draft_reply=drafting.may_draft(user, item, detail.replies),
         may_correct=corrections.may_correct(user, item), errors=errors or {},
+        satisfaction=callbacks.for_item(session, user, item, clocks),
         values=values or {}), status
 
 

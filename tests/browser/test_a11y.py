@@ -12,6 +12,7 @@ from sqlalchemy import select
 from portal import db
 from portal.models import FeedbackItem, ProgressReport, Reply
 from portal.services.ops.demo import DEMO_SLUG
+from portal.services.satisfaction.links import token_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -25,13 +26,14 @@ def public_pages(app) -> dict[str, str]:
     """endpoint → a URL of the page, for every public HTML page in the URL map (a new page must be added here)."""
     with app.app_context():
         report_id = db.session().scalar(select(ProgressReport.id).limit(1))
+    rating = token_for(demo_cases(app)["reply_id"], app.config["SECRET_KEY"])
     s = DEMO_SLUG
     return {
         "public.home": "/", "public.campaign_home": f"/campaigns/{s}/", "public.category": f"/campaigns/{s}/categories/1",
         "public.problem": f"/campaigns/{s}/problems/35", "public.measure": f"/campaigns/{s}/measures/35-4",
         "public.reports": f"/campaigns/{s}/reports/", "public.report": f"/campaigns/{s}/reports/{report_id}",
         "public.answers": "/answers", "public.feedback": "/feedback", "public.lookup": "/lookup",
-        "public.privacy": "/privacy", "public.contact": "/contact",
+        "public.privacy": "/privacy", "public.contact": "/contact", "public.rate": f"/rate/{rating}",
     }
 
 

@@ -27,6 +27,7 @@ from portal.services.feedback.attachments import Upload
 from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.intake import Contact
 from portal.services.reports.importer import import_report
+from portal.services.satisfaction.links import token_for
 from portal.services.accounts.users import department_named
 from tests.samples import pdf
 
@@ -65,6 +66,9 @@ class World:
     accounts: dict[str, User] = field(default_factory=dict)
     #: a call the world's clerk logged, still 待分办 (what 更正登记信息 applies to)
     logged_case_number: str = ""
+    #: a phone item answered today (on the clerk's 回访 list) and the signed /rate/<token> of its answer
+    answered_case_number: str = ""
+    rating_token: str = ""
 
 
 def account(make_user, role: str) -> User:
@@ -100,11 +104,18 @@ def build_world(session, new_item, make_user, campaign) -> World:
     logged, _ = new_item(channel="phone", phone_line="12351", call_at=datetime(2021, 3, 31, 2, 5, tzinfo=UTC),
                          received_at=datetime(2021, 3, 31, 2, 5, tzinfo=UTC), contact=Contact(phone="13912345678"))
     logged.logged_by_id = accounts["clerk"].id
-    session.add_all([template, reply, inbound])
+    answered, _ = new_item(channel="phone", content="已经答复的来电，请评价答复。",
+                           contact=Contact(phone="13912340000"))
+    answered.state, answered.replied_at, answered.department_id = "replied", datetime.now(UTC), office.id
+    sent = Reply(item_id=answered.id, text="经核查，已整改到位。", channel="web", status="sent",
+                 sent_at=answered.replied_at, author_id=accounts["research"].id, department_id=office.id)
+    session.add_all([template, reply, inbound, sent])
     session.flush()
     world = World(campaign.slug, item.case_number, code, item.id, original.case_number, item.attachments[0].id,
                   item.links[0].id, report.id, message.id, inbound.id, template.id, reply.id, office.id, other.id,
-                  target.id, accounts, logged_case_number=logged.case_number)
+                  target.id, accounts, logged_case_number=logged.case_number,
+                  answered_case_number=answered.case_number,
+                  rating_token=token_for(sent.id, current_app.config["SECRET_KEY"]))
     session.commit()
     return world
 
@@ -127,11 +138,13 @@ ARGUMENTS: dict[str, Callable[[World], object]] = {
     "template_id": lambda w: w.template_id,
     "reply_id": lambda w: w.reply_id,
     "filename": lambda w: "css/site.css",
+    "token": lambda w: w.rating_token,
 }
 #: (endpoint, argument) whose value is not the argument's usual one
 ENDPOINT_ARGUMENTS: dict[tuple[str, str], Callable[[World], object]] = {
     ("public.set_language", "code"): lambda w: "en",
     ("staff.correct_item", "case_number"): lambda w: w.logged_case_number,
+    ("staff.callback", "case_number"): lambda w: w.answered_case_number,
 }
 #: arguments that the role matrix tries with every value (the transitions of the item page)
 VARIANTS: dict[str, tuple[str, ...]] = {"action": tuple(workflow.TRANSITIONS)}
@@ -176,6 +189,8 @@ def _transition_fields(world: World, values: dict[str, object]) -> dict[str, str
 PLAUSIBLE: dict[str, Callable[[World, dict[str, object]], dict]] = {
     "public.feedback": lambda w, v: {"kind": "suggestion", "content": "建议公开整改进度的更多细节。", "consent": "y"},
     "public.lookup": lambda w, v: {"case_number": w.case_number, "code": w.query_code},
+    "public.rate": lambda w, v: {"level": "unsatisfied", "comment": "答复没有说明完成时间。"},
+    "staff.callback": lambda w, v: {"outcome": "reached", "level": "satisfied", "comment": "已解决。"},
     "staff.login": lambda w, v: {"email": w.accounts["triager"].email, "password": PASSWORD},
     "staff.password": lambda w, v: {"old_password": PASSWORD, "new_password": PASSWORD,
                                     "new_password_repeat": PASSWORD},

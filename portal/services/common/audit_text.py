@@ -23,7 +23,8 @@ NAMED: dict[str, tuple[InstrumentedAttribute[int], InstrumentedAttribute[str]]] 
     "reply_template": (ReplyTemplate.id, ReplyTemplate.title),
     "progress_report": (ProgressReport.id, ProgressReport.title)}
 #: detail values that are codes of a label table
-CODED = {"channel": "channel", "kind": "kind", "role": "role", "state": "state"}
+CODED = {"channel": "channel", "kind": "kind", "role": "role", "state": "state", "level": "rating",
+         "previous_level": "rating", "rating_source": "rating_source"}
 #: detail keys that name another case
 CASES = ("original", "duplicate", "previous")
 

@@ -33,7 +33,10 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "download_attachment": frozenset({CLERK, TRIAGER, HANDLER, RESEARCH, SUPERVISOR}),
     "view_audit": frozenset({ADMIN, SUPERVISOR}),
     "manage_users": frozenset({ADMIN}),
-    "export_items": frozenset({SUPERVISOR, RESEARCH, ADMIN}),
+    #: a handler only their department's items (authz.visible_items)
+    "export_items": frozenset({SUPERVISOR, RESEARCH, ADMIN, HANDLER}),
+    #: 回访: call citizens about their answers and record the result
+    "callback": frozenset({CLERK}),
     "view_inbound": frozenset({TRIAGER, RESEARCH, SUPERVISOR, ADMIN}),
     "view_outbox": frozenset({RESEARCH, SUPERVISOR, ADMIN}),
     "retry_outbox": frozenset({RESEARCH, ADMIN}),

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Integer, Select, cast, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.models import (
+    AnswerRating,
     AuditEvent,
     Department,
     FeedbackItem,
@@ -29,6 +30,7 @@ from portal.services.common import authz
 from portal.services.common.clocks import ClockSettings, start_of_local_day
 from portal.services.feedback import similar
 from portal.services.feedback.queue import excerpt
+from portal.services.satisfaction import callbacks, ratings
 
 #: rows shown per list on the home page; the rest are one 查看全部 away
 LIMIT = 10
@@ -131,7 +133,7 @@ def home(session: Session, user: User, clocks: ClockSettings, now: datetime | No
     today = clocks.today(now)
     builders = {TRIAGER: _triager, HANDLER: _handler, RESEARCH: _research, CLERK: _clerk, SUPERVISOR: _supervisor,
                 ADMIN: _admin}
-    return builders[user.role](session, user, clocks, today)
+    return builders[user.role](session, user, clocks, today, now)
 
 
 def nav_counts(session: Session, user: User, clocks: ClockSettings, now: datetime | None = None) -> dict[str, int]:
@@ -140,14 +142,14 @@ def nav_counts(session: Session, user: User, clocks: ClockSettings, now: datetim
         return {}
     now = now or datetime.now(UTC)
     today = clocks.today(now)
-    counts = _count_queries(user, clocks, today)
+    counts = _count_queries(user, clocks, today, now)
     if not counts:
         return {}
     row = session.execute(select(*[query.scalar_subquery().label(key) for key, query in counts.items()])).one()
     return dict(row._mapping)
 
 
-def _count_queries(user: User, clocks: ClockSettings, today: date) -> dict[str, Select]:
+def _count_queries(user: User, clocks: ClockSettings, today: date, now: datetime) -> dict[str, Select]:
     visible = authz.visible_items(user)
     failed = select(func.count()).where(OutboxMessage.status == SENDING_FAILED)
     if user.role == TRIAGER:
@@ -156,9 +158,13 @@ def _count_queries(user: User, clocks: ClockSettings, today: date) -> dict[str, 
         return {"open": _count_items(visible, FeedbackItem.state.in_(OPEN_STATES)),
                 "returned": _count_replies(visible, RETURNED)}
     if user.role == RESEARCH:
-        return {"submitted": _count_replies(visible, SUBMITTED), "failed": failed}
+        return {"submitted": _count_replies(visible, SUBMITTED), "failed": failed,
+                "unsatisfied": select(func.count(AnswerRating.id)).join(
+                    FeedbackItem, FeedbackItem.id == AnswerRating.item_id).where(
+                    *ratings.unsatisfied_conditions(visible))}
     if user.role == CLERK:
-        return {"logged_today": select(func.count()).select_from(_logged_today(user, clocks, today).subquery())}
+        return {"logged_today": select(func.count()).select_from(_logged_today(user, clocks, today).subquery()),
+                "callbacks": callbacks.count_due(user, clocks, now)}
     if user.role == SUPERVISOR:
         return {"overdue": _count_items(visible, FeedbackItem.due_date < today)}
     return {"failed": failed}
@@ -187,7 +193,7 @@ def _total(session: Session, *conditions: ColumnElement[bool]) -> int:
     return session.scalar(_count_items(*conditions)) or 0
 
 
-def _triager(session: Session, user: User, clocks: ClockSettings, today: date) -> Home:
+def _triager(session: Session, user: User, clocks: ClockSettings, today: date, now: datetime) -> Home:
     """待分办, oldest first with their 受理期限; the likely duplicates among them first of all."""
     conditions = (authz.visible_items(user), FeedbackItem.state == RECEIVED)
     oldest = select(FeedbackItem).where(*conditions).order_by(FeedbackItem.received_at, FeedbackItem.id)
@@ -201,7 +207,7 @@ def _triager(session: Session, user: User, clocks: ClockSettings, today: date) -
     ])
 
 
-def _handler(session: Session, user: User, clocks: ClockSettings, today: date) -> Home:
+def _handler(session: Session, user: User, clocks: ClockSettings, today: date, now: datetime) -> Home:
     """My department's open items by due date, and the reply drafts the research office returned."""
     visible = authz.visible_items(user)
     conditions = (visible, FeedbackItem.state.in_(OPEN_STATES))
@@ -214,26 +220,30 @@ def _handler(session: Session, user: User, clocks: ClockSettings, today: date) -
     ])
 
 
-def _research(session: Session, user: User, clocks: ClockSettings, today: date) -> Home:
+def _research(session: Session, user: User, clocks: ClockSettings, today: date, now: datetime) -> Home:
     """待审核 drafts with question and measures; approved replies not yet out; mail that failed to leave."""
     visible = authz.visible_items(user)
     submitted, submitted_total = _replies(session, visible, SUBMITTED, with_measures=True)
     approved, approved_total = _replies(session, visible, APPROVED, with_measures=False)
     waiting = _mail(session, "waiting", (OutboxMessage.kind == "reply", OutboxMessage.status == PENDING))
     failed = _mail(session, "failed", (OutboxMessage.status == SENDING_FAILED,))
+    unsatisfied, unsatisfied_total = ratings.unsatisfied(session, visible, LIMIT)
     return Home(RESEARCH, [
         Section("submitted", submitted, submitted_total),
         Section("approved", approved, approved_total),
         waiting, failed,
+        Section("unsatisfied", unsatisfied, unsatisfied_total),
     ])
 
 
-def _clerk(session: Session, user: User, clocks: ClockSettings, today: date) -> Home:
-    """The calls and letters this clerk logged today, newest first."""
+def _clerk(session: Session, user: User, clocks: ClockSettings, today: date, now: datetime) -> Home:
+    """The calls and letters this clerk logged today, newest first; the answers to call back about, oldest first."""
     ids = _logged_today(user, clocks, today)
     query = select(FeedbackItem).where(FeedbackItem.id.in_(ids)).order_by(FeedbackItem.id.desc())
     rows = _item_rows(session, query, clocks, today)
-    return Home(CLERK, [Section("logged_today", rows, _total(session, FeedbackItem.id.in_(ids)))])
+    due, due_total = callbacks.due(session, user, clocks, LIMIT, now)
+    return Home(CLERK, [Section("logged_today", rows, _total(session, FeedbackItem.id.in_(ids))),
+                        Section("callbacks", due, due_total)])
 
 
 def _logged_today(user: User, clocks: ClockSettings, today: date) -> Select:
@@ -244,7 +254,7 @@ def _logged_today(user: User, clocks: ClockSettings, today: date) -> Select:
                    FeedbackItem.logged_by_id == user.id))
 
 
-def _supervisor(session: Session, user: User, clocks: ClockSettings, today: date) -> Home:
+def _supervisor(session: Session, user: User, clocks: ClockSettings, today: date, now: datetime) -> Home:
     """Overdue and due-soon items across departments, and both counts per department."""
     visible = authz.visible_items(user)
     soon = FeedbackItem.due_date.between(today, today + timedelta(days=clocks.due_soon_days))
@@ -270,7 +280,7 @@ def _supervisor(session: Session, user: User, clocks: ClockSettings, today: date
     return Home(SUPERVISOR, sections, loads=rows)
 
 
-def _admin(session: Session, user: User, clocks: ClockSettings, today: date) -> Home:
+def _admin(session: Session, user: User, clocks: ClockSettings, today: date, now: datetime) -> Home:
     """Accounts per role and departments, with failed mail (the admin may retry it)."""
     by_role = {role: 0 for role in ROLES}
     inactive = 0

@@ -20,6 +20,7 @@ from portal.services.feedback import workflow
 from portal.services.ledger.campaigns import default_campaign
 from portal.services.mail import outbox
 from portal.services.replies.templates import chinese_date, fill
+from portal.services.satisfaction.links import RatingSettings, email_links
 
 MAX_TEXT, MAX_COMMENT = 5000, 2000
 EDITABLE = (DRAFT, RETURNED)
@@ -43,11 +44,14 @@ class ReplySettings:
     clocks: ClockSettings
     base_url: str
     default_campaign: str
+    #: signs the e-mail's 满意度 links
+    rating: RatingSettings
 
     @classmethod
     def from_config(cls, config) -> ReplySettings:
         return cls(outbox.MailSettings.from_config(config), ClockSettings.from_config(config),
-                   config["PUBLIC_BASE_URL"].rstrip("/"), config.get("DEFAULT_CAMPAIGN") or "")
+                   config["PUBLIC_BASE_URL"].rstrip("/"), config.get("DEFAULT_CAMPAIGN") or "",
+                   RatingSettings.from_config(config))
 
 
 @dataclass(frozen=True)
@@ -299,6 +303,7 @@ def _email(session: Session, item: FeedbackItem, reply: Reply, settings: ReplySe
         "sent_date": chinese_date(settings.clocks.local_date(now)),
         "paragraphs": [line.strip() for line in reply.text.splitlines() if line.strip()],
         "lookup_url": f"{settings.base_url}/lookup", "review_days": settings.clocks.review_window_days,
+        "rating_links": email_links(reply, settings.rating),
     }
     address = item.contact.email if item.contact else None
     if not address:
