@@ -34,6 +34,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "view_audit": frozenset({ADMIN, SUPERVISOR}),
     "manage_users": frozenset({ADMIN}),
     "export_items": frozenset({SUPERVISOR, RESEARCH, ADMIN}),
+    #: a handler only their department's figures (the items they can see)
+    "view_stats": frozenset({SUPERVISOR, RESEARCH, ADMIN, HANDLER}),
     "view_inbound": frozenset({TRIAGER, RESEARCH, SUPERVISOR, ADMIN}),
     "view_outbox": frozenset({RESEARCH, SUPERVISOR, ADMIN}),
     "retry_outbox": frozenset({RESEARCH, ADMIN}),
