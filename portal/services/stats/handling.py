@@ -80,7 +80,8 @@ def _count(condition) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _columns(clock: Clock) -> dict[str, ColumnElement]:
+def count_columns(clock: Clock) -> dict[str, ColumnElement]:
+    """Handling's counts as SQL aggregates over FeedbackItem rows."""
     decided = _decided()
     replied = FeedbackItem.replied_at.is_not(None)
     replied_on = clock.local_date(FeedbackItem.replied_at)
@@ -107,7 +108,7 @@ def handling(session: Session, conditions: list, clock: Clock, key: Any = None,
     """key value (or ALL) → Handling of the items matching conditions; counts in one GROUP BY, percentiles in one
     more query (percentile_cont on PostgreSQL, the per-item durations on SQLite)."""
     key_column = key if key is not None else literal(ALL)
-    columns = _columns(clock)
+    columns = count_columns(clock)
     query = select(key_column.label("key"), *(c.label(n) for n, c in columns.items())).select_from(FeedbackItem)
     for target, on in joins:
         query = query.join(target, on)
