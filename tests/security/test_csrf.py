@@ -127,6 +127,8 @@ ARGUMENTS: dict[str, Callable[[World], object]] = {
     "template_id": lambda w: w.template_id,
     "reply_id": lambda w: w.reply_id,
     "filename": lambda w: "css/site.css",
+    "table": lambda w: "departments",
+    "fmt": lambda w: "csv",
 }
 #: (endpoint, argument) whose value is not the argument's usual one
 ENDPOINT_ARGUMENTS: dict[tuple[str, str], Callable[[World], object]] = {
@@ -134,7 +136,7 @@ ENDPOINT_ARGUMENTS: dict[tuple[str, str], Callable[[World], object]] = {
     ("staff.correct_item", "case_number"): lambda w: w.logged_case_number,
 }
 #: arguments that the role matrix tries with every value (the transitions of the item page)
-VARIANTS: dict[str, tuple[str, ...]] = {"action": tuple(workflow.TRANSITIONS)}
+VARIANTS: dict[str, tuple[str, ...]] = {"action": tuple(workflow.TRANSITIONS), "fmt": ("csv", "xlsx")}
 
 
 def url_values(rule: Rule, world: World) -> dict[str, object]:

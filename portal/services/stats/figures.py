@@ -3,20 +3,21 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from portal.models import AnswerRating, Campaign, Department, FeedbackItem, FeedbackLink, Measure, Problem, Reply, User
 from portal.models.feedback import CHANNELS, KINDS, SENT
-from portal.models.rating import BASICALLY_SATISFIED, RATING_LEVELS, SATISFIED
+from portal.models.rating import RATING_LEVELS
 from portal.services.common import authz
 from portal.services.common.clocks import ClockSettings, start_of_local_day
 from portal.services.ledger.figures import rate
 
 from . import _sql
 from .definitions import EXCLUDED_STATES
-from .handling import ALL, Clock, Handling, handling
+from .handling import ALL, COUNTS, Clock, Handling, count_columns, percentiles
 from .lights import LightThresholds
 
 PERIODS = ("month", "week")
@@ -160,28 +161,37 @@ def _range_conditions(scope: StatsScope, user: User | None, clocks: ClockSetting
 
 def compute(session: Session, user: User | None, scope: StatsScope, clocks: ClockSettings,
             thresholds: LightThresholds, today: date | None = None) -> StatsFigures:
-    """Every figure of the scope, as user may see them (a handler: their department's items only)."""
+    """Every figure of the scope, as user may see them (a handler: their department's items only).
+
+    Six queries whatever the number of items: the counts grouped by department, channel, kind, period and excluded
+    state (summed up here: counts add up), the percentiles, the answers and their ratings, the departments' names,
+    the top problems and the top measures."""
     if user is not None:
         authz.require(user, "view_stats")
     clock = Clock(session.get_bind().dialect.name, clocks.timezone, today or clocks.today())
     conditions = scope_conditions(scope, user, clocks)
-    totals = handling(session, conditions, clock).get(ALL, Handling())
-    departments = handling(session, conditions + [FeedbackItem.department_id.is_not(None)], clock,
-                           key=FeedbackItem.department_id)
-    satisfaction = satisfaction_by(session, conditions)
-    department_satisfaction = satisfaction_by(session, conditions, FeedbackItem.department_id)
+    groups = _grouped_counts(session, _range_conditions(scope, user, clocks), clock, scope.period)
+    counted = [g for g in groups if g.excluded is None]
+    times = percentiles(session, conditions, clock)
+    totals = Handling(**_sum(counted), **times.get(ALL, {}))  # type: ignore[arg-type]
+    department_ids = sorted({g.department_id for g in counted if g.department_id is not None})
+    departments = {d: Handling(**_sum([g for g in counted if g.department_id == d]),
+                               **times.get(d, {}))  # type: ignore[arg-type]
+                   for d in department_ids}
+    satisfaction = _satisfaction(session, conditions)
     names = {i: n for i, n in session.execute(
-        select(Department.id, Department.name).where(Department.id.in_([int(d) for d in departments])))}
-    rows = [DepartmentFigures(names[int(d)], int(d), h, department_satisfaction.get(d, Satisfaction()),
+        select(Department.id, Department.name).where(Department.id.in_(department_ids)))}
+    rows = [DepartmentFigures(names[d], d, h, satisfaction.get(d, Satisfaction()),
                               thresholds.light(h.on_time_answer_rate, h.overdue_now))
             for d, h in departments.items()]
     return StatsFigures(
         campaign_slug=scope.campaign.slug, campaign_title=scope.campaign.title, date_from=scope.date_from,
         date_to=scope.date_to, today=clock.today, period=scope.period,
-        excluded=_excluded(session, scope, user, clocks),
-        received_by_channel=_counts(session, conditions, FeedbackItem.channel, CHANNELS),
-        received_by_kind=_counts(session, conditions, FeedbackItem.kind, KINDS),
-        received_by_period=_by_period(session, conditions, clock, scope.period),
+        excluded={state: sum(g.counts["received"] for g in groups if g.excluded == state)
+                  for state in EXCLUDED_STATES},
+        received_by_channel=_tally(counted, "channel", CHANNELS),
+        received_by_kind=_tally(counted, "kind", KINDS),
+        received_by_period=sorted(_tally(counted, "period", ()).items()),
         totals=totals,
         by_department=sorted(rows, key=lambda f: (-f.handling.received, f.department)),
         unassigned=totals.received - totals.assigned,
@@ -192,45 +202,53 @@ def compute(session: Session, user: User | None, scope: StatsScope, clocks: Cloc
     )
 
 
-def _counts(session: Session, conditions, column, codes: tuple[str, ...]) -> dict[str, int]:
-    found: dict[str, int] = {k: int(v) for k, v in session.execute(
-        select(column, func.count()).where(*conditions).group_by(column))}
+@dataclass(frozen=True)
+class _Group:
+    """The counts of the items of one department, channel, kind and period (and excluded state, or None)."""
+
+    department_id: int | None
+    channel: str
+    kind: str
+    period: str
+    excluded: str | None
+    counts: dict[str, int]
+
+
+def _grouped_counts(session: Session, conditions, clock: Clock, unit: str) -> list[_Group]:
+    bucket = _sql.period(FeedbackItem.received_at, clock.dialect, clock.timezone, unit)
+    excluded = case((FeedbackItem.state.in_(EXCLUDED_STATES), FeedbackItem.state))
+    keys = (FeedbackItem.department_id, FeedbackItem.channel, FeedbackItem.kind, bucket, excluded)
+    columns = count_columns(clock)
+    query = select(*keys, *(columns[name] for name in COUNTS)).where(*conditions).group_by(*keys)
+    return [_Group(d, c, k, str(p), e, dict(zip(COUNTS, map(int, counts), strict=True)))
+            for d, c, k, p, e, *counts in session.execute(query)]
+
+
+def _sum(groups: list[_Group]) -> dict[str, int]:
+    return {name: sum(g.counts[name] for g in groups) for name in COUNTS}
+
+
+def _tally(groups: list[_Group], attribute: str, codes: tuple[str, ...]) -> dict[str, int]:
+    """Items received per value of attribute, every code listed (0 when none) and any other value found after."""
+    found: dict[str, int] = {}
+    for g in groups:
+        found[getattr(g, attribute)] = found.get(getattr(g, attribute), 0) + g.counts["received"]
     return {code: found.get(code, 0) for code in codes} | {k: v for k, v in found.items() if k not in codes}
 
 
-def _excluded(session: Session, scope: StatsScope, user: User | None, clocks: ClockSettings) -> dict[str, int]:
-    conditions = [*_range_conditions(scope, user, clocks), FeedbackItem.state.in_(EXCLUDED_STATES)]
-    return _counts(session, conditions, FeedbackItem.state, EXCLUDED_STATES)
-
-
-def _by_period(session: Session, conditions, clock: Clock, unit: str) -> list[tuple[str, int]]:
-    bucket = _sql.period(FeedbackItem.received_at, clock.dialect, clock.timezone, unit).label("bucket")
-    rows = session.execute(select(bucket, func.count()).where(*conditions).group_by(bucket).order_by(bucket))
-    return [(str(b), int(n)) for b, n in rows]
-
-
-def satisfaction_by(session: Session, conditions, key=None, joins=()) -> dict:
-    """key value (or ALL) → Satisfaction of the items matching conditions: ratings per level, answers sent."""
-    key_column = key if key is not None else literal(ALL)
-    levels = select(key_column, AnswerRating.level, func.count()).select_from(AnswerRating) \
-        .join(FeedbackItem, FeedbackItem.id == AnswerRating.item_id)
-    sent = select(key_column, func.count()).select_from(Reply).join(FeedbackItem, FeedbackItem.id == Reply.item_id)
-    for target, on in joins:
-        levels, sent = levels.join(target, on), sent.join(target, on)
-    levels = levels.where(*conditions).group_by(*([key] if key is not None else []), AnswerRating.level)
-    sent = sent.where(*conditions, Reply.status == SENT)
-    if key is not None:
-        sent = sent.group_by(key)
-    counts: dict = {}
-    for group, level, number in session.execute(levels):
-        if level in RATING_LEVELS:
-            counts.setdefault(group, {})[level] = int(number)
-    answered = {group: int(number) for group, number in session.execute(sent)}
-    return {group: Satisfaction(satisfied=counts.get(group, {}).get(SATISFIED, 0),
-                                basically_satisfied=counts.get(group, {}).get(BASICALLY_SATISFIED, 0),
-                                unsatisfied=counts.get(group, {}).get("unsatisfied", 0),
-                                answered=answered.get(group, 0))
-            for group in set(counts) | set(answered)}
+def _satisfaction(session: Session, conditions) -> dict[Any, Satisfaction]:
+    """ALL and each department id → the answers sent to its items and their ratings per level, in one query."""
+    rows = session.execute(
+        select(FeedbackItem.department_id, AnswerRating.level, func.count(Reply.id)).select_from(Reply)
+        .join(FeedbackItem, FeedbackItem.id == Reply.item_id)
+        .outerjoin(AnswerRating, AnswerRating.reply_id == Reply.id)
+        .where(*conditions, Reply.status == SENT).group_by(FeedbackItem.department_id, AnswerRating.level)).all()
+    result = {}
+    for group in {ALL, *(d for d, _level, _n in rows if d is not None)}:
+        mine = [(level, int(n)) for d, level, n in rows if group == ALL or d == group]
+        result[group] = Satisfaction(**{level: sum(n for lv, n in mine if lv == level) for level in RATING_LEVELS},
+                                     answered=sum(n for _level, n in mine))
+    return result
 
 
 def problem_key():

@@ -66,7 +66,9 @@ def _figures(session: Session, campaign_id: int, clocks: ClockSettings, today: d
     sent = count_of(select(func.count(Reply.id)).select_from(Reply)
                     .join(FeedbackItem, FeedbackItem.id == Reply.item_id).where(Reply.status == SENT))
     levels = [count_of(select(func.count(AnswerRating.id)).select_from(AnswerRating)
-                       .join(FeedbackItem, FeedbackItem.id == AnswerRating.item_id).where(AnswerRating.level == level))
+                       .join(Reply, Reply.id == AnswerRating.reply_id)
+                       .join(FeedbackItem, FeedbackItem.id == Reply.item_id)
+                       .where(AnswerRating.level == level, Reply.status == SENT))
               for level in RATING_LEVELS]
     columns = count_columns(clock)
     row = session.execute(narrowed(select(*(columns[name].label(name) for name in _COUNTS), sent, *levels)
