@@ -55,6 +55,11 @@ class Defaults:
     MAX_EXTENSION_DAYS = 30
     REVIEW_WINDOW_DAYS = 30
     DUE_SOON_DAYS = 3
+    #: /staff/stats 红黄绿灯: green from this on-time answer rate (percent) with nothing overdue; red below
+    #: STATS_RED_RATE or with more than STATS_RED_OVERDUE items overdue; yellow otherwise
+    STATS_GREEN_RATE = 90
+    STATS_RED_RATE = 70
+    STATS_RED_OVERDUE = 3
     #: case numbers look like GH-2021-000123
     CASE_PREFIX = "GH"
     #: key of the query-code HMAC; defaults to SECRET_KEY (changing it invalidates every query code)

@@ -11,8 +11,10 @@ from flask_babel import get_locale
 
 from .. import db
 from ..models import Campaign
+from ..services.common.clocks import ClockSettings
 from ..services.ledger import campaigns
 from ..services.ledger.pages import CampaignSummary, CampaignVersion, campaign_summary, campaign_version, today
+from ..services.stats.public import PublicFigures, campaign_public
 from .versioned_cache import VersionedCache
 
 CACHE_KEY = "portal.public_cache"
@@ -62,12 +64,14 @@ def campaign_version_or_404(slug: str) -> CampaignVersion:
     return find_campaign_version(slug) or abort(404)
 
 
-def cached_page(found: CampaignVersion, render: Callable[[Campaign], str]) -> str:
-    """render(campaign) for this page once per data version and language; no query but the version's otherwise.
+def cached_page(found: CampaignVersion, render: Callable[[Campaign], str], stamp: Hashable = None) -> str:
+    """render(campaign) for this page once per data version, language and stamp; no query but the version's
+    otherwise.
 
-    Only for pages that show nothing but the campaign's ledger and reports: nothing that changes without
-    campaign.touch() (such as opinion counts), nothing that depends on the visitor or on today's date.
-    A request with a query string is rendered afresh, so that arbitrary URLs cannot fill the cache.
+    Only for pages that show nothing but the campaign's ledger and reports, and what stamp stands for (the home
+    page's opinion figures, public_feedback()): nothing else that changes without campaign.touch(), nothing that
+    depends on the visitor. A request with a query string is rendered afresh, so that arbitrary URLs cannot fill
+    the cache.
     """
     def compute() -> str:
         return render(db.session().get(Campaign, found.id) or abort(404))
@@ -75,7 +79,19 @@ def cached_page(found: CampaignVersion, render: Callable[[Campaign], str]) -> st
     if request.query_string:
         return compute()
     key = (request.endpoint, tuple(sorted((request.view_args or {}).items())), str(get_locale()))
-    return cached(found, key, compute)
+    cache: VersionedCache = current_app.extensions[CACHE_KEY]
+    return cache.get(found.id, found.data_version or 0, key, compute, stamp)
+
+
+def public_feedback(campaign_id: int) -> PublicFigures:
+    """The campaign's opinion figures (收到、受理、答复、按期答复率、满意率), reused for PUBLIC_VERSION_SECONDS like the
+    data version: opinions change without campaign.touch(), so a page showing them is cached by their value too."""
+    def lookup() -> PublicFigures:
+        return campaign_public(db.session(), campaign_id, ClockSettings.from_config(current_app.config))
+
+    cache: VersionedCache = current_app.extensions[CACHE_KEY]
+    return cache.recent(("feedback", campaign_id), current_app.config["PUBLIC_VERSION_SECONDS"], lookup) \
+        or PublicFigures()
 
 
 def summary(campaign: Campaign) -> CampaignSummary:

@@ -1,9 +1,10 @@
 """Category, problem and measure pages (整改台账 as the public reads it)."""
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, current_app, render_template
 
 from .. import db
+from ..services.common.clocks import ClockSettings
 from ..services.ledger.pages import category_page, feedback_counts, find_measure, problem_page
 from . import bp
 from .common import campaign_or_404, local_today, summary
@@ -20,7 +21,7 @@ def category(slug: str, position: int) -> str:
 @bp.get("/campaigns/<slug>/problems/<int:number>")
 def problem(slug: str, number: int) -> str:
     campaign = campaign_or_404(slug)
-    page = problem_page(db.session(), campaign, number) or abort(404)
+    page = problem_page(db.session(), campaign, number, ClockSettings.from_config(current_app.config)) or abort(404)
     return render_template("public/problem.html", campaign=campaign, page=page, today=local_today())
 
 

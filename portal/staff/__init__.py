@@ -46,4 +46,18 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-from . import account, audit_log, departments, home, inbound, intake, items, outbox, queue, replies, satisfaction, users  # noqa: E402,F401,E501
+from . import (  # noqa: E402,F401
+    account,
+    audit_log,
+    departments,
+    home,
+    inbound,
+    intake,
+    items,
+    outbox,
+    queue,
+    replies,
+    satisfaction,
+    stats,
+    users,
+)

@@ -139,6 +139,8 @@ ARGUMENTS: dict[str, Callable[[World], object]] = {
     "reply_id": lambda w: w.reply_id,
     "filename": lambda w: "css/site.css",
     "token": lambda w: w.rating_token,
+    "table": lambda w: "departments",
+    "fmt": lambda w: "csv",
 }
 #: (endpoint, argument) whose value is not the argument's usual one
 ENDPOINT_ARGUMENTS: dict[tuple[str, str], Callable[[World], object]] = {
@@ -147,7 +149,7 @@ ENDPOINT_ARGUMENTS: dict[tuple[str, str], Callable[[World], object]] = {
     ("staff.callback", "case_number"): lambda w: w.answered_case_number,
 }
 #: arguments that the role matrix tries with every value (the transitions of the item page)
-VARIANTS: dict[str, tuple[str, ...]] = {"action": tuple(workflow.TRANSITIONS)}
+VARIANTS: dict[str, tuple[str, ...]] = {"action": tuple(workflow.TRANSITIONS), "fmt": ("csv", "xlsx")}
 
 
 def url_values(rule: Rule, world: World) -> dict[str, object]:

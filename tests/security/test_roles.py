@@ -38,6 +38,8 @@ MATRIX: dict[str, str] = {
     "staff.log_letter": "log_letter",
     "staff.correct_item": "correct_item",
     "staff.audit_log": "view_audit", "staff.audit_export": "view_audit",
+    "staff.stats": "view_stats",
+    "staff.stats_download": "view_stats",
     "staff.users": "manage_users",
     "staff.user_new": "manage_users",
     "staff.user_edit": "manage_users",

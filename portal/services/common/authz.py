@@ -37,6 +37,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "export_items": frozenset({SUPERVISOR, RESEARCH, ADMIN, HANDLER}),
     #: 回访: call citizens about their answers and record the result
     "callback": frozenset({CLERK}),
+    #: a handler only their department's figures (the items they can see)
+    "view_stats": frozenset({SUPERVISOR, RESEARCH, ADMIN, HANDLER}),
     "view_inbound": frozenset({TRIAGER, RESEARCH, SUPERVISOR, ADMIN}),
     "view_outbox": frozenset({RESEARCH, SUPERVISOR, ADMIN}),
     "retry_outbox": frozenset({RESEARCH, ADMIN}),

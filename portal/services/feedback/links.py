@@ -7,12 +7,10 @@ from sqlalchemy import case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.models import FeedbackItem, FeedbackLink, Measure, Problem, User
-from portal.models.feedback import CLOSED, REPLIED
 from portal.services.common import audit, authz
 from portal.services.common.numbers import parse_id
 from portal.services.feedback import suggest
-
-ANSWERED = (REPLIED, CLOSED)
+from portal.services.stats.definitions import EXCLUDED_STATES
 
 
 def resolve_target(session: Session, campaign_id: int, code: str) -> Measure | Problem | None:
@@ -85,15 +83,19 @@ def search_targets(session: Session, campaign_id: int, query: str, limit: int = 
 
 
 def public_counts(session: Session, *, measure_ids=(), problem_ids=()) -> dict[tuple[str, int], tuple[int, int]]:
-    """("measure"|"problem", id) → (received, answered): numbers only. A problem counts its measures' items too."""
-    answered = func.count(func.distinct(case((FeedbackItem.state.in_(ANSWERED), FeedbackItem.id))))
+    """("measure"|"problem", id) → (received, answered): numbers only. A problem counts its measures' items too.
+
+    As in the statistics (portal.services.stats.definitions): duplicates and spam are not counted; an item is
+    answered once a reply was sent (replied_at), whether closed since or under review."""
+    answered = func.count(func.distinct(case((FeedbackItem.replied_at.is_not(None), FeedbackItem.id))))
     received = func.count(func.distinct(FeedbackItem.id))
     result: dict[tuple[str, int], tuple[int, int]] = {}
     if measure_ids:
         rows = session.execute(
             select(FeedbackLink.measure_id, received, answered)
             .join(FeedbackItem, FeedbackItem.id == FeedbackLink.item_id)
-            .where(FeedbackLink.measure_id.in_(list(measure_ids))).group_by(FeedbackLink.measure_id))
+            .where(FeedbackLink.measure_id.in_(list(measure_ids)), FeedbackItem.state.not_in(EXCLUDED_STATES))
+            .group_by(FeedbackLink.measure_id))
         result.update({("measure", mid): (r, a) for mid, r, a in rows})
     if problem_ids:
         problem_id = func.coalesce(FeedbackLink.problem_id, Measure.problem_id)
@@ -102,6 +104,6 @@ def public_counts(session: Session, *, measure_ids=(), problem_ids=()) -> dict[t
             .select_from(FeedbackLink)
             .outerjoin(Measure, Measure.id == FeedbackLink.measure_id)
             .join(FeedbackItem, FeedbackItem.id == FeedbackLink.item_id)
-            .where(problem_id.in_(list(problem_ids))).group_by(problem_id))
+            .where(problem_id.in_(list(problem_ids)), FeedbackItem.state.not_in(EXCLUDED_STATES)).group_by(problem_id))
         result.update({("problem", pid): (r, a) for pid, r, a in rows})
     return result

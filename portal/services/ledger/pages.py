@@ -9,8 +9,10 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from portal.models import Campaign, Category, Measure, Problem, ProgressReport
+from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.links import public_counts
 from portal.services.ledger.figures import ProblemProgress, campaign_figures, problem_progress
+from portal.services.stats.public import PublicFigures, problem_public
 
 #: built once: building a statement costs more than running this one
 _VERSION_BY_SLUG = select(Campaign.id, Campaign.data_version).where(Campaign.slug == bindparam("slug"))
@@ -66,7 +68,7 @@ class FeedbackCounts:
 class ProblemPage:
     problem: Problem
     progress: ProblemProgress
-    feedback: FeedbackCounts
+    feedback: PublicFigures
 
 
 def today(timezone: str) -> date:
@@ -113,8 +115,9 @@ def category_page(session: Session, campaign: Campaign, position: int) -> Catego
     return CategoryPage(category, problems, problem_progress(session, problems))
 
 
-def problem_page(session: Session, campaign: Campaign, number: int) -> ProblemPage | None:
-    """A problem with its category and measures, and its derived progress; None when unknown."""
+def problem_page(session: Session, campaign: Campaign, number: int, clocks: ClockSettings) -> ProblemPage | None:
+    """A problem with its category and measures, its derived progress and its opinions' figures; None when
+    unknown."""
     problem = session.scalar(
         select(Problem).where(Problem.campaign_id == campaign.id, Problem.number == number)
         .options(joinedload(Problem.category), selectinload(Problem.measures))
@@ -122,7 +125,7 @@ def problem_page(session: Session, campaign: Campaign, number: int) -> ProblemPa
     if problem is None:
         return None
     return ProblemPage(problem, problem_progress(session, [problem])[problem.id],
-                       feedback_counts(session, "problem", problem.id))
+                       problem_public(session, campaign.id, problem.id, clocks))
 
 
 def find_measure(session: Session, campaign: Campaign, code: str) -> Measure | None:

@@ -1,0 +1,56 @@
+"""flask stats: the figures of /staff/stats for a campaign (later subcommands, such as the 通报, join the group)."""
+from __future__ import annotations
+
+import json
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .. import db
+from ..services.common.clocks import ClockSettings
+from ..services.stats import figures, scope
+from ..services.stats.lights import LightThresholds
+
+
+@click.group("stats", cls=AppGroup, invoke_without_command=True)
+@click.option("--campaign", "slug", help="整改任务标识。")
+@click.option("--from", "date_from", help="收到日期自（YYYY-MM-DD，含）。")
+@click.option("--to", "date_to", help="收到日期至（YYYY-MM-DD，含）。")
+@click.option("--period", type=click.Choice(figures.PERIODS), default="month", show_default=True,
+              help="按月或按周统计收到件数。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出全部数字（键名见 README）。")
+@click.pass_context
+def cli(ctx: click.Context, slug: str | None, date_from: str | None, date_to: str | None, period: str,
+        as_json: bool) -> None:
+    """意见建议办理统计：与 /staff/stats 页面相同的数字。"""
+    if ctx.invoked_subcommand is not None:
+        return
+    if not slug:
+        raise click.UsageError("请用 --campaign 指定整改任务。")
+    session = db.session()
+    try:
+        found = scope.find_scope(session, slug, scope.parse_day(date_from, "date_from"),
+                                 scope.parse_day(date_to, "date_to"), period)
+    except scope.StatsScopeError as exc:
+        raise click.ClickException(exc.message) from exc
+    result = figures.compute(session, None, found, ClockSettings.from_config(current_app.config),
+                             LightThresholds.from_config(current_app.config))
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        return
+    totals, satisfaction = result.totals, result.satisfaction
+    click.echo(f"{result.campaign_title}：收到{totals.received}件（另有重复件{result.excluded['duplicate']}件、"
+               f"无效件{result.excluded['spam']}件不计入），已受理{totals.accepted}件，已答复{totals.answered}件；"
+               f"按期受理率{_rate(totals.on_time_accept_rate)}，按期办结率{_rate(totals.on_time_answer_rate)}，"
+               f"当前逾期{totals.overdue_now}件；满意率{_rate(satisfaction.satisfaction_rate)}"
+               f"（评价{satisfaction.rated}条）。")
+    for department in result.by_department:
+        h = department.handling
+        click.echo(f"  {department.department}：交办{h.assigned}件，已答复{h.answered}件，"
+                   f"按期受理率{_rate(h.on_time_accept_rate)}，按期办结率{_rate(h.on_time_answer_rate)}，"
+                   f"当前逾期{h.overdue_now}件")
+
+
+def _rate(value: str | None) -> str:
+    return f"{value}%" if value is not None else "—"

@@ -1,0 +1,56 @@
+"""SQL expressions that differ between PostgreSQL and SQLite: office-local dates, periods, durations, percentiles."""
+from __future__ import annotations
+
+from datetime import datetime
+from math import floor
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Date, Float, cast, func, literal
+
+SECONDS_PER_DAY = 86400.0
+
+
+def _sqlite_offset(timezone: str) -> str:
+    """The zone's UTC offset as an SQLite date modifier ('+480 minutes'); SQLite knows no zones, and the office's
+    zone (Asia/Shanghai) has no daylight saving time, so one offset holds for every date."""
+    offset = datetime.now(ZoneInfo(timezone)).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    return f"{minutes:+d} minutes"
+
+
+def local_date(column, dialect: str, timezone: str) -> ColumnElement:
+    """The office-local calendar date of a UTC timestamp column (comparable with a Date column such as accept_due)."""
+    if dialect == "postgresql":
+        return cast(func.timezone(timezone, column), Date)
+    return func.date(column, _sqlite_offset(timezone))
+
+
+def period(column, dialect: str, timezone: str, unit: str) -> ColumnElement:
+    """The month ('2021-03') or the Monday of the week ('2021-03-01') of a UTC timestamp, in office-local time."""
+    if dialect == "postgresql":
+        local = func.timezone(timezone, column)
+        if unit == "week":
+            return func.to_char(func.date_trunc("week", local), "YYYY-MM-DD")
+        return func.to_char(local, "YYYY-MM")
+    modifier = _sqlite_offset(timezone)
+    if unit == "week":
+        return func.date(column, modifier, "weekday 0", "-6 days")
+    return func.strftime("%Y-%m", column, modifier)
+
+
+def days_between(later, earlier, dialect: str) -> ColumnElement:
+    """later - earlier in days, fractional."""
+    if dialect == "postgresql":
+        return func.extract("epoch", later - earlier) / literal(SECONDS_PER_DAY)
+    return cast(func.julianday(later) - func.julianday(earlier), Float)
+
+
+def percentile_cont(values: list[float], fraction: float) -> float | None:
+    """PostgreSQL's percentile_cont in Python, for SQLite: linear interpolation between the two nearest ranks."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    lower = floor(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)

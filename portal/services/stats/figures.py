@@ -1,0 +1,292 @@
+"""Every figure of /staff/stats for a campaign and a range of received dates, in one StatsFigures."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.orm import Session
+
+from portal.models import AnswerRating, Campaign, Department, FeedbackItem, FeedbackLink, Measure, Problem, Reply, User
+from portal.models.feedback import CHANNELS, KINDS, SENT
+from portal.models.rating import RATING_LEVELS
+from portal.services.common import authz
+from portal.services.common.clocks import ClockSettings, start_of_local_day
+from portal.services.ledger.figures import rate
+
+from . import _sql
+from .definitions import EXCLUDED_STATES
+from .handling import ALL, COUNTS, Clock, Handling, count_columns, percentiles
+from .lights import LightThresholds
+
+PERIODS = ("month", "week")
+TOP = 10
+
+
+@dataclass(frozen=True)
+class StatsScope:
+    """Which items: a campaign's, received (office-local date) from date_from to date_to inclusive (open ends when
+    None); received_by_period by month or week."""
+
+    campaign: Campaign
+    date_from: date | None = None
+    date_to: date | None = None
+    period: str = "month"
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    satisfied: int = 0
+    basically_satisfied: int = 0
+    unsatisfied: int = 0
+    #: answers sent to the items in scope
+    answered: int = 0
+
+    @property
+    def rated(self) -> int:
+        return self.satisfied + self.basically_satisfied + self.unsatisfied
+
+    @property
+    def response_rate(self) -> str | None:
+        """参评率: ratings ÷ answers sent."""
+        return rate(self.rated, self.answered) if self.answered else None
+
+    @property
+    def satisfaction_rate(self) -> str | None:
+        """满意率: (满意 + 基本满意) ÷ ratings."""
+        return rate(self.satisfied + self.basically_satisfied, self.rated) if self.rated else None
+
+    def as_json(self) -> dict:
+        return {**asdict(self), "rated": self.rated, "response_rate": self.response_rate,
+                "satisfaction_rate": self.satisfaction_rate}
+
+
+@dataclass(frozen=True)
+class DepartmentFigures:
+    department: str
+    department_id: int
+    handling: Handling
+    satisfaction: Satisfaction
+    light: str
+
+
+@dataclass(frozen=True)
+class TargetFigures:
+    """A problem or measure among the most opinions: its number or code, its text, items received and answered."""
+
+    id: int
+    label: str
+    text: str
+    received: int
+    answered: int
+
+
+@dataclass(frozen=True)
+class StatsFigures:
+    """Everything /staff/stats shows (and a 通报 reports) for one scope; as_json() is `flask stats --json`."""
+
+    campaign_slug: str
+    campaign_title: str
+    date_from: date | None
+    date_to: date | None
+    today: date
+    period: str
+    excluded: dict[str, int]
+    received_by_channel: dict[str, int]
+    received_by_kind: dict[str, int]
+    received_by_period: list[tuple[str, int]]
+    totals: Handling
+    by_department: list[DepartmentFigures]
+    #: accepted items not yet assigned to a department
+    unassigned: int
+    top_problems: list[TargetFigures]
+    top_measures: list[TargetFigures]
+    satisfaction: Satisfaction
+    thresholds: LightThresholds = field(default_factory=LightThresholds)
+
+    @property
+    def received(self) -> int:
+        return self.totals.received
+
+    def as_json(self) -> dict:
+        return {
+            "campaign": self.campaign_slug, "campaign_title": self.campaign_title,
+            "from": _iso(self.date_from), "to": _iso(self.date_to), "today": self.today.isoformat(),
+            "received": self.received, "excluded": self.excluded,
+            "received_by_channel": self.received_by_channel, "received_by_kind": self.received_by_kind,
+            "period": self.period,
+            "received_by_period": [{"period": p, "received": n} for p, n in self.received_by_period],
+            "totals": _handling_json(self.totals),
+            "by_department": [{"department": d.department, **_handling_json(d.handling),
+                               "satisfaction_rate": d.satisfaction.satisfaction_rate,
+                               "rated": d.satisfaction.rated, "light": d.light} for d in self.by_department],
+            "unassigned": self.unassigned,
+            "top_problems": [{"problem": t.label, "text": t.text, "received": t.received, "answered": t.answered}
+                             for t in self.top_problems],
+            "top_measures": [{"measure": t.label, "text": t.text, "received": t.received, "answered": t.answered}
+                             for t in self.top_measures],
+            "satisfaction": self.satisfaction.as_json(),
+            "light_thresholds": {"green_rate": str(self.thresholds.green_rate),
+                                 "red_rate": str(self.thresholds.red_rate),
+                                 "red_overdue": self.thresholds.red_overdue},
+        }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _handling_json(h: Handling) -> dict:
+    return {**asdict(h), "on_time_accept_rate": h.on_time_accept_rate, "on_time_answer_rate": h.on_time_answer_rate}
+
+
+def scope_conditions(scope: StatsScope, user: User | None, clocks: ClockSettings) -> list[ColumnElement[bool]]:
+    """The items in scope that count: the campaign's, in the date range, visible to user (None: an operator command
+    sees all), not duplicates or spam."""
+    return [*_range_conditions(scope, user, clocks), FeedbackItem.state.not_in(EXCLUDED_STATES)]
+
+
+def _range_conditions(scope: StatsScope, user: User | None, clocks: ClockSettings) -> list[ColumnElement[bool]]:
+    conditions = [FeedbackItem.campaign_id == scope.campaign.id]
+    if user is not None:
+        conditions.append(authz.visible_items(user))
+    if scope.date_from:
+        conditions.append(FeedbackItem.received_at >= start_of_local_day(scope.date_from, clocks.timezone))
+    if scope.date_to:
+        conditions.append(FeedbackItem.received_at < start_of_local_day(scope.date_to + timedelta(days=1),
+                                                                         clocks.timezone))
+    return conditions
+
+
+def compute(session: Session, user: User | None, scope: StatsScope, clocks: ClockSettings,
+            thresholds: LightThresholds, today: date | None = None) -> StatsFigures:
+    """Every figure of the scope, as user may see them (a handler: their department's items only).
+
+    Six queries whatever the number of items: the counts grouped by department, channel, kind, period and excluded
+    state (summed up here: counts add up), the percentiles, the answers and their ratings, the departments' names,
+    the top problems and the top measures."""
+    if user is not None:
+        authz.require(user, "view_stats")
+    clock = Clock(session.get_bind().dialect.name, clocks.timezone, today or clocks.today())
+    conditions = scope_conditions(scope, user, clocks)
+    groups = _grouped_counts(session, _range_conditions(scope, user, clocks), clock, scope.period)
+    counted = [g for g in groups if g.excluded is None]
+    times = percentiles(session, conditions, clock)
+    totals = Handling(**_sum(counted), **times.get(ALL, {}))  # type: ignore[arg-type]
+    department_ids = sorted({g.department_id for g in counted if g.department_id is not None})
+    departments = {d: Handling(**_sum([g for g in counted if g.department_id == d]),
+                               **times.get(d, {}))  # type: ignore[arg-type]
+                   for d in department_ids}
+    satisfaction = _satisfaction(session, conditions)
+    names = {i: n for i, n in session.execute(
+        select(Department.id, Department.name).where(Department.id.in_(department_ids)))}
+    rows = [DepartmentFigures(names[d], d, h, satisfaction.get(d, Satisfaction()),
+                              thresholds.light(h.on_time_answer_rate, h.overdue_now))
+            for d, h in departments.items()]
+    return StatsFigures(
+        campaign_slug=scope.campaign.slug, campaign_title=scope.campaign.title, date_from=scope.date_from,
+        date_to=scope.date_to, today=clock.today, period=scope.period,
+        excluded={state: sum(g.counts["received"] for g in groups if g.excluded == state)
+                  for state in EXCLUDED_STATES},
+        received_by_channel=_tally(counted, "channel", CHANNELS),
+        received_by_kind=_tally(counted, "kind", KINDS),
+        received_by_period=sorted(_tally(counted, "period", ()).items()),
+        totals=totals,
+        by_department=sorted(rows, key=lambda f: (-f.handling.received, f.department)),
+        unassigned=totals.received - totals.assigned,
+        top_problems=_top_problems(session, conditions),
+        top_measures=_top_measures(session, conditions),
+        satisfaction=satisfaction.get(ALL, Satisfaction()),
+        thresholds=thresholds,
+    )
+
+
+@dataclass(frozen=True)
+class _Group:
+    """The counts of the items of one department, channel, kind and period (and excluded state, or None)."""
+
+    department_id: int | None
+    channel: str
+    kind: str
+    period: str
+    excluded: str | None
+    counts: dict[str, int]
+
+
+def _grouped_counts(session: Session, conditions, clock: Clock, unit: str) -> list[_Group]:
+    bucket = _sql.period(FeedbackItem.received_at, clock.dialect, clock.timezone, unit)
+    excluded = case((FeedbackItem.state.in_(EXCLUDED_STATES), FeedbackItem.state))
+    keys = (FeedbackItem.department_id, FeedbackItem.channel, FeedbackItem.kind, bucket, excluded)
+    columns = count_columns(clock)
+    query = select(*keys, *(columns[name] for name in COUNTS)).where(*conditions).group_by(*keys)
+    return [_Group(d, c, k, str(p), e, dict(zip(COUNTS, map(int, counts), strict=True)))
+            for d, c, k, p, e, *counts in session.execute(query)]
+
+
+def _sum(groups: list[_Group]) -> dict[str, int]:
+    return {name: sum(g.counts[name] for g in groups) for name in COUNTS}
+
+
+def _tally(groups: list[_Group], attribute: str, codes: tuple[str, ...]) -> dict[str, int]:
+    """Items received per value of attribute, every code listed (0 when none) and any other value found after."""
+    found: dict[str, int] = {}
+    for g in groups:
+        found[getattr(g, attribute)] = found.get(getattr(g, attribute), 0) + g.counts["received"]
+    return {code: found.get(code, 0) for code in codes} | {k: v for k, v in found.items() if k not in codes}
+
+
+def _satisfaction(session: Session, conditions) -> dict[Any, Satisfaction]:
+    """ALL and each department id → the answers sent to its items and their ratings per level, in one query."""
+    rows = session.execute(
+        select(FeedbackItem.department_id, AnswerRating.level, func.count(Reply.id)).select_from(Reply)
+        .join(FeedbackItem, FeedbackItem.id == Reply.item_id)
+        .outerjoin(AnswerRating, AnswerRating.reply_id == Reply.id)
+        .where(*conditions, Reply.status == SENT).group_by(FeedbackItem.department_id, AnswerRating.level)).all()
+    result = {}
+    for group in {ALL, *(d for d, _level, _n in rows if d is not None)}:
+        mine = [(level, int(n)) for d, level, n in rows if group == ALL or d == group]
+        result[group] = Satisfaction(**{level: sum(n for lv, n in mine if lv == level) for level in RATING_LEVELS},
+                                     answered=sum(n for _level, n in mine))
+    return result
+
+
+def problem_key():
+    """The problem an item's link is about: the linked problem, or the linked measure's problem."""
+    return func.coalesce(FeedbackLink.problem_id, Measure.problem_id)
+
+
+def problem_links():
+    """(item, problem) pairs, each once however many of the problem's measures the item names."""
+    key = problem_key()
+    return (select(FeedbackLink.item_id.label("item_id"), key.label("problem_id"))
+            .select_from(FeedbackLink).outerjoin(Measure, Measure.id == FeedbackLink.measure_id)
+            .group_by(FeedbackLink.item_id, key).subquery("problem_link"))
+
+
+def _answered_count():
+    return func.count(FeedbackItem.replied_at)
+
+
+def _top_problems(session: Session, conditions) -> list[TargetFigures]:
+    pairs = problem_links()
+    received = func.count(FeedbackItem.id)
+    rows = session.execute(
+        select(Problem.id, Problem.number, Problem.description, received, _answered_count())
+        .select_from(FeedbackItem).join(pairs, pairs.c.item_id == FeedbackItem.id)
+        .join(Problem, Problem.id == pairs.c.problem_id).where(*conditions)
+        .group_by(Problem.id, Problem.number, Problem.description)
+        .order_by(received.desc(), Problem.number).limit(TOP))
+    return [TargetFigures(pid, str(number), text, int(r), int(a)) for pid, number, text, r, a in rows]
+
+
+def _top_measures(session: Session, conditions) -> list[TargetFigures]:
+    received = func.count(func.distinct(FeedbackItem.id))
+    answered = func.count(func.distinct(case((FeedbackItem.replied_at.is_not(None), FeedbackItem.id))))
+    rows = session.execute(
+        select(Measure.id, Measure.code, Measure.text, received, answered)
+        .select_from(FeedbackItem).join(FeedbackLink, FeedbackLink.item_id == FeedbackItem.id)
+        .join(Measure, Measure.id == FeedbackLink.measure_id).where(*conditions)
+        .group_by(Measure.id, Measure.code, Measure.text, Measure.position)
+        .order_by(received.desc(), Measure.position).limit(TOP))
+    return [TargetFigures(mid, code, text, int(r), int(a)) for mid, code, text, r, a in rows]

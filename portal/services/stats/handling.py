@@ -1,0 +1,144 @@
+"""Counts and clocks of a set of items: the SQL aggregates of Handling and the percentiles of its durations."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from portal.models import FeedbackItem
+from portal.models.feedback import ACCEPTED, HANDLING, RECEIVED
+from portal.services.ledger.figures import rate
+
+from . import _sql
+from .definitions import DECIDED_WITHOUT_ACCEPTANCE
+
+#: the key of the figures of the whole set (no grouping)
+ALL = "all"
+#: Handling's counts, in the order count_columns gives them
+COUNTS = ("received", "assigned", "accepted", "decided", "decided_on_time", "decision_overdue", "answered",
+          "answered_on_time", "answered_late", "answer_overdue", "overdue_now", "extensions")
+
+
+@dataclass(frozen=True)
+class Handling:
+    """What happened to a set of items: see definitions.DEFINITIONS for each figure."""
+
+    received: int = 0
+    assigned: int = 0
+    accepted: int = 0
+    decided: int = 0
+    decided_on_time: int = 0
+    #: still undecided after the accept-by date
+    decision_overdue: int = 0
+    answered: int = 0
+    answered_on_time: int = 0
+    answered_late: int = 0
+    #: accepted, unanswered, past the handle-by date
+    answer_overdue: int = 0
+    overdue_now: int = 0
+    extensions: int = 0
+    accept_days_median: float | None = None
+    accept_days_p90: float | None = None
+    answer_days_median: float | None = None
+    answer_days_p90: float | None = None
+
+    @property
+    def on_time_accept_rate(self) -> str | None:
+        """按期受理率 in percent ('88.08'), None when no decision was due."""
+        due = self.decided + self.decision_overdue
+        return rate(self.decided_on_time, due) if due else None
+
+    @property
+    def on_time_answer_rate(self) -> str | None:
+        """按期办结率 in percent, None when no answer was due."""
+        due = self.answered + self.answer_overdue
+        return rate(self.answered_on_time, due) if due else None
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The SQL context of a computation: dialect, office timezone and today's local date."""
+
+    dialect: str
+    timezone: str
+    today: date
+
+    def local_date(self, column) -> ColumnElement:
+        return _sql.local_date(column, self.dialect, self.timezone)
+
+
+def _decision_at():
+    return func.coalesce(FeedbackItem.accepted_at, FeedbackItem.closed_at)
+
+
+def _decided() -> ColumnElement[bool]:
+    return or_(FeedbackItem.accepted_at.is_not(None), FeedbackItem.state.in_(DECIDED_WITHOUT_ACCEPTANCE))
+
+
+def _count(condition) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def count_columns(clock: Clock) -> dict[str, ColumnElement]:
+    """Handling's counts as SQL aggregates over FeedbackItem rows."""
+    decided = _decided()
+    replied = FeedbackItem.replied_at.is_not(None)
+    replied_on = clock.local_date(FeedbackItem.replied_at)
+    return {
+        "received": func.count(FeedbackItem.id),
+        "assigned": _count(FeedbackItem.department_id.is_not(None)),
+        "accepted": _count(FeedbackItem.accepted_at.is_not(None)),
+        "decided": _count(decided),
+        "decided_on_time": _count(and_(decided, clock.local_date(_decision_at()) <= FeedbackItem.accept_due)),
+        "decision_overdue": _count(and_(FeedbackItem.state == RECEIVED, FeedbackItem.accept_due < clock.today)),
+        "answered": _count(replied),
+        "answered_on_time": _count(and_(replied, replied_on <= FeedbackItem.handle_due)),
+        "answered_late": _count(and_(replied, or_(FeedbackItem.handle_due.is_(None),
+                                                  replied_on > FeedbackItem.handle_due))),
+        "answer_overdue": _count(and_(FeedbackItem.replied_at.is_(None), FeedbackItem.state.in_((ACCEPTED, HANDLING)),
+                                      FeedbackItem.handle_due < clock.today)),
+        "overdue_now": _count(FeedbackItem.due_date < clock.today),
+        "extensions": _count(FeedbackItem.extension_days.is_not(None)),
+    }
+
+
+def percentiles(session: Session, conditions: list, clock: Clock) -> dict[Any, dict[str, float | None]]:
+    """ALL and each department id → median and 90th percentile of the days to accept and to answer, in one query:
+    percentile_cont over GROUPING SETS on PostgreSQL; on SQLite (no ordered-set aggregates) the per-item durations
+    of the matching items, interpolated the same way here."""
+    accept = case((_decided(), _sql.days_between(_decision_at(), FeedbackItem.received_at, clock.dialect)))
+    answer = _sql.days_between(FeedbackItem.replied_at, FeedbackItem.received_at, clock.dialect)
+    department = FeedbackItem.department_id
+    result: dict[Any, dict[str, float | None]] = defaultdict(dict)
+    if clock.dialect == "postgresql":
+        query = select(func.grouping(department).label("total"), department,
+                       *(func.percentile_cont(fraction).within_group(duration.asc())
+                         for duration in (accept, answer) for fraction in (0.5, 0.9))
+                       ).where(*conditions).group_by(func.grouping_sets(tuple_(), tuple_(department)))
+        for total, key, *values in session.execute(query):
+            if total or key is not None:
+                result[ALL if total else key] = dict(zip(_TIMES, map(_days, values), strict=True))
+        return result
+    durations: dict[Any, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+    timed = or_(_decided(), FeedbackItem.replied_at.is_not(None))
+    for key, accepted, answered in session.execute(select(department, accept, answer).where(*conditions, timed)):
+        for group in (ALL, key) if key is not None else (ALL,):
+            for values, days in zip(durations[group], (accepted, answered), strict=True):
+                if days is not None:
+                    values.append(float(days))
+    for group, (accepted_days, answered_days) in durations.items():
+        result[group] = dict(zip(_TIMES, (_days(_sql.percentile_cont(values, fraction)) for values in
+                                          (accepted_days, answered_days) for fraction in (0.5, 0.9)), strict=True))
+    return result
+
+
+_TIMES = ("accept_days_median", "accept_days_p90", "answer_days_median", "answer_days_p90")
+
+
+def _days(value) -> float | None:
+    """Days with one decimal, rounded half up the same way whichever database computed them."""
+    return None if value is None else round(float(value) + 1e-9, 1)
