@@ -58,6 +58,7 @@ ACTIONS = {
     "department.merge": _l("合并部门"),
     "item.correct": _l("更正登记信息"), "audit.export": _l("导出审计日志"),
     "rating.record": _l("评价答复"), "rating.change": _l("修改答复评价"), "callback.attempt": _l("回访未接通"),
+    "stats.bulletin": _l("生成办理情况通报"),
 }
 #: keys of an audit event's details, as the item's history shows them
 DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件"), "duplicate": _l("重复件"),

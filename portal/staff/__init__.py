@@ -59,5 +59,6 @@ from . import (  # noqa: E402,F401
     replies,
     satisfaction,
     stats,
+    stats_bulletin,
     users,
 )

@@ -40,6 +40,7 @@ MATRIX: dict[str, str] = {
     "staff.audit_log": "view_audit", "staff.audit_export": "view_audit",
     "staff.stats": "view_stats",
     "staff.stats_download": "view_stats",
+    "staff.stats_bulletin": "stats_bulletin",
     "staff.users": "manage_users",
     "staff.user_new": "manage_users",
     "staff.user_edit": "manage_users",

@@ -39,6 +39,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "callback": frozenset({CLERK}),
     #: a handler only their department's figures (the items they can see)
     "view_stats": frozenset({SUPERVISOR, RESEARCH, ADMIN, HANDLER}),
+    "stats_bulletin": frozenset({SUPERVISOR, RESEARCH, ADMIN}),
     "view_inbound": frozenset({TRIAGER, RESEARCH, SUPERVISOR, ADMIN}),
     "view_outbox": frozenset({RESEARCH, SUPERVISOR, ADMIN}),
     "retry_outbox": frozenset({RESEARCH, ADMIN}),

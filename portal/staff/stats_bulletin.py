@@ -1,0 +1,50 @@
+"""The monthly 通报 (/staff/stats/bulletin.docx): a Word document with the figures of /staff/stats for one month."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Response, current_app, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import db
+from ..auth import current_staff
+from ..models import Campaign
+from ..services.common import audit, authz
+from ..services.common.clocks import ClockSettings
+from ..services.stats.bulletin_docx import bulletin_docx
+from ..services.stats.lights import LightThresholds
+from ..services.stats.scope import StatsScopeError
+from . import bp
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@bp.app_template_global("bulletin_month")
+def bulletin_month() -> str:
+    """The month a 通报 is usually about, as YYYY-MM: the last full month, office-local."""
+    today = ClockSettings.from_config(current_app.config).today()
+    last = today.replace(day=1) - timedelta(days=1)
+    return f"{last.year:04d}-{last.month:02d}"
+
+
+@bp.get("/stats/bulletin.docx")
+def stats_bulletin() -> Response:
+    """?campaign=SLUG&month=YYYY-MM → the .docx (every department: supervisors, the research office, admins);
+    an unknown campaign or an impossible month is a 400 saying which."""
+    user = current_staff()
+    authz.require(user, "stats_bulletin")
+    session = db.session()
+    slug, month = request.args.get("campaign", "")[:64], request.args.get("month", "")[:20]
+    campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
+    try:
+        if campaign is None:
+            raise StatsScopeError(_("没有标识为“%(slug)s”的整改任务。", slug=slug), "campaign")
+        body = bulletin_docx(session, campaign, month, ClockSettings.from_config(current_app.config),
+                             LightThresholds.from_config(current_app.config))
+    except StatsScopeError as exc:
+        return Response(exc.message, 400, mimetype="text/plain")
+    audit.record(session, user, "stats.bulletin", "campaign", campaign.id, month=month)
+    session.commit()
+    name = f"tongbao-{campaign.slug}-{month}.docx"
+    return Response(body, mimetype=DOCX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
