@@ -23,6 +23,12 @@ PUBLIC_STATES = {
     "transferred": _l("已转交其他单位办理"), "duplicate": _l("已并入相同事项一并办理"),
     "spam": _l("未作为有效意见办理"),
 }
+#: the steps of a case's timeline on the citizen's case page (portal.services.feedback.case_page)
+CASE_STEPS = {
+    "received": _l("收到"), "accepted": _l("受理"), "assigned": _l("交办"), "replied": _l("答复"), "closed": _l("办结"),
+    "review": _l("申请复查"), "replied_again": _l("复查答复"), "not_accepted": _l("不予受理"),
+    "transferred": _l("转交其他单位"), "duplicate": _l("并入相同事项"), "spam": _l("不予办理"),
+}
 KINDS = {"suggestion": _l("建议意见"), "report": _l("检举控告"), "appeal": _l("申诉求决"), "inquiry": _l("咨询"),
          "praise": _l("表扬")}
 CHANNELS = {"web": _l("网上留言"), "phone": _l("来电"), "letter": _l("来信"), "email": _l("电子邮件")}
@@ -110,6 +116,7 @@ TABLES: dict[str, dict[str, str | LazyString]] = {
     "measure_status": MEASURE_STATUSES, "measure_field": MEASURE_FIELDS, "figure": FIGURES,
     "class_figure": CLASS_FIGURES, "placeholder": PLACEHOLDERS,
     "corrected": CORRECTED_FIELDS, "language": LANGUAGES, "public_state": PUBLIC_STATES,
+    "case_step": CASE_STEPS,
 }
 CHINESE = "zh_Hans"
 
