@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from portal.models import (
     DONE,
     IN_PROGRESS,
+    Attachment,
     AuditEvent,
     Campaign,
     FeedbackItem,
@@ -96,7 +97,8 @@ def case_page(session: Session, item: FeedbackItem, clocks: ClockSettings, now: 
     return CasePage(
         item_id=item.id, status=case_status(session, item), subject=item.subject, content=item.content,
         timeline=timeline(session, item, clocks), targets=_targets(session, item),
-        files=[CaseFile(a.id, a.filename, a.size) for a in item.attachments if not a.purged],
+        files=[CaseFile(a.id, a.filename, a.size) for a in session.scalars(
+            select(Attachment).where(Attachment.item_id == item.id).order_by(Attachment.id)) if not a.purged],
         follow_ups=list(session.scalars(select(FollowUp).where(FollowUp.item_id == item.id)
                                         .order_by(FollowUp.received_at, FollowUp.id))),
         review_until=review_open_until(item, clocks, now), can_add_material=item.state in OPEN_STATES,
