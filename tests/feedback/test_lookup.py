@@ -111,7 +111,7 @@ def test_answer_department_and_dates_are_shown_after_the_reply(client, session, 
     html = look_up(post_form, item.case_number, code).get_data(as_text=True)
     assert "已答复" in html and "答复部门" in html and "办公室" in html
     assert "<p>感谢监督。</p><p>第二批措施已于3月底公开。</p>" in html
-    for step, moment in (("受理", item.accepted_at), ("答复", item.replied_at)):
+    for step, moment in (("决定受理", item.accepted_at), ("作出答复", item.replied_at)):
         assert re.search(rf'step-name">{step}</span>\s*<span class="step-date">.*>{chinese_date(moment)}</time>', html)
 
 
