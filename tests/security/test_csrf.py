@@ -127,6 +127,8 @@ ARGUMENTS: dict[str, Callable[[World], object]] = {
     "template_id": lambda w: w.template_id,
     "reply_id": lambda w: w.reply_id,
     "filename": lambda w: "css/site.css",
+    #: a case page's file link (only the session that opened the case gets genuine ones)
+    "token": lambda w: "not-a-signed-link",
 }
 #: (endpoint, argument) whose value is not the argument's usual one
 ENDPOINT_ARGUMENTS: dict[tuple[str, str], Callable[[World], object]] = {
@@ -176,6 +178,8 @@ def _transition_fields(world: World, values: dict[str, object]) -> dict[str, str
 PLAUSIBLE: dict[str, Callable[[World, dict[str, object]], dict]] = {
     "public.feedback": lambda w, v: {"kind": "suggestion", "content": "建议公开整改进度的更多细节。", "consent": "y"},
     "public.lookup": lambda w, v: {"case_number": w.case_number, "code": w.query_code},
+    "public.case_review": lambda w, v: {"reason": "答复没有说明整改完成的时间。"},
+    "public.case_material": lambda w, v: {"text": "补充说明：相关通知至今没有公开。"},
     "staff.login": lambda w, v: {"email": w.accounts["triager"].email, "password": PASSWORD},
     "staff.password": lambda w, v: {"old_password": PASSWORD, "new_password": PASSWORD,
                                     "new_password_repeat": PASSWORD},
