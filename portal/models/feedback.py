@@ -68,7 +68,7 @@ class FeedbackItem(Base):
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_item.id"))
     wants_reply: Mapped[bool] = mapped_column(Boolean, default=False)
     #: the language the opinion was submitted in (zh or en): acknowledgement and reply mails are written in it
-    language: Mapped[str] = mapped_column(String(8), default=CHINESE, server_default=CHINESE)
+    language: Mapped[str] = mapped_column(String(8), server_default=CHINESE)
     consent_publish: Mapped[bool] = mapped_column(Boolean, default=False)
     #: flagged for staff attention, e.g. a citizen's follow-up arrived
     needs_attention: Mapped[bool] = mapped_column(Boolean, default=False)
