@@ -26,8 +26,9 @@ PUBLIC_STATES = {
 #: the steps of a case's timeline on the citizen's case page (portal.services.feedback.case_page)
 CASE_STEPS = {
     "received": _l("收到"), "accepted": _l("决定受理"), "assigned": _l("交办承办部门"), "replied": _l("作出答复"),
-    "closed": _l("办理完毕"), "review": _l("提出复查申请"), "replied_again": _l("复查答复"), "not_accepted": _l("不予受理"),
-    "transferred": _l("转交其他单位"), "duplicate": _l("并入相同事项"), "spam": _l("不予办理"),
+    "closed": _l("办理完毕"), "review": _l("提出复查申请"), "replied_again": _l("复查答复"),
+    "not_accepted": _l("不予受理"), "transferred": _l("转交其他单位"), "duplicate": _l("并入相同事项"),
+    "spam": _l("不予办理"),
 }
 KINDS = {"suggestion": _l("建议意见"), "report": _l("检举控告"), "appeal": _l("申诉求决"), "inquiry": _l("咨询"),
          "praise": _l("表扬")}

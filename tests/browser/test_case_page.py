@@ -17,9 +17,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 WIDTH = 375
 WORDS = {
     "zh": {"print": "打印/保存为PDF", "not_found": "未找到该件", "received": "已收到，正在分办",
-           "steps": ["收到", "决定受理", "交办承办部门", "作出答复"], "due": "期限：", "leave": "退出查询", "mine": "我提交的内容"},
+           "steps": ["收到", "决定受理", "交办承办部门", "作出答复"],
+           "due": "期限：", "leave": "退出查询", "mine": "我提交的内容"},
     "en": {"print": "Print / save as PDF", "not_found": "No case found", "received": "Received, being sorted",
-           "steps": ["Received", "Accepted for handling", "Assigned to a department", "Answered"], "due": "Due by", "leave": "Leave this case",
+           "steps": ["Received", "Accepted for handling", "Assigned to a department", "Answered"],
+           "due": "Due by", "leave": "Leave this case",
            "mine": "What I submitted"},
 }
 CONTENT = {"zh": "建议公开劳模补助资金的发放名单和发放时间，方便职工监督。",
