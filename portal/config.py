@@ -41,6 +41,12 @@ class Defaults:
     LOGIN_RATE_LIMIT = "20 per minute"
     #: ratings of answers sent from the /rate/<token> page
     RATING_RATE_LIMIT = "10 per minute"
+    #: wrong query codes per case number, whatever the address (guessing one case's code from many addresses)
+    LOOKUP_CASE_RATE_LIMIT = "5 per hour"
+    #: review requests and added material from the case page, per client address
+    CASE_ACTION_RATE_LIMIT = "5 per hour"
+    #: how long (seconds) a link to a file on the case page works
+    CASE_FILE_SECONDS = 600
     #: the opinion form's target search and suggestions (a request per pause in typing)
     PICKER_RATE_LIMIT = "120 per minute"
     #: where rate-limit counters live: empty means the portal's database (shared by every worker and host);

@@ -16,6 +16,20 @@ STATES = {
     "review": _l("复查中"), "closed": _l("已办结"), "not_accepted": _l("不予受理"), "transferred": _l("已转办"),
     "duplicate": _l("重复件"), "spam": _l("无效件"),
 }
+#: the same states as the citizen reads them at the case lookup: plain words, no office jargon
+PUBLIC_STATES = {
+    "received": _l("已收到，正在分办"), "accepted": _l("已受理，正在交办承办部门"), "handling": _l("正在办理"),
+    "replied": _l("已答复"), "review": _l("正在复查"), "closed": _l("已办结"), "not_accepted": _l("不予受理"),
+    "transferred": _l("已转交其他单位办理"), "duplicate": _l("已并入相同事项一并办理"),
+    "spam": _l("未作为有效意见办理"),
+}
+#: the steps of a case's timeline on the citizen's case page (portal.services.feedback.case_page)
+CASE_STEPS = {
+    "received": _l("收到"), "accepted": _l("决定受理"), "assigned": _l("交办承办部门"), "replied": _l("作出答复"),
+    "closed": _l("办理完毕"), "review": _l("提出复查申请"), "replied_again": _l("复查答复"),
+    "not_accepted": _l("不予受理"), "transferred": _l("转交其他单位"), "duplicate": _l("并入相同事项"),
+    "spam": _l("不予办理"),
+}
 KINDS = {"suggestion": _l("建议意见"), "report": _l("检举控告"), "appeal": _l("申诉求决"), "inquiry": _l("咨询"),
          "praise": _l("表扬")}
 CHANNELS = {"web": _l("网上留言"), "phone": _l("来电"), "letter": _l("来信"), "email": _l("电子邮件")}
@@ -98,6 +112,8 @@ PERSONAL_DATA = {"name": _l("姓名"), "mobile": _l("手机号码"), "landline":
 MAIL_OUTCOMES = {"item": _l("新件"), "follow_up": _l("补充材料"), "ignored": _l("已忽略"), "quarantined": _l("已隔离"),
                  "duplicate": _l("重复（已收过）")}
 PHONE_LINES = {"0931-8821762": "0931-8821762", "12351": _l("12351职工服务热线"), "other": _l("其他")}
+#: the language an opinion was submitted in (feedback_item.language)
+LANGUAGES = {"zh": _l("中文"), "en": _l("英文")}
 #: 完成情况 of a measure
 MEASURE_STATUSES = {"done": _l("已完成"), "in_progress": _l("正在整改")}
 #: fields of a measure's history (measure_update.field)
@@ -123,6 +139,7 @@ TABLES: dict[str, dict[str, str | LazyString]] = {
     "class_figure": CLASS_FIGURES, "placeholder": PLACEHOLDERS,
     "corrected": CORRECTED_FIELDS, "object_type": OBJECT_TYPES, "changed_field": CHANGED_FIELDS,
     "audit_column": AUDIT_COLUMNS, "rating": RATING_LEVELS, "rating_source": RATING_SOURCES,
+    "language": LANGUAGES, "public_state": PUBLIC_STATES, "case_step": CASE_STEPS,
 }
 CHINESE = "zh_Hans"
 

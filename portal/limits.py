@@ -9,6 +9,7 @@ from functools import partial
 from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import parse
 
 from .limit_storage import storage_uri
 
@@ -52,3 +53,20 @@ def picker_limit() -> str:
 
 def login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def case_action_limit() -> str:
+    return current_app.config["CASE_ACTION_RATE_LIMIT"]
+
+
+def case_guesses_left(case_number: str) -> bool:
+    """Whether this case number may be tried again: wrong codes are counted per case as well as per address."""
+    return limiter.limiter.test(_case_limit(), "lookup-case", case_number)
+
+
+def count_wrong_code(case_number: str) -> None:
+    limiter.limiter.hit(_case_limit(), "lookup-case", case_number)
+
+
+def _case_limit():
+    return parse(current_app.config["LOOKUP_CASE_RATE_LIMIT"])

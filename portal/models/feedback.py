@@ -21,6 +21,9 @@ RECEIVED, ACCEPTED, NOT_ACCEPTED, TRANSFERRED, DUPLICATE, SPAM = (
     "received", "accepted", "not_accepted", "transferred", "duplicate", "spam")
 HANDLING, REPLIED, CLOSED, REVIEW = "handling", "replied", "closed", "review"
 STATES = (RECEIVED, ACCEPTED, HANDLING, REPLIED, REVIEW, CLOSED, NOT_ACCEPTED, TRANSFERRED, DUPLICATE, SPAM)
+#: the languages an opinion may be submitted in; mails to its submitter are written in it
+CHINESE, ENGLISH = "zh", "en"
+LANGUAGES = (CHINESE, ENGLISH)
 
 
 class FeedbackItem(Base):
@@ -64,6 +67,8 @@ class FeedbackItem(Base):
     #: 重复: the original item
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_item.id"))
     wants_reply: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the language the opinion was submitted in (zh or en): acknowledgement and reply mails are written in it
+    language: Mapped[str] = mapped_column(String(8), server_default=CHINESE)
     consent_publish: Mapped[bool] = mapped_column(Boolean, default=False)
     #: flagged for staff attention, e.g. a citizen's follow-up arrived
     needs_attention: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,6 +16,7 @@ from wtforms.validators import DataRequired, Length
 from ..labels import KINDS as KIND_LABELS
 from ..models import Campaign, Category
 from ..models.feedback import WEB
+from ..services.feedback import language
 from ..services.feedback.attachments import Upload
 from ..services.feedback.intake import Contact, NewItem
 
@@ -79,6 +81,7 @@ class FeedbackForm(FlaskForm):
             subject=self.subject.data or "", contact=contact, wants_reply=self.wants_reply.data,
             consent_publish=self.consent_publish.data, targets=[self.target.data] if self.target.data else [],
             campaign_id=campaign.id if campaign else None, uploads=self.uploads(),
+            language=language.of_locale(get_locale()),
         )
 
     def uploads(self) -> list[Upload]:

@@ -1,32 +1,48 @@
-"""办理查询: a citizen checks a case with its number and query code; a miss never says which was wrong."""
+"""办理查询: a citizen opens a case with its number and query code; a miss never says which was wrong.
+
+A match keeps the case (its id, never the code) in the session and goes to the case page (portal.public.case).
+Wrong codes are limited per address (the route's limit) and per case number, so that many addresses together
+cannot guess one case's code either.
+"""
 from __future__ import annotations
 
-from flask import Response, current_app, render_template, request
+from flask import Response, current_app, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .. import db
-from ..limits import limiter, lookup_limit
+from ..limits import case_guesses_left, count_wrong_code, limiter, lookup_limit
+from ..services.feedback.case_codes import normalise_case_number
 from ..services.feedback.intake import IntakeSettings
-from ..services.feedback.lookup import lookup_case
+from ..services.feedback.lookup import find_case
 from . import bp
 from .common import default_campaign
 from .feedback import no_store, too_many_requests
 from .feedback_forms import LookupForm
 
+#: the session key of the case the citizen opened
+CASE_KEY = "case"
+
 
 @bp.route("/lookup", methods=["GET", "POST"])
 @limiter.limit(lookup_limit, methods=["POST"], on_breach=too_many_requests)
-def lookup() -> Response:
-    form = LookupForm()
+def lookup() -> Response | WerkzeugResponse:
+    """The form (?case=GH-… fills in the number, as the confirmation page and the mails link to it)."""
+    form = LookupForm(case_number=request.args.get("case", "")[:40])
     if not form.validate_on_submit():
         return _page(form, status=422 if request.method == "POST" else 200)
+    typed = LookupForm(formdata=None, case_number=form.case_number.data.strip())
+    number = normalise_case_number(form.case_number.data)
+    if not case_guesses_left(number):
+        return _page(typed, too_many_guesses=True, status=429)
     key = IntakeSettings.from_config(current_app.config).code_key
-    case = lookup_case(db.session(), form.case_number.data, form.code.data, key)
-    if case is None:
-        return _page(LookupForm(formdata=None), not_found=True, status=404)
-    return _page(LookupForm(formdata=None), case=case)
+    item = find_case(db.session(), form.case_number.data, form.code.data, key)
+    if item is None:
+        count_wrong_code(number)
+        return _page(typed, not_found=True, status=404)
+    session[CASE_KEY] = item.id
+    return redirect(url_for("public.case"), 303)
 
 
 def _page(form: LookupForm, status: int = 200, **context) -> Response:
-    """The lookup page; after a miss it echoes nothing typed, so both kinds of miss look the same."""
-    return no_store(render_template("public/lookup.html", form=form, campaign=default_campaign(), **context),
-                    status)
+    """The lookup page; after a miss it keeps the case number typed and nothing else, the same for either miss."""
+    return no_store(render_template("public/lookup.html", form=form, campaign=default_campaign(), **context), status)

@@ -24,7 +24,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..labels import KINDS, PHONE_LINES
+from ..labels import KINDS, LANGUAGES, PHONE_LINES
 from ..services.feedback import receipts
 from ..services.feedback.attachments import Upload
 from ..services.feedback.clerk_intake import Letter, LinkPicker, PhoneCall, parse_codes
@@ -72,6 +72,8 @@ class ItemForm(RefusalsForm):
     target = SelectField(_l("关联的问题或措施"), validate_choice=False)
     target_codes = StringField(_l("其他编号（可选）"), [Length(max=200)])
     wants_reply = BooleanField(_l("要求答复"))
+    language = SelectField(_l("来件使用的语言"), choices=[SelectChoice(code, text) for code, text in LANGUAGES.items()],
+                           default="zh")
     #: one random token per rendering of the form: the same form sent twice logs one case (services.feedback.receipts)
     submission = HiddenField()
 
@@ -112,7 +114,8 @@ class PhoneForm(ItemForm):
                          phone_line=self.phone_line.data, caller_name=self.caller_name.data or "",
                          caller_phone=self.caller_phone.data or "", duration_seconds=duration,
                          subject=self.subject.data or "", wants_reply=self.wants_reply.data,
-                         consent_publish=self.consent_publish.data, targets=self.targets())
+                         consent_publish=self.consent_publish.data, targets=self.targets(),
+                         language=self.language.data)
 
 
 class LetterForm(ItemForm):
@@ -136,4 +139,4 @@ class LetterForm(ItemForm):
                       address=self.address.data or "", phone=self.phone.data or "", email=self.email.data or "",
                       subject=self.subject.data or "", wants_reply=self.wants_reply.data,
                       consent_publish=self.consent_publish.data, targets=self.targets(),
-                      uploads=[Upload(f.filename, f.read()) for f in files])
+                      uploads=[Upload(f.filename, f.read()) for f in files], language=self.language.data)

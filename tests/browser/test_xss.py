@@ -216,8 +216,8 @@ def test_stored_payloads_are_inert_in_the_browser_on_public_and_staff_pages(brow
     citizen.get_by_label("受理编号").fill(rejected)
     citizen.get_by_label("查询码").fill(rejected_code)
     citizen.get_by_role("button", name="查询", exact=True).click()
-    expect(citizen.locator("section.case-status")).to_contain_text("不予受理")
-    expect(citizen.locator("section.case-status")).to_contain_text(SAMPLE[9])
+    expect(citizen.locator("main")).to_contain_text("不予受理")
+    expect(citizen.locator("main")).to_contain_text(SAMPLE[9])
     found += findings(citizen)
 
     triager = new_page(browser)

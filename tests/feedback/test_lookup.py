@@ -17,7 +17,8 @@ CSRF_VALUE = re.compile(r'(name="csrf_token" type="hidden" value=")([^"]+)(")')
 
 
 def look_up(post_form, case_number: str, code: str):
-    return post_form("/lookup", {"case_number": case_number, "code": code}, page="/lookup")
+    """The lookup form sent; a match is followed to the case page."""
+    return post_form("/lookup", {"case_number": case_number, "code": code}, page="/lookup", follow_redirects=True)
 
 
 def chinese_date(moment) -> str:
@@ -31,7 +32,7 @@ def test_right_number_and_code_show_the_state_and_received_date(client, session,
     response = look_up(post_form, item.case_number, code)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert item.case_number in html and "待分办" in html
+    assert item.case_number in html and "已收到，正在分办" in html and "待分办" not in html
     assert chinese_date(item.received_at) in html
     assert code not in html and "答复内容" not in html
 
@@ -67,9 +68,10 @@ def test_wrong_code_and_wrong_number_give_identical_responses(client, session, n
                  look_up(post_form, "GH-2020-999999", code)]
     assert {r.status_code for r in responses} == {404}
     pages = [CSRF_VALUE.sub(r"\1\3", r.get_data(as_text=True)) for r in responses]
-    assert pages[0] == pages[1]
+    assert f'value="{item.case_number}"' in pages[0] and 'value="GH-2020-999999"' in pages[1]
+    assert pages[0].replace(item.case_number, "GH-2020-999999") == pages[1]
     assert "未找到该件，请核对受理编号和查询码。" in pages[0]
-    assert item.case_number not in pages[0] and code not in pages[0]
+    assert code not in pages[0] and wrong_code not in pages[0]
     assert sorted(responses[0].headers.keys()) == sorted(responses[1].headers.keys())
 
 
@@ -109,12 +111,13 @@ def test_answer_department_and_dates_are_shown_after_the_reply(client, session, 
     html = look_up(post_form, item.case_number, code).get_data(as_text=True)
     assert "已答复" in html and "答复部门" in html and "办公室" in html
     assert "<p>感谢监督。</p><p>第二批措施已于3月底公开。</p>" in html
-    assert "受理日期" in html and "答复日期" in html and chinese_date(item.replied_at) in html
+    for step, moment in (("决定受理", item.accepted_at), ("作出答复", item.replied_at)):
+        assert re.search(rf'step-name">{step}</span>\s*<span class="step-date">.*>{chinese_date(moment)}</time>', html)
 
 
 @pytest.mark.parametrize(("action", "fields", "shown"), [
     ("reject", {"reason": "不属于本单位职责范围"}, ("不予受理", "不予受理的理由", "不属于本单位职责范围")),
-    ("transfer", {"transferred_to": "兰州市总工会"}, ("已转办", "转往单位", "兰州市总工会")),
+    ("transfer", {"transferred_to": "兰州市总工会"}, ("已转交其他单位办理", "转往单位", "兰州市总工会")),
 ])
 def test_a_decision_without_handling_tells_why_or_where(client, session, new_item, make_user, post_form, action,
                                                        fields, shown):
@@ -162,9 +165,9 @@ def test_a_duplicate_shows_the_original_it_was_merged_into_then_its_answer(sessi
     session.commit()
 
     html = look_up(post_form, duplicate.case_number, code).get_data(as_text=True)
-    assert f"已并入 {original.case_number}" in html and "重复件" in html
-    assert f"{original.case_number} 的办理进展" in html and "待分办" in html
-    assert "答复内容将在此显示" in html and "答复内容</h4>" not in html
+    assert f"已并入 {original.case_number}" in html and "已并入相同事项一并办理" in html
+    assert f"{original.case_number} 的办理进展" in html and "已收到，正在分办" in html
+    assert "答复内容将在此显示" in html and "答复内容</h3>" not in html
 
     answer(session, original, triager, research, "赵丽华同志：您好！会员卡补贴已于5月20日发放到账，请查收。"
                  "如有疑问请致电13811112222联系我们。")

@@ -16,7 +16,7 @@ from tests.samples import image, pdf
 CONTENT = "建议公开第二批整改措施的完成时间和佐证材料。"
 VALID = {"kind": "suggestion", "content": CONTENT, "consent": "y"}
 CASE_NUMBER = re.compile(r'class="case-number">([A-Z]+-\d{4}-\d{6,})<')
-QUERY_CODE = re.compile(r'class="query-code">([A-Z0-9]+)<')
+QUERY_CODE = re.compile(r'class="query-code">([A-Z0-9]{4}) ([A-Z0-9]{4})<')
 CSRF_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -48,9 +48,9 @@ def test_valid_submission_stores_the_item_and_shows_its_codes_once(client, sessi
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
-    number, code = CASE_NUMBER.search(html).group(1), QUERY_CODE.search(html).group(1)
+    number, code = CASE_NUMBER.search(html).group(1), "".join(QUERY_CODE.search(html).groups())
     assert len(code) == 8 and code not in response.headers.get("Location", "")
-    assert "15日内" in html and 'href="/lookup"' in html
+    assert "15日内" in html and f'href="/lookup?case={number}"' in html
 
     item = session.scalar(select(FeedbackItem))
     assert (item.case_number, item.channel, item.kind, item.content) == (number, "web", "report", CONTENT)
@@ -59,8 +59,8 @@ def test_valid_submission_stores_the_item_and_shows_its_codes_once(client, sessi
     assert [link.measure.code for link in item.links] == ["1-2"]
     assert item.wants_reply and item.consent_publish
 
-    lookup = post_form("/lookup", {"case_number": number, "code": code}, page="/lookup")
-    assert lookup.status_code == 200 and "待分办" in lookup.get_data(as_text=True)
+    lookup = post_form("/lookup", {"case_number": number, "code": code}, page="/lookup", follow_redirects=True)
+    assert lookup.status_code == 200 and "已收到，正在分办" in lookup.get_data(as_text=True)
 
 
 def test_anonymous_submission_without_link_or_publication_consent(client, session, small_campaign, post_form):

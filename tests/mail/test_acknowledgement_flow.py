@@ -10,7 +10,7 @@ from portal.models import FeedbackItem, OutboxMessage
 
 VALID = {"kind": "suggestion", "content": "建议公开第二批整改措施的完成时间和佐证材料。", "consent": "y"}
 CASE_NUMBER = re.compile(r'class="case-number">([A-Z]+-\d{4}-\d{6,})<')
-QUERY_CODE = re.compile(r'class="query-code">([A-Z0-9]+)<')
+QUERY_CODE = re.compile(r'class="query-code">([A-Z0-9]{4}) ([A-Z0-9]{4})<')
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def outbox_size(session) -> int:
 def test_a_submission_with_an_email_gets_one_acknowledgement(session, post_form, mail_send, smtp_sink):
     session.commit()
     html = submit(post_form, email="zhang@example.org", name="张三").get_data(as_text=True)
-    number, code = CASE_NUMBER.search(html).group(1), QUERY_CODE.search(html).group(1)
+    number, code = CASE_NUMBER.search(html).group(1), "".join(QUERY_CODE.search(html).groups())
     message = session.scalar(select(OutboxMessage))
     assert message.item_id == session.scalar(select(FeedbackItem.id)) and message.kind == "ack"
 

@@ -115,7 +115,7 @@ def test_unparseable_messages_are_quarantined_with_the_raw_bytes(session, take, 
 
 def test_a_message_too_large_keeps_its_headers_only(app, session):
     settings = IngestSettings.from_config(app.config)
-    small = IngestSettings(settings.intake, settings.ack, 500, "", "zh_Hans")
+    small = IngestSettings(settings.intake, settings.ack, 500, "")
     raw = corpus.alternative_with_chinese_pdf()
     result = ingest(session, raw, "pipe", small)
     assert result.outcome == "quarantined" and result.message_id == "<pdf@mail.example.cn>"

@@ -25,7 +25,7 @@ def test_follow_up_mails_and_refused_attachments_are_on_the_item_page(app, sessi
     login(make_user("triager"))
     html = client.get(f"/staff/items/{item.case_number}").get_data(as_text=True)
     history = html.split('id="history"')[1]
-    assert "群众补充邮件" in history and "补充一下：整改台账第35项至今没有公开。" in history
+    assert "群众补充材料" in history and "补充一下：整改台账第35项至今没有公开。" in history
     files = html.split('id="attachments"')[1].split("</section>")[0]
     assert "未收的邮件附件" in files and "“材料.doc”不是PDF、JPEG或PNG文件" in files
 

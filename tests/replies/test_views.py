@@ -92,7 +92,8 @@ def test_draft_return_edit_and_approve_over_http(session, client, post_form, log
     history = page(client, url(item))
     for words in ("起草答复", "提交审核", "退回修改", "审核同意", "完成答复", staff.handler.name, staff.research.name):
         assert words in history
-    looked_up = post_form("/lookup", {"case_number": item.case_number, "code": code}, page="/lookup")
+    looked_up = post_form("/lookup", {"case_number": item.case_number, "code": code}, page="/lookup",
+                          follow_redirects=True)
     assert "已答复" in looked_up.get_data(as_text=True) and "<p>已于3月底整改。</p>" in looked_up.get_data(as_text=True)
 
 

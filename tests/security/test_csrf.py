@@ -193,6 +193,8 @@ PLAUSIBLE: dict[str, Callable[[World, dict[str, object]], dict]] = {
     "public.lookup": lambda w, v: {"case_number": w.case_number, "code": w.query_code},
     "public.rate": lambda w, v: {"level": "unsatisfied", "comment": "答复没有说明完成时间。"},
     "staff.callback": lambda w, v: {"outcome": "reached", "level": "satisfied", "comment": "已解决。"},
+    "public.case_review": lambda w, v: {"reason": "答复没有说明整改完成的时间。"},
+    "public.case_material": lambda w, v: {"text": "补充说明：相关通知至今没有公开。"},
     "staff.login": lambda w, v: {"email": w.accounts["triager"].email, "password": PASSWORD},
     "staff.password": lambda w, v: {"old_password": PASSWORD, "new_password": PASSWORD,
                                     "new_password_repeat": PASSWORD},

@@ -203,7 +203,7 @@ def opinion_pages(site: Site, texts: list[str], slug: str) -> list[Page]:
         assert site.post(triager, f"{item_url}/notes", {"text": note}).status_code == 302
         rejected = site.post(triager, f"{item_url}/transitions/reject", {"reason": reason, "confirm": "1"})
         assert rejected.status_code == 302
-        looked = site.post(None, "/lookup", {"case_number": case_number, "code": code})
+        looked = site.post(None, "/lookup", {"case_number": case_number, "code": code}, follow=True)
         assert looked.status_code == 200
         pages.append(Page("lookup", looked.get_data(as_text=True), (reason,)))
         pages.append(site.page(triager, item_url, "item", (subject, content, note, reason)))

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.models import Category, FeedbackItem, Problem, User
-from portal.models.feedback import LETTER, PHONE
+from portal.models.feedback import CHINESE, LETTER, PHONE
 from portal.services.common import authz
 from portal.services.common.clocks import CLOCK_SLACK, earliest_date, local_to_utc, start_of_local_day
 from portal.services.feedback import intake, links
@@ -57,6 +57,8 @@ class PhoneCall:
     #: the caller agreed, when asked, that the answer may be published (redacted)
     consent_publish: bool = False
     targets: list[str] = field(default_factory=list)
+    #: the language the caller spoke (zh or en): mails to them are written in it
+    language: str = CHINESE
 
 
 @dataclass
@@ -77,6 +79,8 @@ class Letter:
     consent_publish: bool = False
     targets: list[str] = field(default_factory=list)
     uploads: list[Upload] = field(default_factory=list)
+    #: the language the letter is written in (zh or en): mails to its sender are written in it
+    language: str = CHINESE
 
 
 def link_picker(session: Session, actor: User | None, action: str, campaign_slug: str | None) -> LinkPicker:
@@ -160,7 +164,7 @@ def phone_item(call: PhoneCall, settings: IntakeSettings, now: datetime,
                   contact=Contact(name=call.caller_name, phone=call.caller_phone), wants_reply=call.wants_reply,
                   consent_publish=call.consent_publish, targets=call.targets,
                   received_at=min(call_at, now) if call_at else now, call_at=call_at,
-                  call_duration_seconds=call.duration_seconds, phone_line=call.phone_line)
+                  call_duration_seconds=call.duration_seconds, phone_line=call.phone_line, language=call.language)
     return new, errors
 
 
@@ -185,7 +189,7 @@ def letter_item(letter: Letter, settings: IntakeSettings, now: datetime,
                                   address=letter.address),
                   wants_reply=letter.wants_reply, consent_publish=letter.consent_publish, targets=letter.targets,
                   received_at=received_moment(received_on, settings.clocks.timezone, now) if received_on else now,
-                  postmark_date=letter.postmark_date, uploads=letter.uploads)
+                  postmark_date=letter.postmark_date, uploads=letter.uploads, language=letter.language)
     return new, errors
 
 

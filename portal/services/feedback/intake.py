@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.models import Campaign, FeedbackContact, FeedbackItem, User
-from portal.models.feedback import CHANNELS, KINDS, RECEIVED
+from portal.models.feedback import CHANNELS, CHINESE, KINDS, LANGUAGES, RECEIVED
 from portal.services.common import addresses, audit
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
@@ -63,6 +63,8 @@ class NewItem:
     phone_line: str | None = None
     postmark_date: date | None = None
     uploads: list[attachments.Upload] = field(default_factory=list)
+    #: the language it was written in (portal.services.feedback.language): its mails are written in it
+    language: str = CHINESE
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,8 @@ def validate(new: NewItem) -> dict[str, str]:
         errors["phone"] = _("电话号码格式不正确。")
     if new.wants_reply and new.channel == "web" and not (contact.email or contact.phone):
         errors["email"] = _("需要答复时，请至少留下电子邮箱或电话。")
+    if new.language not in LANGUAGES:
+        errors["language"] = _("语言无效。")
     if new.phone_line is not None and new.phone_line not in PHONE_LINES:
         errors["phone_line"] = _("来电线路无效。")
     if new.call_duration_seconds is not None and not 0 <= new.call_duration_seconds <= 24 * 3600:
@@ -138,7 +142,8 @@ def create_item(session: Session, new: NewItem, settings: IntakeSettings, *, act
         channel=new.channel, kind=new.kind, subject=new.subject or None, content=new.content, state=RECEIVED,
         received_at=received_at,
         accept_due=settings.clocks.accept_due(received_at), wants_reply=new.wants_reply,
-        consent_publish=new.consent_publish, call_at=new.call_at, call_duration_seconds=new.call_duration_seconds,
+        consent_publish=new.consent_publish, language=new.language, call_at=new.call_at,
+        call_duration_seconds=new.call_duration_seconds,
         phone_line=new.phone_line, postmark_date=new.postmark_date, logged_by_id=actor.id if actor else None,
     )
     item.due_date = item.accept_due

@@ -61,14 +61,23 @@ def find_by_case_number(session: Session, case_number: str) -> FeedbackItem | No
         FeedbackItem.case_number == case_codes.normalise_case_number(case_number)))
 
 
-def lookup_case(session: Session, case_number: str, code: str, key: str) -> CaseStatus | None:
-    """The case's public status when number and code match; None otherwise, without saying which was wrong."""
+def find_case(session: Session, case_number: str, code: str, key: str) -> FeedbackItem | None:
+    """The item when number and code match; None otherwise, in the same time, without saying which was wrong."""
     item = session.scalar(
         select(FeedbackItem).options(selectinload(FeedbackItem.department))
         .where(FeedbackItem.case_number == case_codes.normalise_case_number(case_number)))
     matches = case_codes.code_matches(code, item.query_code_hash if item else _DUMMY_HASH, key)
-    if item is None or not matches:
-        return None
+    return item if item is not None and matches else None
+
+
+def lookup_case(session: Session, case_number: str, code: str, key: str) -> CaseStatus | None:
+    """The case's public status when number and code match; None otherwise, without saying which was wrong."""
+    item = find_case(session, case_number, code, key)
+    return case_status(session, item) if item is not None else None
+
+
+def case_status(session: Session, item: FeedbackItem) -> CaseStatus:
+    """What the public may see of an item its submitter has opened (number and code matched)."""
     reply = _sent_reply(session, item)
     return CaseStatus(
         case_number=item.case_number, state=item.state, kind=item.kind, channel=item.channel,

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from flask import render_template
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.models import FeedbackItem, OutboxMessage
 from portal.services.common import addresses
 from portal.services.common.clocks import ClockSettings
+from portal.services.feedback.language import submitters_language
 from portal.services.mail import outbox
 
 
@@ -26,15 +29,17 @@ class AckSettings:
 
 def acknowledge(session: Session, item: FeedbackItem, query_code: str, settings: AckSettings,
                 in_reply_to: str | None = None) -> OutboxMessage | None:
-    """Queue the acknowledgement when the item has an email address; None when there is nowhere to send it, or the
-    address stored before addresses were checked is not one valid mailbox (it could name someone else's)."""
+    """Queue the acknowledgement, in the language the opinion was submitted in, when the item has an email address;
+    None when there is nowhere to send it, or the address stored before addresses were checked is not one valid
+    mailbox (it could name someone else's)."""
     address = item.contact.email if item.contact else None
     if not address or not addresses.is_bare(address):
         return None
-    context = {"item": item, "query_code": query_code, "lookup_url": f"{settings.base_url}/lookup",
+    lookup_url = f"{settings.base_url}/lookup?{urlencode({'case': item.case_number})}"
+    context = {"item": item, "query_code": query_code, "lookup_url": lookup_url,
                "accept_days": settings.clocks.accept_days}
-    return outbox.enqueue(
-        session, settings.mail, to=address, kind="ack", item=item, in_reply_to=in_reply_to,
-        subject=f"[{item.case_number}] 您的意见已收到",
-        text=render_template("email/ack.txt", **context), html=render_template("email/ack.html", **context),
-    )
+    with submitters_language(item):
+        subject = _("[%(case)s] 您的意见已收到", case=item.case_number)
+        text, html = render_template("email/ack.txt", **context), render_template("email/ack.html", **context)
+    return outbox.enqueue(session, settings.mail, to=address, kind="ack", item=item, in_reply_to=in_reply_to,
+                          subject=subject, text=text, html=html)

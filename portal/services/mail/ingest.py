@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parseaddr
 
-from flask_babel import force_locale
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session, make_transient_to_detached
 
@@ -15,7 +14,7 @@ from portal.models import FeedbackItem, InboundMessage
 from portal.models.feedback import EMAIL
 from portal.models.mail import AS_ITEM, IGNORED, QUARANTINED
 from portal.services.common import addresses, audit
-from portal.services.feedback import intake
+from portal.services.feedback import intake, language
 from portal.services.ledger.campaigns import default_campaign_id
 from portal.services.mail import acknowledgements, followup
 from portal.services.mail.parse import MailParseError, ParsedMail, message_id_of, parse
@@ -44,20 +43,17 @@ _INSERT_UNLESS_STORED = text(
 
 @dataclass(frozen=True)
 class IngestSettings:
-    """What ingest needs from config: intake and acknowledgement settings, the size limit, the campaign, the locale."""
+    """What ingest needs from config: intake and acknowledgement settings, the size limit, the campaign."""
 
     intake: intake.IntakeSettings
     ack: acknowledgements.AckSettings
     max_bytes: int
     default_campaign: str
-    #: the acknowledgement's language: there is no request to choose one from
-    locale: str
 
     @classmethod
     def from_config(cls, config) -> IngestSettings:
         return cls(intake.IntakeSettings.from_config(config), acknowledgements.AckSettings.from_config(config),
-                   int(config["INBOUND_MAX_BYTES"]), config.get("DEFAULT_CAMPAIGN") or "",
-                   config["BABEL_DEFAULT_LOCALE"])
+                   int(config["INBOUND_MAX_BYTES"]), config.get("DEFAULT_CAMPAIGN") or "")
 
 
 @dataclass(frozen=True)
@@ -169,7 +165,7 @@ def _new_item(session: Session, inbound: InboundMessage, mail: ParsedMail, setti
     new = intake.NewItem(channel=EMAIL, kind=_kind(mail.subject), content=_content(mail, bool(uploads)),
                          subject=mail.subject[:200], contact=intake.Contact(name=mail.from_name[:100], email=address),
                          wants_reply=bool(address), campaign_id=default_campaign_id(session, settings.default_campaign),
-                         received_at=now, uploads=uploads)
+                         received_at=now, uploads=uploads, language=language.guess(f"{mail.subject}\n{mail.text}"))
     try:
         item, code = intake.create_item(session, new, settings.intake, now=now)
     except intake.IntakeError as exc:
@@ -179,8 +175,7 @@ def _new_item(session: Session, inbound: InboundMessage, mail: ParsedMail, setti
         return IngestResult(QUARANTINED, mail.message_id, inbound)
     inbound.outcome, inbound.item_id = AS_ITEM, item.id
     followup.note_refused(session, inbound, item, refused)
-    with force_locale(settings.locale):
-        acknowledgements.acknowledge(session, item, code, settings.ack,
-                                     in_reply_to=None if mail.message_id_missing else mail.message_id)
+    acknowledgements.acknowledge(session, item, code, settings.ack,
+                                 in_reply_to=None if mail.message_id_missing else mail.message_id)
     session.flush()
     return IngestResult(AS_ITEM, mail.message_id, inbound, item)

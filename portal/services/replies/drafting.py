@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 from flask import render_template
 from flask_babel import gettext as _
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import labels
+from portal.i18n import long_date
 from portal.models import AuditEvent, Campaign, FeedbackItem, OutboxMessage, Reply, User
 from portal.models.feedback import APPROVED, DRAFT, EMAIL, LETTER, PHONE, RETURNED, SENT, SUBMITTED, WEB
 from portal.services.common import addresses, audit, authz, privacy
@@ -17,6 +19,7 @@ from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
 from portal.services.common.text import clean_text
 from portal.services.feedback import workflow
+from portal.services.feedback.language import submitters_language
 from portal.services.ledger.campaigns import default_campaign
 from portal.services.mail import outbox
 from portal.services.replies.templates import chinese_date, fill
@@ -296,15 +299,6 @@ def _email(session: Session, item: FeedbackItem, reply: Reply, settings: ReplySe
            now: datetime) -> OutboxMessage:
     """Queue the answer to the submitter, threaded onto the last email the portal sent about the item."""
     campaign = _campaign(session, item, settings)
-    context = {
-        "item": item, "reply": reply, "department": item.department.name if item.department else "",
-        "unit": (campaign.unit or campaign.title) if campaign else "",
-        "received_date": chinese_date(settings.clocks.local_date(item.received_at)),
-        "sent_date": chinese_date(settings.clocks.local_date(now)),
-        "paragraphs": [line.strip() for line in reply.text.splitlines() if line.strip()],
-        "lookup_url": f"{settings.base_url}/lookup", "review_days": settings.clocks.review_window_days,
-        "rating_links": email_links(reply, settings.rating),
-    }
     address = item.contact.email if item.contact else None
     if not address:
         raise ReplyError(_("本件没有电子邮箱，不能以邮件答复。"), "form")
@@ -312,8 +306,18 @@ def _email(session: Session, item: FeedbackItem, reply: Reply, settings: ReplySe
         raise ReplyError(_("本件的电子邮箱地址无效，不能以邮件答复，请改用其他方式答复。"), "form")
     latest = session.scalar(select(OutboxMessage.message_id).where(OutboxMessage.item_id == item.id)
                             .order_by(OutboxMessage.id.desc()).limit(1))
-    return outbox.enqueue(
-        session, settings.mail, to=address, subject=f"[{item.case_number}] 关于您反映问题的答复",
-        text=render_template("email/reply.txt", **context), html=render_template("email/reply.html", **context),
-        kind="reply", item=item, in_reply_to=latest, automatic=False,
-    )
+    with submitters_language(item):
+        context = {
+            "item": item, "reply": reply, "department": item.department.name if item.department else "",
+            "unit": (campaign.unit or campaign.title) if campaign else "",
+            "received_date": long_date(settings.clocks.local_date(item.received_at)),
+            "sent_date": long_date(settings.clocks.local_date(now)),
+            "paragraphs": [line.strip() for line in reply.text.splitlines() if line.strip()],
+            "lookup_url": f"{settings.base_url}/lookup?{urlencode({'case': item.case_number})}",
+            "review_days": settings.clocks.review_window_days,
+            "rating_links": email_links(reply, settings.rating),
+        }
+        subject = _("[%(case)s] 关于您反映问题的答复", case=item.case_number)
+        text, html = render_template("email/reply.txt", **context), render_template("email/reply.html", **context)
+    return outbox.enqueue(session, settings.mail, to=address, subject=subject, text=text, html=html,
+                          kind="reply", item=item, in_reply_to=latest, automatic=False)
