@@ -13,11 +13,14 @@ from ..services.feedback import case_files, citizen_actions
 from ..services.feedback.attachments import path_of, stated_limits
 from ..services.feedback.case_page import case_page
 from ..services.feedback.intake import IntakeSettings
+from ..services.satisfaction import ratings
+from ..services.satisfaction.links import RatingSettings, token_for
 from . import bp
 from .case_forms import LeaveForm, MaterialForm, ReviewForm
 from .common import default_campaign
 from .feedback import no_store, too_many_requests
 from .lookup import CASE_KEY
+from .rating_forms import RatingForm
 
 
 @bp.get("/case")
@@ -103,8 +106,13 @@ def _page(item: FeedbackItem, status: int = 200, **forms) -> Response:
     secret = current_app.config["SECRET_KEY"]
     file_links = {f.id: url_for("public.case_file", token=case_files.file_token(secret, item.id, f.id))
                   for f in page.files}
+    rating = ratings.for_case(db.session(), item, _settings().clocks)
+    rated = {"rating_target": rating, "rating_form": RatingForm(
+        formdata=None, level=rating.rating.level if rating.rating else None),
+             "rating_token": token_for(rating.reply.id, RatingSettings.from_config(current_app.config).key)} \
+        if rating is not None else {}
     return no_store(render_template(
-        "public/case.html", campaign=default_campaign(), page=page, file_links=file_links,
+        "public/case.html", campaign=default_campaign(), page=page, file_links=file_links, **rated,
         review_form=forms.get("review_form") or ReviewForm(),
         material_form=forms.get("material_form") or MaterialForm(),
         review_days=_settings().clocks.review_window_days,

@@ -297,3 +297,22 @@ def test_review_and_material_are_rate_limited_per_address(db_url, tmp_path):
     assert post_on_case(client, "/case/material", material).status_code == 303
     assert post_on_case(client, "/case/material", material).status_code == 429
     app.extensions["portal.db"].kw["bind"].dispose()
+
+
+def test_the_citizen_rates_the_answer_on_the_case_page(client, session, new_item, make_user):
+    from portal.models import AnswerRating
+    item, code = new_item()
+    assert "评价答复" not in (open_case(client, item.case_number, code, follow_redirects=True)
+                              .get_data(as_text=True))
+    reply = answered(session, item, make_user)
+    session.commit()
+    html = client.get("/case").get_data(as_text=True)
+    action = re.search(r'action="(/rate/[^"]+)"', html)
+    assert "评价答复" in html and action and 'name="level"' in html
+    token = CSRF.search(html).group(1)
+    saved = client.post(action.group(1), data={"level": "basically_satisfied", "comment": "时间还不够具体。",
+                                                "csrf_token": token})
+    assert saved.status_code == 303
+    rating = session.scalar(select(AnswerRating))
+    assert (rating.reply_id, rating.level, rating.source) == (reply.id, "basically_satisfied", "web")
+    assert "您的评价：" in client.get("/case").get_data(as_text=True)

@@ -95,6 +95,14 @@ def rate(session: Session, found: RatingTarget, level: str | None, comment: str 
     return rating
 
 
+def for_case(session: Session, item: FeedbackItem, clocks: ClockSettings,
+             now: datetime | None = None) -> RatingTarget | None:
+    """The case page's rating: of the item's last sent answer, None before any answer went out."""
+    reply = session.scalar(select(Reply).where(Reply.item_id == item.id, Reply.status == SENT)
+                           .order_by(Reply.id.desc()).limit(1))
+    return _target(session, reply, clocks, now) if reply is not None else None
+
+
 def latest_sent(item_id: ColumnExpressionArgument[int],
                 reply_id: ColumnExpressionArgument[int]) -> ColumnElement[bool]:
     """SQL: reply_id is the item's last sent answer (a later one after a 复查 replaces it)."""
