@@ -8,4 +8,4 @@ bp = Blueprint("public", __name__)
 bp.record_once(install_cache)
 bp.add_app_template_global(progress_bar)
 
-from . import answers, feedback, feedback_targets, language, ledger, lookup, pages, reports  # noqa: E402,F401
+from . import answers, feedback, feedback_targets, language, ledger, lookup, pages, reports, search  # noqa: E402,F401

@@ -131,7 +131,8 @@ def departments(session: Session) -> list[tuple[int, str]]:
         select(Department.id, Department.name).where(Department.id.in_(answered)).order_by(Department.name))]
 
 
-def _shown(session: Session, rows: Sequence[Row[tuple[Reply, FeedbackItem]]], clocks: ClockSettings) -> list[PublicAnswer]:
+def _shown(session: Session, rows: Sequence[Row[tuple[Reply, FeedbackItem]]],
+           clocks: ClockSettings) -> list[PublicAnswer]:
     targets = _targets(session, [item.id for _, item in rows])
     return [PublicAnswer(
         reply_id=reply.id, question=reply.public_question,
