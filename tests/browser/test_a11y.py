@@ -31,7 +31,7 @@ def public_pages(app) -> dict[str, str]:
         "public.problem": f"/campaigns/{s}/problems/35", "public.measure": f"/campaigns/{s}/measures/35-4",
         "public.reports": f"/campaigns/{s}/reports/", "public.report": f"/campaigns/{s}/reports/{report_id}",
         "public.answers": "/answers", "public.feedback": "/feedback", "public.lookup": "/lookup",
-        "public.privacy": "/privacy", "public.contact": "/contact",
+        "public.privacy": "/privacy", "public.contact": "/contact", "public.site_search": "/search?q=劳模补助",
     }
 
 
