@@ -121,7 +121,8 @@ def test_answers_are_paged_newest_first(app, client, session, staff, answered):
     assert client.get("/answers?page=0").status_code == 404
 
 
-def test_the_redacted_question_is_shown_above_the_answer_and_never_the_submitters_data(client, session, staff, answered):
+def test_the_redacted_question_is_shown_above_the_answer_and_never_the_submitters_data(client, session, staff,
+                                                                                       answered):
     _, reply = answered(datetime(2021, 3, 1, 2, tzinfo=UTC), datetime(2021, 3, 31, 2, tzinfo=UTC))
     publish(session, staff, reply)
     assert reply.public_question == "举报人张**反映：食堂账目未公开，请核查。"

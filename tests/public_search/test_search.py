@@ -10,14 +10,15 @@ from flask_babel import refresh
 
 from portal.models import Measure, ProgressReport
 from portal.services.common.clocks import ClockSettings
+from portal.services.feedback import workflow
+from portal.services.feedback.intake import Contact
 from portal.services.ops.demo import load_demo
 from portal.services.public_search import MAX_QUERY, QueryError, read_query, search
 from portal.services.public_search.index import marked
 from portal.services.replies import drafting, publication
-from portal.services.feedback import workflow
-from portal.services.feedback.intake import Contact
 
 CLOCKS = ClockSettings()
+ENGLISH = {"Accept-Language": "en-US,en;q=0.9"}
 
 
 def codes(results, kind: str) -> list[str]:
@@ -50,11 +51,11 @@ def test_laomo_buzhu_finds_measures_35_3_and_34_1_in_the_demo_data_in_chinese_an
     html = client.get("/search?q=劳模补助").get_data(as_text=True)
     assert 'href="/campaigns/gansu-2020/measures/35-3"' in html and "<mark>劳模</mark>专项<mark>补助</mark>" in html
     refresh()  # the test's app context outlives each request: forget the Chinese chosen for the first
-    english = client.get("/search?q=model+worker+subsidy", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    english = client.get("/search?q=model+worker+subsidy", headers=ENGLISH).get_data(as_text=True)
     assert 'href="/campaigns/gansu-2020/measures/35-3"' in english
     nothing = search(session, campaign, read_query("wage arrears"), CLOCKS.local_date)
     assert nothing.total == 0 and "劳模" in nothing.suggestions
-    none_page = client.get("/search?q=wage+arrears", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    none_page = client.get("/search?q=wage+arrears", headers=ENGLISH).get_data(as_text=True)
     assert "No results for" in none_page and 'href="/search?q=%E5%8A%B3%E6%A8%A1' in none_page
 
 
@@ -89,7 +90,8 @@ def test_a_group_has_more_results_on_pages_of_its_own(app, client, session, text
 
 @pytest.mark.parametrize(("query", "status", "message"), [
     ("x" * (MAX_QUERY + 1), 400, "搜索词太长"), ("x" * 100_000, 400, "搜索词太长"), ("", 200, "搜索问题、整改措施"),
-    ("的", 200, "没有找到与“的”相关的内容"), ("！！！", 200, "没有找到"), ("\u202e劳模\u200b", 200, "<mark>劳模</mark>"),
+    ("的", 200, "没有找到与“的”相关的内容"), ("！！！", 200, "没有找到"),
+    ("\u202e劳模\u200b", 200, "<mark>劳模</mark>"),
 ])
 def test_empty_hostile_and_huge_queries_answer_clearly(client, texts, query, status, message):
     response = client.get("/search", query_string={"q": query})
