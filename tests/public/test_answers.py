@@ -169,6 +169,7 @@ def three_answers(session, staff, answered, make_user):
     ("", "甲乙丙"), ("measure=2-1", "甲"), ("measure=2%E2%80%941", "甲"), ("problem=2", "甲"), ("problem=1", "乙"),
     ("problem=3", "丙"), ("measure=2-2", ""), ("from=2021-04-01", "乙丙"), ("to=2021-04-30", "甲乙"),
     ("from=2021-04-30&to=2021-04-30", "乙"), ("campaign=t&measure=1-1", "乙"),
+    ("from=0001-01-01&to=9999-12-31", "甲乙丙"),
 ])
 def test_answers_are_filtered_by_problem_measure_and_reply_date(client, three_answers, query, shown):
     response = client.get(f"/answers?{query}")

@@ -90,7 +90,7 @@ def _filtered(filters: AnswerFilters, clocks: ClockSettings) -> Select[tuple[Rep
         query = query.where(Reply.department_id == filters.department)
     if filters.since is not None:
         query = query.where(Reply.sent_at >= start_of_local_day(filters.since, clocks.timezone))
-    if filters.until is not None:
+    if filters.until is not None and filters.until < date.max:  # 9999-12-31: no end
         query = query.where(Reply.sent_at < start_of_local_day(filters.until + timedelta(days=1), clocks.timezone))
     if filters.answer is not None:
         query = query.where(Reply.id == filters.answer)
