@@ -6,7 +6,8 @@ from flask import abort, current_app, render_template, request
 from .. import db
 from ..services.common.clocks import ClockSettings
 from ..services.common.numbers import parse_id
-from ..services.public_search import KINDS, QueryError, read_query, search
+from ..services.public_search.index import KINDS, search
+from ..services.public_search.query import QueryError, read_query
 from . import bp
 from .common import campaign_or_404, default_campaign
 

@@ -13,8 +13,8 @@ from portal.services.common.clocks import ClockSettings
 from portal.services.feedback import workflow
 from portal.services.feedback.intake import Contact
 from portal.services.ops.demo import load_demo
-from portal.services.public_search import MAX_QUERY, QueryError, read_query, search
-from portal.services.public_search.index import marked
+from portal.services.public_search.index import marked, search
+from portal.services.public_search.query import MAX_QUERY, QueryError, read_query
 from portal.services.replies import drafting, publication
 
 CLOCKS = ClockSettings()

@@ -4,7 +4,3 @@ Only what public pages already show is indexed (documents.py); the index is buil
 state of the published answers and kept per process (index.py); a query is read and ranked with the staff search's
 segmentation and BM25 (query.py, portal.services.common.segment, portal.services.feedback.ranking).
 """
-from .index import KINDS, Group, Hit, Results, search
-from .query import MAX_QUERY, QueryError, read_query
-
-__all__ = ["KINDS", "MAX_QUERY", "Group", "Hit", "QueryError", "Results", "read_query", "search"]
