@@ -113,17 +113,36 @@ def test_the_header_search_box_is_on_every_public_page_and_labelled(client, text
         assert '<label class="visually-hidden" for="site-search-q">' in html
 
 
-def test_only_published_answers_are_found_with_their_redacted_question(app, client, session, staff, new_item,
-                                                                       texts):
-    item, _ = new_item(contact=Contact(name="张三丰", email="zs@example.org"), consent_publish=True,
-                       campaign_id=texts.id, content="张三丰反映：食堂账目长期不公开，请核查。")
-    workflow.apply(session, item, "accept", staff.triager, CLOCKS)
-    workflow.apply(session, item, "assign", staff.triager, CLOCKS, department=staff.office.id)
-    reply = drafting.start_draft(session, staff.handler, item, "经核查，食堂账目已公开。", CLOCKS)
-    drafting.submit(session, staff.handler, reply)
-    drafting.approve(session, staff.research, reply, drafting.ReplySettings.from_config(app.config), confirmed=True,
-                     now=datetime(2021, 3, 31, 2, tzinfo=UTC))
+@pytest.fixture
+def sent_answer(app, session, staff, new_item):
+    """Factory: an opinion with content about campaign, answered with answer and sent (not published)."""
+    def make(campaign, content: str, answer: str):
+        item, _ = new_item(contact=Contact(name="张三丰", email="zs@example.org"), consent_publish=True,
+                           campaign_id=campaign.id, content=content)
+        workflow.apply(session, item, "accept", staff.triager, CLOCKS)
+        workflow.apply(session, item, "assign", staff.triager, CLOCKS, department=staff.office.id)
+        reply = drafting.start_draft(session, staff.handler, item, answer, CLOCKS)
+        drafting.submit(session, staff.handler, reply)
+        drafting.approve(session, staff.research, reply, drafting.ReplySettings.from_config(app.config),
+                         confirmed=True, now=datetime(2021, 3, 31, 2, tzinfo=UTC))
+        session.commit()
+        return reply
+    return make
+
+
+def test_english_words_find_an_english_answer_and_nothing_else(client, session, staff, texts, sent_answer):
+    reply = sent_answer(texts, "Please publish the canteen accounts of the union.",
+                        "The canteen accounts were published on the notice board in March.")
+    publication.propose(session, staff.research, reply)
+    publication.publish(session, staff.research, reply, confirmed=True, spans_checked=False)
     session.commit()
+    html = client.get("/search?q=Canteen+accounts").get_data(as_text=True)
+    assert f'href="/answers?answer={reply.id}"' in html and "<mark>canteen</mark>" in html.lower()
+    assert "没有找到与“bus tickets”相关的内容" in client.get("/search?q=bus+tickets").get_data(as_text=True)
+
+
+def test_only_published_answers_are_found_with_their_redacted_question(client, session, staff, texts, sent_answer):
+    reply = sent_answer(texts, "张三丰反映：食堂账目长期不公开，请核查。", "经核查，食堂账目已公开。")
     assert "没有找到与“食堂账目”相关的内容" in client.get("/search?q=食堂账目").get_data(as_text=True)
     publication.propose(session, staff.research, reply)
     publication.publish(session, staff.research, reply, confirmed=True, spans_checked=False)
