@@ -1,5 +1,5 @@
-"""Warming a serving process before its first request: jieba's dictionary, the measure indexes of the campaigns and
-the compiled templates.
+"""Warming a serving process before its first request: jieba's dictionary, the measure and public search indexes of
+the campaigns and the compiled templates.
 
 Without it the first opinion a worker stores waits seconds for them, and each page's first view waits for its
 templates to compile. gunicorn calls warm_up in each worker before it takes requests (portal/gunicorn_conf.py); tests
@@ -18,7 +18,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import db
 from .models import Campaign
 from .services.common import segment
+from .services.common.clocks import ClockSettings
 from .services.feedback import suggest
+from .services.public_search import index as public_index
 
 log = logging.getLogger(__name__)
 #: the measure indexes of this many of the newest campaigns are built (the cache keeps suggest.CACHED_MEASURES measures)
@@ -39,13 +41,17 @@ def warm_up(app: Flask, alive: Callable[[], None] = lambda: None) -> None:
     with app.app_context():
         session = db.session()
         try:
+            local_date = ClockSettings.from_config(app.config).local_date
             for campaign in session.scalars(select(Campaign).order_by(Campaign.id.desc())
                                             .limit(WARM_CAMPAIGNS)):
                 suggest.campaign_index(session, campaign)
+                if built < public_index.CACHED:
+                    public_index.campaign_index(session, campaign, local_date)
                 built += 1
                 alive()
         except SQLAlchemyError as exc:
             log.warning("warm-up could not read the campaigns: %s", type(exc).__name__)
         finally:
             session.rollback()
-    log.info("warmed up: templates, segmenter and %d measure indexes in %.1f s", built, time.perf_counter() - started)
+    log.info("warmed up: templates, segmenter and %d campaigns' measure and search indexes in %.1f s", built,
+             time.perf_counter() - started)

@@ -200,6 +200,8 @@ class Reply(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: redacted text for the public 答复公开 page (only with the citizen's consent)
     public_text: Mapped[str | None] = mapped_column(Text)
+    #: the item's subject and content, redacted, shown above the public text (None: published without its question)
+    public_question: Mapped[str | None] = mapped_column(Text)
     #: none, proposed (redacted text awaiting the research office) or published
     publish_status: Mapped[str] = mapped_column(String(16), default=NOT_PUBLISHED, index=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

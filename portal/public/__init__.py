@@ -8,4 +8,4 @@ bp = Blueprint("public", __name__)
 bp.record_once(install_cache)
 bp.add_app_template_global(progress_bar)
 
-from . import answers, case, feedback, feedback_targets, language, ledger, lookup, pages, rating, reports  # noqa: E402,F401,E501
+from . import answers, case, feedback, feedback_targets, language, ledger, lookup, pages, rating, reports, search  # noqa: E402,F401,E501

@@ -115,6 +115,8 @@ def _to_result(token: str, case_number: str) -> WerkzeugResponse:
 def _form_page(form: FeedbackForm, campaign: Campaign | None, errors: dict[str, str], status: int = 200) -> Response:
     """The form, offering the campaign's problems and measures (loaded only when the form is shown)."""
     form.set_targets(target_tree(db.session(), campaign.id) if campaign else [])
+    files_sent = sum(1 for upload in request.files.getlist("attachments") if upload.filename) if errors else 0
     return no_store(render_template("public/feedback.html", form=form, campaign=campaign, errors=errors,
-                                    retention_years=retention_years(), limits=attachments.stated_limits(
+                                    files_sent=files_sent, retention_years=retention_years(),
+                                    limits=attachments.stated_limits(
                                         current_app.config["MAX_CONTENT_LENGTH"])), status)

@@ -6,6 +6,7 @@ from flask import abort, current_app, render_template
 from .. import db
 from ..services.common.clocks import ClockSettings
 from ..services.ledger.pages import category_page, feedback_counts, find_measure, problem_page
+from ..services.replies.published import latest_about
 from . import bp
 from .common import campaign_or_404, local_today, summary
 
@@ -22,12 +23,14 @@ def category(slug: str, position: int) -> str:
 def problem(slug: str, number: int) -> str:
     campaign = campaign_or_404(slug)
     page = problem_page(db.session(), campaign, number, ClockSettings.from_config(current_app.config)) or abort(404)
-    return render_template("public/problem.html", campaign=campaign, page=page, today=local_today())
+    answers = latest_about(db.session(), campaign, ClockSettings.from_config(current_app.config), problem=number)
+    return render_template("public/problem.html", campaign=campaign, page=page, today=local_today(), answers=answers)
 
 
 @bp.get("/campaigns/<slug>/measures/<path:code>")
 def measure(slug: str, code: str) -> str:
     campaign = campaign_or_404(slug)
     found = find_measure(db.session(), campaign, code) or abort(404)
-    return render_template("public/measure.html", campaign=campaign, measure=found,
+    answers = latest_about(db.session(), campaign, ClockSettings.from_config(current_app.config), measure=found.code)
+    return render_template("public/measure.html", campaign=campaign, measure=found, answers=answers,
                            feedback=feedback_counts(db.session(), "measure", found.id))

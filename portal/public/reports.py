@@ -5,7 +5,7 @@ from flask import abort, render_template
 
 from .. import db
 from ..services.ledger.pages import find_report, list_reports
-from ..services.reports.view import figure_check, paragraphs
+from ..services.reports.view import figure_check, paragraphs, sections
 from . import bp
 from .common import campaign_or_404
 
@@ -21,4 +21,5 @@ def report(slug: str, report_id: int) -> str:
     campaign = campaign_or_404(slug)
     found = find_report(db.session(), campaign, report_id) or abort(404)
     return render_template("public/report.html", campaign=campaign, report=found,
-                           paragraphs=paragraphs(found.body), check=figure_check(found))
+                           paragraphs=paragraphs(found.body), sections=sections(found.body),
+                           check=figure_check(found))

@@ -213,10 +213,11 @@ def reply_propose(case_number: str, reply_id: int) -> Response | tuple[str, int]
 @bp.post("/items/<case_number>/replies/<int:reply_id>/publication/text")
 def reply_public_text(case_number: str, reply_id: int) -> Response | tuple[str, int]:
     item, reply = _reply_or_404(case_number, reply_id)
-    text = request.form.get("public_text", "")
-    return _act(lambda: publication.save_text(db.session(), current_staff(), reply, text),
+    text, question = request.form.get("public_text", ""), request.form.get("public_question")
+    return _act(lambda: publication.save_text(db.session(), current_staff(), reply, text, question),
                 _url("staff.reply_publication", item, reply), _("公开文本已保存。"),
-                lambda errors: _publication_page(item, reply, 422, errors, {"public_text": text}))
+                lambda errors: _publication_page(item, reply, 422, errors,
+                                                 {"public_text": text, "public_question": question}))
 
 
 @bp.post("/items/<case_number>/replies/<int:reply_id>/publication/publish")

@@ -35,6 +35,7 @@ def public_pages(app) -> dict[str, str]:
         "public.reports": f"/campaigns/{s}/reports/", "public.report": f"/campaigns/{s}/reports/{report_id}",
         "public.answers": "/answers", "public.feedback": "/feedback", "public.lookup": "/lookup",
         "public.privacy": "/privacy", "public.contact": "/contact", "public.rate": f"/rate/{rating}",
+        "public.site_search": "/search?q=劳模补助",
     }
 
 

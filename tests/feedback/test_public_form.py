@@ -249,3 +249,20 @@ def test_the_address_is_stored_and_acknowledged_in_its_normalised_form(client, s
     item = session.scalar(select(FeedbackItem))
     assert item.contact.email == "Zhang@example.org"
     assert session.scalars(select(OutboxMessage.to_address)).all() == ["Zhang@example.org"]
+
+
+def test_attachments_sent_with_a_refused_opinion_must_be_chosen_again_and_the_page_says_so(client, session,
+                                                                                          post_form):
+    files = [(io.BytesIO(pdf()), "证明.pdf"), (io.BytesIO(image("PNG", 64, 64)), "photo.png")]
+    response = submit(post_form, consent="", attachments=files)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and items(session) == 0
+    assert '<p class="field-notice" id="attachments-again">您选择的2个附件没有保存，请重新选择后再提交。</p>' in html
+    assert re.search(r'<input[^>]*aria-describedby="attachments-hint attachments-again"[^>]*id="attachments"', html)
+    summary = '<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>'
+    assert summary in html
+
+
+def test_a_refused_opinion_without_attachments_says_nothing_about_them(client, session, post_form):
+    html = submit(post_form, consent="").get_data(as_text=True)
+    assert "附件没有保存" not in html and 'class="error-summary"' in html

@@ -9,6 +9,7 @@ import pytest
 from portal import create_app
 from portal.services.common import segment
 from portal.services.feedback import suggest
+from portal.services.public_search import index as public_index
 from portal.warmup import warm_up
 
 
@@ -16,12 +17,14 @@ def test_warm_up_loads_the_segmenter_and_builds_the_campaign_index_the_first_req
                                                                                           small_campaign, monkeypatch):
     session.commit()
     monkeypatch.setattr(suggest, "_cache", OrderedDict())
+    monkeypatch.setattr(public_index, "_cache", OrderedDict())
     steps = []
     warm_up(app, alive=lambda: steps.append("alive"))
     assert steps == ["alive"] * 3  # after the templates, the segmenter and the one campaign
     assert segment._tokenizer.cache_info().currsize == 1
     assert app.jinja_env.cache and any(name == "staff/item.html" for _, name in app.jinja_env.cache)
     assert [key[0] for key in suggest._cache] == [small_campaign.id]
+    assert [key[0] for key in public_index._cache] == [small_campaign.id]
     monkeypatch.setattr(suggest, "build_index", lambda *args: pytest.fail("the first request built the index"))
     assert suggest.campaign_index(session, small_campaign) is next(iter(suggest._cache.values()))
 

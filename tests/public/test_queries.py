@@ -49,10 +49,11 @@ def test_home_page_reuses_version_and_opinion_figures_for_public_version_seconds
     assert queries_for(app, client, f"/campaigns/{small}/") == 0
 
 
-def test_problem_page_runs_five_queries(app, client, small_and_large):
+def test_problem_page_runs_six_queries(app, client, small_and_large):
+    """Five for the problem, its measures, progress and opinion counts; one for its published answers (none here)."""
     small, large = small_and_large
-    assert queries_for(app, client, f"/campaigns/{small}/problems/2") == 5
-    assert queries_for(app, client, f"/campaigns/{large}/problems/59") == 5
+    assert queries_for(app, client, f"/campaigns/{small}/problems/2") == 6
+    assert queries_for(app, client, f"/campaigns/{large}/problems/59") == 6
 
 
 def test_default_home_page_is_cached_too(app, client, small_and_large):

@@ -50,7 +50,8 @@ def test_report_text_is_paragraphs_with_unrepaired_stretches_marked(app, client)
     body = "一、整改进展\n\n截至3月底，【待核对：鐪佹€诲厷缁】已整改到位。\n二、下一步"
     report_id = publish(app, slug, AGREEING, body=body, unrepaired=1)
     page = client.get(f"/campaigns/{slug}/reports/{report_id}").get_data(as_text=True)
-    assert "<p>一、整改进展</p>" in page and "<p>二、下一步</p>" in page
+    assert '<p id="p1">一、整改进展</p>' in page and '<p id="p3">二、下一步</p>' in page
+    assert '<a href="#p1" lang="zh-Hans">一、整改进展</a>' in page and '<a href="#p3" lang="zh-Hans">二、下一步</a>' in page
     assert '截至3月底，<mark class="unrepaired">【待核对：鐪佹€诲厷缁】</mark>已整改到位。' in page
     assert "本通报有1处文字未能自动修复" in page
 

@@ -165,6 +165,11 @@ def ledger_pages(site: Site, texts: list[str], codes: list[str], slug: str, new_
               site.session.scalars(select(ProgressReport.id).where(ProgressReport.campaign_id == campaign.id))]
     pages += [site.page(None, "/feedback?" + urlencode({"campaign": slug, "measure": code}), f"form for {code}")
               for code in codes]
+    # the public search shows the same texts cut and marked, and the query typed (整改进度 finds the plain texts, so
+    # that the plain run shows which elements a page of results holds)
+    pages += [site.page(None, "/search?" + urlencode({"campaign": slug, "q": query}), f"search {query}")
+              for query in ("整改进度", "alert", "script", "onerror", "javascript", "反映问题",
+                            "<img src=x onerror=alert(1)>", '"><script>alert(document.cookie)</script>')]
     staff = site.staff
     pages += [site.page(staff["triager"], "/staff/queue", "queue"),
               site.page(staff["triager"], f"/staff/items/{item.case_number}", "item with links"),

@@ -111,6 +111,16 @@ def terms(text: str, keep_stopwords: bool = False) -> list[str]:
     return found
 
 
+def ledger_words() -> list[str]:
+    """The ledger's words that lexicon/synonyms.txt lists, in its order: what citizens search for most."""
+    return [words[0] for words in _lexicon_lines("synonyms.txt")]
+
+
+def variants(word: str) -> list[str]:
+    """The colloquial forms that normalise() reads as word (劳模 → 劳动模范, model worker), for highlighting."""
+    return [variant for variant, canonical in _synonyms() if canonical == word]
+
+
 def bigrams(text: str) -> list[str]:
     """Pairs of neighbouring Han characters: the fallback when segmentation splits a word two ways."""
     return [run[i:i + 2] for run in _HAN_RUN.findall(normalise(text)) for i in range(len(run) - 1)]

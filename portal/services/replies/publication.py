@@ -2,18 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from math import ceil
+from datetime import UTC, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from portal import labels
-from portal.models import Campaign, FeedbackItem, FeedbackLink, Measure, Problem, Reply, User
+from portal.models import FeedbackItem, Reply, User
 from portal.models.feedback import NOT_PUBLISHED, PROPOSED, PUBLISHED, SENT
 from portal.services.common import audit, authz
-from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
 from portal.services.common.text import clean_text
 from portal.services.replies import redaction
@@ -33,33 +30,9 @@ class PublicationView:
     reply: Reply
     detected: redaction.Redaction
     remaining: redaction.Redaction | None
-
-
-@dataclass(frozen=True)
-class PublicTarget:
-    """A measure (35-2) or problem (35) the answered opinion was about, for a link to its page."""
-
-    kind: str
-    slug: str
-    code: str
-
-
-@dataclass(frozen=True)
-class PublicAnswer:
-    accepted_on: date
-    replied_on: date
-    department: str | None
-    kind: str
-    text: str
-    targets: list[PublicTarget]
-
-
-@dataclass(frozen=True)
-class AnswerPage:
-    answers: list[PublicAnswer]
-    page: int
-    pages: int
-    total: int
+    #: the question (subject and content) with what is detected in it, and the saved public question's remains
+    question: redaction.Redaction
+    question_remaining: redaction.Redaction | None
 
 
 def _check(session: Session, actor: User, reply: Reply) -> FeedbackItem:
@@ -73,26 +46,37 @@ def _check(session: Session, actor: User, reply: Reply) -> FeedbackItem:
     return item
 
 
+def question_text(item: FeedbackItem) -> str:
+    """What the submitter asked: the subject, then the content."""
+    return "\n".join(part for part in (clean_text(item.subject), clean_text(item.content)) if part)
+
+
 def view(session: Session, actor: User, reply: Reply) -> PublicationView:
     item = _check(session, actor, reply)
     remaining = redaction.redact(reply.public_text, item.contact) if reply.public_text else None
-    return PublicationView(item, reply, redaction.redact(reply.text, item.contact), remaining)
+    asked = redaction.redact(reply.public_question, item.contact) if reply.public_question else None
+    return PublicationView(item, reply, redaction.redact(reply.text, item.contact), remaining,
+                           redaction.redact(question_text(item), item.contact), asked)
 
 
 def propose(session: Session, actor: User, reply: Reply) -> redaction.Redaction:
-    """拟公开: the public text becomes the sent text with every detected personal detail masked."""
+    """拟公开: the public text becomes the sent text, the public question the item's subject and content, each with
+    every detected personal detail masked."""
     item = _check(session, actor, reply)
     if reply.publish_status == PUBLISHED:
         raise PublicationError(_("答复已公开；要重新生成公开文本，请先撤下。"), "form")
     masked = redaction.redact(reply.text, item.contact)
-    reply.public_text, reply.publish_status = masked.text, PROPOSED
-    audit.record(session, actor, "reply.propose", "reply", reply.id, item_id=item.id, masked=len(masked.spans))
+    asked = redaction.redact(question_text(item), item.contact)
+    reply.public_text, reply.public_question, reply.publish_status = masked.text, asked.text, PROPOSED
+    audit.record(session, actor, "reply.propose", "reply", reply.id, item_id=item.id,
+                 masked=len(masked.spans) + len(asked.spans))
     session.flush()
     return masked
 
 
-def save_text(session: Session, actor: User, reply: Reply, text: str) -> None:
-    """Keep the research office's edit of the public text (before it is published)."""
+def save_text(session: Session, actor: User, reply: Reply, text: str, question: str | None = None) -> None:
+    """Keep the research office's edit of the public text and, when given, of the public question (before they are
+    published); an empty question publishes the answer without it."""
     item = _check(session, actor, reply)
     if reply.publish_status != PROPOSED:
         raise PublicationError(_("请先生成公开文本；已公开的答复须先撤下再修改。"), "form")
@@ -102,8 +86,15 @@ def save_text(session: Session, actor: User, reply: Reply, text: str) -> None:
     if len(text) > MAX_TEXT:
         raise PublicationError(_("公开文本不能超过%(max)s个字（现为%(count)s个字）。", max=MAX_TEXT, count=len(text)),
                                "public_text")
+    if question is not None:
+        question = clean_text(question)
+        if len(question) > MAX_TEXT:
+            raise PublicationError(_("公开的来信内容不能超过%(max)s个字（现为%(count)s个字）。", max=MAX_TEXT,
+                                     count=len(question)), "public_question")
+        reply.public_question = question or None
     reply.public_text = text
-    audit.record(session, actor, "reply.public_edit", "reply", reply.id, item_id=item.id, length=len(text))
+    audit.record(session, actor, "reply.public_edit", "reply", reply.id, item_id=item.id, length=len(text),
+                 question_length=len(reply.public_question or ""))
     session.flush()
 
 
@@ -115,12 +106,13 @@ def publish(session: Session, actor: User, reply: Reply, confirmed: bool, spans_
         raise PublicationError(_("请先生成并核对公开文本。"), "form")
     if not confirmed:
         raise PublicationError(_("请勾选确认后再公开。"), "confirm")
-    leaks = redaction.contact_leaks(reply.public_text, item.contact)
-    if leaks:
-        names = labels.join(labels.label("personal_data", kind) for kind in leaks)
-        raise PublicationError(_("公开文本中仍有提交人的%(names)s，请删去或遮盖后再公开。", names=names),
-                               "public_text")
-    if redaction.find(reply.public_text, item.contact) and not spans_checked:
+    for field, text in (("public_question", reply.public_question or ""), ("public_text", reply.public_text)):
+        leaks = redaction.contact_leaks(text, item.contact)
+        if leaks:
+            names = labels.join(labels.label("personal_data", kind) for kind in leaks)
+            raise PublicationError(_("公开文本中仍有提交人的%(names)s，请删去或遮盖后再公开。", names=names), field)
+    if (redaction.find(reply.public_text, item.contact) or redaction.find(reply.public_question or "", item.contact)) \
+            and not spans_checked:
         raise PublicationError(_("公开文本中仍有疑似个人信息（已标出），请修改，或核对后勾选确认。"),
                                "spans_checked")
     reply.publish_status, reply.published_at, reply.published_by_id = PUBLISHED, now or datetime.now(UTC), actor.id
@@ -139,40 +131,3 @@ def unpublish(session: Session, actor: User, reply: Reply, confirmed: bool) -> N
     reply.publish_status, reply.published_at = PROPOSED if reply.public_text else NOT_PUBLISHED, None
     audit.record(session, actor, "reply.unpublish", "reply", reply.id, item_id=item.id)
     session.flush()
-
-
-def public_answers(session: Session, page: int, per_page: int, clocks: ClockSettings) -> AnswerPage | None:
-    """答复公开, newest answer first: dates, department, redacted text and links; None past the last page."""
-    published = (select(Reply, FeedbackItem).join(FeedbackItem, FeedbackItem.id == Reply.item_id)
-                 .where(Reply.publish_status == PUBLISHED, FeedbackItem.consent_publish.is_(True)))
-    total = session.scalar(select(func.count()).select_from(published.subquery())) or 0
-    pages = max(ceil(total / per_page), 1)
-    if not 1 <= page <= pages:
-        return None
-    rows = session.execute(published.options(selectinload(Reply.department))
-                           .order_by(Reply.sent_at.desc(), Reply.id.desc())
-                           .offset((page - 1) * per_page).limit(per_page)).all()
-    targets = _targets(session, [item.id for _, item in rows])
-    answers = [PublicAnswer(
-        accepted_on=clocks.local_date(item.accepted_at or item.received_at),
-        replied_on=clocks.local_date(reply.sent_at),
-        department=reply.department.name if reply.department else None, kind=item.kind, text=reply.public_text,
-        targets=targets.get(item.id, [])) for reply, item in rows]
-    return AnswerPage(answers, page, pages, total)
-
-
-def _targets(session: Session, item_ids: list[int]) -> dict[int, list[PublicTarget]]:
-    """item id → the measures and problems it is linked to, in one query."""
-    if not item_ids:
-        return {}
-    rows = session.execute(
-        select(FeedbackLink.item_id, Measure.code, Problem.number, Campaign.slug)
-        .outerjoin(Measure, Measure.id == FeedbackLink.measure_id)
-        .outerjoin(Problem, Problem.id == FeedbackLink.problem_id)
-        .join(Campaign, Campaign.id == func.coalesce(Measure.campaign_id, Problem.campaign_id))
-        .where(FeedbackLink.item_id.in_(item_ids)).order_by(FeedbackLink.id))
-    found: dict[int, list[PublicTarget]] = {}
-    for item_id, code, number, slug in rows:
-        target = PublicTarget("measure", slug, code) if code else PublicTarget("problem", slug, str(number))
-        found.setdefault(item_id, []).append(target)
-    return found

@@ -9,6 +9,8 @@ from portal.models import ProgressReport
 #: a stretch the report importer could not repair, left for a human: 【待核对：…】
 UNREPAIRED = re.compile(r"(【待核对[：:][^】]*】)")
 #: figures in the order a reader expects them; other declared scalar keys follow
+#: a section heading of a report: 一、… (level 1) or （一）… (level 2), a short line that is not a sentence
+HEADING = re.compile(r"^(?:(?P<one>[一二三四五六七八九十]+、)|(?P<two>（[一二三四五六七八九十]+）))[^。]{2,80}$")
 FIGURE_ORDER = ("categories", "problems", "rectified_problems", "measures", "done", "in_progress", "rate")
 
 
@@ -47,6 +49,26 @@ def paragraphs(body: str) -> list[list[Segment]]:
         [Segment(part, bool(UNREPAIRED.fullmatch(part))) for part in UNREPAIRED.split(line) if part]
         for line in (raw.strip() for raw in body.splitlines()) if line
     ]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading of the report's table of contents: its paragraph (numbered from 1, the anchor p<n>) and level."""
+
+    paragraph: int
+    level: int
+    title: str
+
+
+def sections(body: str) -> list[Section]:
+    """The report's section headings in order, for a table of contents; none when it has fewer than two."""
+    found = []
+    for number, paragraph in enumerate(paragraphs(body), start=1):
+        line = "".join(segment.text for segment in paragraph)
+        heading = HEADING.match(line)
+        if heading:
+            found.append(Section(number, 1 if heading.group("one") else 2, line))
+    return found if len(found) >= 2 else []
 
 
 def figure_check(report: ProgressReport) -> FigureCheck:
