@@ -8,12 +8,13 @@ from .mail import InboundMessage, OutboxMessage
 from .ratelimit import RateLimitCounter
 from .receipt import IntakeReceipt
 from .report import ProgressReport
+from .saved_view import SavedQueueView
 from .staff import AccountToken, Department, DepartmentAlias, LoginFailure, User
 
 __all__ = [
     "Base", "utcnow", "Campaign", "Category", "Problem", "Measure", "MeasureUpdate",
     "ProgressReport", "DONE", "IN_PROGRESS", "MEASURE_STATUSES",
     "AuditEvent", "Attachment", "FeedbackContact", "FeedbackItem", "FeedbackLink", "FollowUp", "Note", "Reply",
-    "ReplyTemplate", "InboundMessage", "OutboxMessage", "RateLimitCounter", "IntakeReceipt",
+    "ReplyTemplate", "InboundMessage", "OutboxMessage", "RateLimitCounter", "IntakeReceipt", "SavedQueueView",
     "AccountToken", "Department", "DepartmentAlias", "LoginFailure", "User",
 ]

@@ -22,10 +22,11 @@ from tests.conftest import CSRF_FIELD, csrf_token
 from portal.models import Base, InboundMessage, Reply, ReplyTemplate, User
 from portal.models.mail import QUARANTINED, SENDING_FAILED
 from portal.services.mail import outbox
-from portal.services.feedback import workflow
+from portal.services.feedback import saved_views, workflow
 from portal.services.feedback.attachments import Upload
 from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.intake import Contact
+from portal.services.feedback.queue import QueueFilters
 from portal.services.reports.importer import import_report
 from portal.services.accounts.users import department_named
 from tests.samples import pdf
@@ -65,6 +66,8 @@ class World:
     accounts: dict[str, User] = field(default_factory=dict)
     #: a call the world's clerk logged, still 待分办 (what 更正登记信息 applies to)
     logged_case_number: str = ""
+    #: the world's triager's saved queue view (我的视图)
+    view_id: int = 0
 
 
 def account(make_user, role: str) -> User:
@@ -101,10 +104,11 @@ def build_world(session, new_item, make_user, campaign) -> World:
                          received_at=datetime(2021, 3, 31, 2, 5, tzinfo=UTC), contact=Contact(phone="13912345678"))
     logged.logged_by_id = accounts["clerk"].id
     session.add_all([template, reply, inbound])
+    view = saved_views.save_view(session, accounts["triager"], "来电", QueueFilters(channel="phone"))
     session.flush()
     world = World(campaign.slug, item.case_number, code, item.id, original.case_number, item.attachments[0].id,
                   item.links[0].id, report.id, message.id, inbound.id, template.id, reply.id, office.id, other.id,
-                  target.id, accounts, logged_case_number=logged.case_number)
+                  target.id, accounts, logged_case_number=logged.case_number, view_id=view.id)
     session.commit()
     return world
 
@@ -126,6 +130,7 @@ ARGUMENTS: dict[str, Callable[[World], object]] = {
     "inbound_id": lambda w: w.inbound_id,
     "template_id": lambda w: w.template_id,
     "reply_id": lambda w: w.reply_id,
+    "view_id": lambda w: w.view_id,
     "filename": lambda w: "css/site.css",
 }
 #: (endpoint, argument) whose value is not the argument's usual one
@@ -179,7 +184,11 @@ PLAUSIBLE: dict[str, Callable[[World, dict[str, object]], dict]] = {
     "staff.login": lambda w, v: {"email": w.accounts["triager"].email, "password": PASSWORD},
     "staff.password": lambda w, v: {"old_password": PASSWORD, "new_password": PASSWORD,
                                     "new_password_repeat": PASSWORD},
-    "staff.bulk_assign": lambda w, v: {"item_ids": [str(w.item_id)], "assign_department": str(w.office_id)},
+    "staff.queue_bulk": lambda w, v: {"action": "assign", "item_ids": [str(w.item_id)]},
+    "staff.queue_bulk_run": lambda w, v: {"action": "assign", "item_ids": [str(w.item_id)],
+                                          "department": str(w.other_department_id), "confirm": "1"},
+    "staff.save_view": lambda w, v: {"view_name": "组织部的件", "department": str(w.other_department_id)},
+    "staff.delete_view": lambda w, v: {"confirm": "1"},
     "staff.add_note": lambda w, v: {"text": "内部备注：已电话联系。"},
     "staff.add_link": lambda w, v: {"target": "2-1"},
     "staff.remove_link": lambda w, v: {"confirm": "1"},
