@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-
-from portal.services.feedback import workflow
-from portal.services.common.clocks import ClockSettings
-from portal.services.feedback.queue import QueueFilters, excerpt, queue_page
 from portal.services.accounts.users import department_named
+from portal.services.common.clocks import ClockSettings
+from portal.services.feedback import workflow
+from portal.services.feedback.queue import QueueFilters, excerpt, queue_page
 
 CLOCKS = ClockSettings()
 NOW = datetime.now(UTC)
@@ -145,7 +144,8 @@ def test_filters_from_args_ignore_unknown_values_and_round_trip():
                                       "overdue": "1", "measure": " ３５-２ ", "q": "  整改   进度 "})
     assert filters == QueueFilters(measure="35-2", overdue=True, q="整改 进度")
     assert QueueFilters.from_args(filters.as_args()) == filters
-    assert filters.as_args(state="handling", overdue=False) == {"state": "handling", "measure": "35-2", "q": "整改 进度"}
+    assert filters.as_args(state="handling", overdue=False) == {"state": "handling", "measure": "35-2",
+                                                                "q": "整改 进度"}
     assert not QueueFilters().active
 
 

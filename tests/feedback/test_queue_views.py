@@ -1,16 +1,14 @@
-"""The queue page over HTTP: filters and search in the URL, pages keeping filters, department scope, bulk assign."""
+"""The queue page over HTTP: filters, search and sort in the URL, pages keeping them, the columns, department scope."""
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
-from portal.models import AuditEvent, FeedbackItem
-from portal.services.feedback import workflow
-from portal.services.common.clocks import ClockSettings
 from portal.services.accounts.users import department_named
+from portal.services.common.clocks import ClockSettings
+from portal.services.feedback import workflow
 
 CLOCKS = ClockSettings()
 NOW = datetime.now(UTC)

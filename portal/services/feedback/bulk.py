@@ -8,7 +8,6 @@ accepted first only when the confirmation page's box for them is ticked, and ski
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -23,6 +22,7 @@ from portal.services.common import authz
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
 from portal.services.common.numbers import parse_id
+from portal.services.common.text import clean_text
 from portal.services.feedback import links, workflow
 from portal.services.feedback.items import MAX_FIELD
 from portal.services.feedback.queue import QueueFilters, matching_ids
@@ -64,7 +64,7 @@ class BulkRequest:
         return cls(
             action=action if action in ACTIONS else "", scope=scope if scope in SCOPES else "selected",
             item_ids=tuple(dict.fromkeys(i for i in map(parse_id, ids) if i is not None)),
-            filters=QueueFilters.from_args(form), reason=(form.get("reason") or "").strip(),
+            filters=QueueFilters.from_args(form), reason=clean_text(form.get("reason")),
             department_id=parse_id(form.get("department")),
             target=unicodedata.normalize("NFKC", form.get("target") or "").strip()[:40],
             accept_waiting=bool(form.get("accept_waiting")),
@@ -149,7 +149,7 @@ def _refusal(session: Session, user: User, request: BulkRequest, item: FeedbackI
         if request.target and target is None:
             return _("本件所属的整改任务中没有“%(code)s”", code=request.target)
         if target is not None and _linked(session, item, target):
-            return _("已关联“%(code)s”", code=request.target)
+            return _("已关联“%(code)s”", code=target.code if isinstance(target, Measure) else target.number)
         return ""
     sources = workflow.TRANSITIONS[action].sources | ({RECEIVED} if action == "assign" else set())
     if item.state not in sources:
@@ -211,7 +211,7 @@ def _check_fields(session: Session, request: BulkRequest, confirmed: bool) -> De
     department."""
     department = None
     if request.action == "reject":
-        if not request.reason:
+        if not request.reason.strip():
             raise BulkError(_("“不予受理”需要填写理由（将告知反映人）。"), "reason")
         if len(request.reason) > MAX_FIELD["reason"]:
             raise BulkError(_("“%(field)s”不能超过%(max)s个字。", field=labels.label("transition_field", "reason"),
@@ -235,8 +235,3 @@ def hidden_fields(request: BulkRequest) -> list[tuple[str, object]]:
     for name, value in request.as_fields().items():
         pairs += [(name, v) for v in value] if isinstance(value, list) else [(name, value)]
     return pairs
-
-
-def form_values(form: Mapping[str, str]) -> dict[str, str]:
-    """What the confirmation page shows again after a refusal."""
-    return {name: form.get(name) or "" for name in ("reason", "department", "target", "accept_waiting", "link_q")}
