@@ -57,6 +57,7 @@ ACTIONS = {
     "department.deactivate": _l("停用部门"), "department.reactivate": _l("恢复启用部门"),
     "department.merge": _l("合并部门"),
     "item.correct": _l("更正登记信息"),
+    "queue_view.save": _l("保存队列视图"), "queue_view.delete": _l("删除队列视图"),
 }
 #: keys of an audit event's details, as the item's history shows them
 DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件"), "duplicate": _l("重复件"),
@@ -66,7 +67,7 @@ DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "origin
            "masked": _l("自动遮盖处数"), "previous": _l("此前的原件"), "merged": _l("并入的部门"),
            "accounts": _l("账号数"), "items": _l("件数"), "replies": _l("答复数"), "hours": _l("有效小时数"),
            "purpose": _l("用途"),
-           "consent_publish": _l("同意公开答复"), "changes": _l("更正")}
+           "consent_publish": _l("同意公开答复"), "changes": _l("更正"), "name": _l("名称")}
 #: a submitter's contact fields
 CONTACT_FIELDS = {"name": _l("姓名"), "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址")}
 #: what a clerk may correct on a logged call or letter, and what follows (portal.services.feedback.corrections)
