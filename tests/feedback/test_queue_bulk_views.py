@@ -145,3 +145,9 @@ def test_other_roles_are_refused_and_nothing_changes(session, client, post_form,
         assert response.status_code == 403
     assert states(session, item) == ["received"]
     assert session.scalars(select(AuditEvent).where(AuditEvent.action == "item.accept")).all() == []
+
+
+def test_unreadable_ids_with_a_field_missing_go_back_to_the_queue(session, client, post_form, triager, login):
+    login(triager)
+    response = post_form("/staff/queue/bulk/run", {"action": "assign", "item_ids": "²", "confirm": "1"})
+    assert response.status_code == 302 and "请至少选择一件" in html_of(client.get(response.headers["Location"]))

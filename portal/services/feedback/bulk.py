@@ -169,8 +169,8 @@ def _linked(session: Session, item: FeedbackItem, target: Measure | Problem) -> 
 def run(session: Session, user: User, request: BulkRequest, clocks: ClockSettings, confirmed: bool,
         default_slug: str | None = None) -> tuple[list[FeedbackItem], list[tuple[FeedbackItem, str]]]:
     """Apply the action to the planned items one by one; returns (changed, skipped with why)."""
+    planned = plan(session, user, request, clocks, default_slug)  # first: nothing chosen is not a field's fault
     department = _check_fields(session, request, confirmed)
-    planned = plan(session, user, request, clocks, default_slug)
     skipped = list(planned.skipped)
     if request.action == "assign":
         if not request.accept_waiting:
