@@ -17,7 +17,7 @@ from portal.services.common import authz
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.numbers import parse_id
 from portal.services.feedback import search, similar
-from portal.services.feedback.queue_sort import clean_sort, order_by
+from portal.services.feedback.queue_sort import DEFAULT_ORDER, clean_sort, sorted_by
 
 EXCERPT_CHARS = 40
 _TRUE = ("1", "on", "true", "yes")
@@ -179,17 +179,17 @@ def queue_page(session: Session, user: User, filters: QueueFilters, page: int, p
     shown = min(total, search.CAP) if filters.q else total
     pages = max(1, -(-shown // page_size))
     page = min(max(1, page), pages)
-    order = order_by(filters.sort)
     offset, limit = (page - 1) * page_size, min(page_size, shown - (page - 1) * page_size)
     if filters.q and not filters.sort:
-        ids = search.ranked_ids(session, filters.q, dialect, conditions, order, offset, limit) if limit > 0 else []
+        ids = (search.ranked_ids(session, filters.q, dialect, conditions, DEFAULT_ORDER, offset, limit)
+               if limit > 0 else [])
         found = {item.id: item for item in session.scalars(
             select(FeedbackItem).options(selectinload(FeedbackItem.department)).where(FeedbackItem.id.in_(ids)))}
         items = [found[item_id] for item_id in ids]
     else:
         items = list(session.scalars(
-            select(FeedbackItem).options(selectinload(FeedbackItem.department)).where(*conditions)
-            .order_by(*order).offset(offset).limit(max(limit, 0))))
+            sorted_by(select(FeedbackItem).options(selectinload(FeedbackItem.department)).where(*conditions),
+                      filters.sort).offset(offset).limit(max(limit, 0))))
     duplicates = similar.likely_duplicates(session, list(items))
     targets, attachments = _targets(session, items), _attachment_counts(session, items)
     rows = [QueueRow(item, excerpt(item), clocks.is_overdue(item.due_date, today),
