@@ -73,6 +73,7 @@ ACTIONS = {
     "item.correct": _l("更正登记信息"), "audit.export": _l("导出审计日志"),
     "rating.record": _l("评价答复"), "rating.change": _l("修改答复评价"), "callback.attempt": _l("回访未接通"),
     "stats.bulletin": _l("生成办理情况通报"),
+    "queue_view.save": _l("保存队列视图"), "queue_view.delete": _l("删除队列视图"),
 }
 #: keys of an audit event's details, as the item's history shows them
 DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件"), "duplicate": _l("重复件"),
@@ -85,7 +86,8 @@ DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "origin
            "consent_publish": _l("同意公开答复"), "changes": _l("更正"), "filters": _l("筛选条件"),
            "action": _l("操作"), "actor_id": _l("操作人编号"), "case_number": _l("受理编号"),
            "date_from": _l("起始日期"), "date_to": _l("结束日期"), "level": _l("评价"),
-           "previous_level": _l("原评价"), "rating_source": _l("评价方式"), "attempts": _l("回访次数")}
+           "previous_level": _l("原评价"), "rating_source": _l("评价方式"), "attempts": _l("回访次数"),
+           "name": _l("名称")}
 #: a submitter's contact fields
 CONTACT_FIELDS = {"name": _l("姓名"), "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址")}
 #: what a clerk may correct on a logged call or letter, and what follows (portal.services.feedback.corrections)
@@ -98,6 +100,7 @@ OBJECT_TYPES = {"feedback_item": _l("件"), "staff_user": _l("账号"), "departm
                 "outbox_message": _l("待发邮件"), "attachment": _l("附件"), "feedback_note": _l("内部备注"),
                 "database": _l("数据库"), "audit_event": _l("审计日志"), "campaign": _l("整改任务"),
                 "answer_rating": _l("答复评价"), "callback_attempt": _l("回访记录"),
+                "saved_queue_view": _l("队列视图"),
                 "measure": _l("整改措施")}
 #: the audit log export's columns (portal.services.common.audit_query.AUDIT_COLUMNS)
 AUDIT_COLUMNS = {"at": _l("时间"), "actor": _l("操作人"), "action": _l("操作"), "object": _l("对象"),

@@ -10,6 +10,7 @@ from .ratelimit import RateLimitCounter
 from .rating import RATING_LEVELS, AnswerRating
 from .receipt import IntakeReceipt
 from .report import ProgressReport
+from .saved_view import SavedQueueView
 from .staff import AccountToken, Department, DepartmentAlias, LoginFailure, User
 
 __all__ = [
@@ -17,6 +18,6 @@ __all__ = [
     "ProgressReport", "DONE", "IN_PROGRESS", "MEASURE_STATUSES",
     "AuditEvent", "Attachment", "FeedbackContact", "FeedbackItem", "FeedbackLink", "FollowUp", "Note", "Reply",
     "ReplyTemplate", "InboundMessage", "OutboxMessage", "RateLimitCounter", "IntakeReceipt",
-    "AnswerRating", "RATING_LEVELS", "CallbackAttempt",
+    "AnswerRating", "RATING_LEVELS", "CallbackAttempt", "SavedQueueView",
     "AccountToken", "Department", "DepartmentAlias", "LoginFailure", "User",
 ]

@@ -56,6 +56,7 @@ from . import (  # noqa: E402,F401
     items,
     outbox,
     queue,
+    queue_bulk,
     replies,
     satisfaction,
     stats,

@@ -1,15 +1,12 @@
-"""The staff queue service: each filter narrows, Chinese search, order, pages, counts, department scope, bulk assign."""
+"""The staff queue service: each filter narrows, Chinese search, order, pages, counts, department scope."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from portal.services.feedback import workflow
-from portal.services.common.authz import PermissionDenied
-from portal.services.common.clocks import ClockSettings
-from portal.services.feedback.queue import QueueFilters, bulk_assign, excerpt, queue_page
 from portal.services.accounts.users import department_named
+from portal.services.common.clocks import ClockSettings
+from portal.services.feedback import workflow
+from portal.services.feedback.queue import QueueFilters, excerpt, queue_page
 
 CLOCKS = ClockSettings()
 NOW = datetime.now(UTC)
@@ -142,39 +139,13 @@ def test_handler_sees_and_counts_only_their_department(session, new_item, triage
     assert cases(handler, session, department=org.id) == []
 
 
-def test_bulk_assign_reports_assigned_and_skipped(session, new_item, triager):
-    office = department_named(session, "办公室")
-    waiting, spam = received(new_item, 1), received(new_item, 1)
-    workflow.apply(session, spam, "spam", triager, CLOCKS)
-    done, skipped = bulk_assign(session, triager, [waiting.id, spam.id, 999999], office.id, CLOCKS)
-    assert done == [waiting] and waiting.state == "handling" and waiting.department_id == office.id
-    assert [(item, "不能执行" in why) for item, why in skipped] == [(spam, True)]
-
-
-@pytest.mark.parametrize("role", ["admin", "clerk", "handler", "research", "supervisor"])
-def test_only_triagers_bulk_assign(session, new_item, make_user, role):
-    office = department_named(session, "办公室")
-    item = received(new_item, 1)
-    with pytest.raises(PermissionDenied):
-        bulk_assign(session, make_user(role, department="办公室" if role == "handler" else None), [item.id],
-                    office.id, CLOCKS)
-    assert item.state == "received"
-
-
-def test_bulk_assign_needs_a_choice_and_a_department(session, new_item, triager):
-    item = received(new_item, 1)
-    with pytest.raises(workflow.WorkflowError, match="至少选择"):
-        bulk_assign(session, triager, [], 1, CLOCKS)
-    with pytest.raises(workflow.WorkflowError, match="承办部门"):
-        bulk_assign(session, triager, [item.id], None, CLOCKS)
-
-
 def test_filters_from_args_ignore_unknown_values_and_round_trip():
     filters = QueueFilters.from_args({"state": "bogus", "channel": "fax", "problem": "abc", "department": "x",
                                       "overdue": "1", "measure": " ３５-２ ", "q": "  整改   进度 "})
     assert filters == QueueFilters(measure="35-2", overdue=True, q="整改 进度")
     assert QueueFilters.from_args(filters.as_args()) == filters
-    assert filters.as_args(state="handling", overdue=False) == {"state": "handling", "measure": "35-2", "q": "整改 进度"}
+    assert filters.as_args(state="handling", overdue=False) == {"state": "handling", "measure": "35-2",
+                                                                "q": "整改 进度"}
     assert not QueueFilters().active
 
 

@@ -1,16 +1,14 @@
-"""The queue page over HTTP: filters and search in the URL, pages keeping filters, department scope, bulk assign."""
+"""The queue page over HTTP: filters, search and sort in the URL, pages keeping them, the columns, department scope."""
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
-from portal.models import AuditEvent, FeedbackItem
-from portal.services.feedback import workflow
-from portal.services.common.clocks import ClockSettings
 from portal.services.accounts.users import department_named
+from portal.services.common.clocks import ClockSettings
+from portal.services.feedback import workflow
 
 CLOCKS = ClockSettings()
 NOW = datetime.now(UTC)
@@ -94,45 +92,44 @@ def test_handler_sees_only_their_department_and_404_elsewhere(session, client, n
     login(make_user("handler", department="办公室"))
     html = html_of(client.get("/staff/queue"))
     assert mine.case_number in html and theirs.case_number not in html
-    assert 'name="item_ids"' not in html
+    assert 'name="action" value="link"' in html and 'value="assign"' not in html and 'value="accept"' not in html
     assert client.get(f"/staff/items/{mine.case_number}").status_code == 200
     assert client.get(f"/staff/items/{theirs.case_number}").status_code == 404
 
 
-def test_bulk_assign_flashes_assigned_and_skipped_and_keeps_filters(session, client, post_form, new_item, triager,
-                                                                    login):
-    office = department_named(session, "办公室")
-    waiting, _ = new_item(channel="phone")
-    spam, _ = new_item(channel="phone")
-    workflow.apply(session, spam, "spam", triager, CLOCKS)
+def test_rows_show_received_date_measures_department_and_attachments(session, client, new_item, triager, login,
+                                                                      small_campaign):
+    from portal.services.feedback.attachments import Upload
+    from tests.samples import pdf
+    item, _ = new_item(campaign_id=small_campaign.id, targets=["2-1", "1"], uploads=[Upload("scan.pdf", pdf())],
+                       received_at=datetime(2021, 3, 31, 2, tzinfo=UTC))
+    workflow.bulk_assign(session, [item], department_named(session, "办公室").id, triager, CLOCKS)
     login(triager)
-    response = post_form("/staff/queue/assign", {"item_ids": [str(waiting.id), str(spam.id)],
-                                                 "assign_department": str(office.id), "channel": "phone", "page": "1"})
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/staff/queue?channel=phone&page=1")
-    html = html_of(client.get(response.headers["Location"]))
-    assert "已交办1件" in html and f"{spam.case_number} 未交办" in html and "不能执行" in html
-    session.expire_all()
-    assert session.get(FeedbackItem, waiting.id).state == "handling"
-    assert session.get(FeedbackItem, spam.id).state == "spam"
+    html = html_of(client.get("/staff/queue"))
+    assert "2021年3月31日" in html and ">办公室<" in html
+    assert '<a href="/staff/queue?measure=2-1" aria-label="关联措施2-1的件">2-1</a>' in html
+    assert '<a href="/staff/queue?problem=1" aria-label="关联问题1的件">问题1</a>' in html
+    assert re.search(r'<td class="num">1</td>', html)
 
 
-def test_bulk_assign_without_selection_says_so(session, client, post_form, new_item, triager, login):
-    office = department_named(session, "办公室")
+def test_column_headers_sort_with_aria_sort_and_keep_filters(session, client, new_item, triager, login):
+    new_item(channel="phone")
     login(triager)
-    response = post_form("/staff/queue/assign", {"assign_department": str(office.id)}, follow_redirects=True)
-    assert "请至少选择一件" in response.get_data(as_text=True)
+    html = html_of(client.get("/staff/queue", query_string={"channel": "phone", "sort": "-received"}))
+    assert re.search(r'<th scope="col" aria-sort="descending"><a href="/staff/queue\?channel=phone&amp;sort=received"',
+                     html)
+    assert 'href="/staff/queue?channel=phone&amp;sort=attachments"' in html
+    assert 'name="sort" value="-received"' in html          # the filter form keeps the order
+    default = html_of(client.get("/staff/queue"))
+    assert re.search(r'<th scope="col" aria-sort="ascending"><a href="/staff/queue\?sort=-due"', default)
 
 
-def test_bulk_assign_is_refused_for_other_roles(session, client, post_form, new_item, make_user, login):
-    office = department_named(session, "办公室")
+@pytest.mark.parametrize("hostile", ["1) OR 1=1", "-", "received;--", "<script>", "ｄｕｅ", "due" * 2000])
+def test_hostile_sort_values_render_the_default_order(session, client, new_item, triager, login, hostile):
     item, _ = new_item()
-    login(make_user("research"))
-    response = post_form("/staff/queue/assign", {"item_ids": [str(item.id)], "assign_department": str(office.id)})
-    assert response.status_code == 403
-    session.expire_all()
-    assert session.get(FeedbackItem, item.id).state == "received"
-    assert session.scalars(select(AuditEvent).where(AuditEvent.action == "item.assign")).all() == []
+    login(triager)
+    html = html_of(client.get("/staff/queue", query_string={"sort": hostile}))
+    assert item.case_number in html and 'name="sort"' not in html
 
 
 def test_a_search_past_the_cap_shows_cap_plus_and_says_so(session, client, new_item, triager, login, monkeypatch):

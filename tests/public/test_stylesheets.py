@@ -17,7 +17,7 @@ SKIPPED_DIRECTORIES = {"email"}
 #: classes or from the element itself. Adding a class here needs a reason like these.
 HOOKS = {
     "staff": "body of staff/base.html; staff.css is only linked from that layout, so no rule needs it",
-    "queue-form": "the bulk-assignment form around the queue table; .queue-table and .bulk-assign style it",
+    "queue-form": "the bulk-action form around the queue table; .queue-table, .table-scroll and .bulk-assign style it",
     "progress-table": "names the home page's progress tables; styled as table.data.stack",
     "feedback-counts": "names the 群众监督 section of problem and measure pages; plain text",
     "field-label": "label of the account forms; styled as every field label is, by .field > label",

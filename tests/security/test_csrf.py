@@ -22,10 +22,11 @@ from tests.conftest import CSRF_FIELD, csrf_token
 from portal.models import Base, InboundMessage, Reply, ReplyTemplate, User
 from portal.models.mail import QUARANTINED, SENDING_FAILED
 from portal.services.mail import outbox
-from portal.services.feedback import workflow
+from portal.services.feedback import saved_views, workflow
 from portal.services.feedback.attachments import Upload
 from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.intake import Contact
+from portal.services.feedback.queue import QueueFilters
 from portal.services.reports.importer import import_report
 from portal.services.satisfaction.links import token_for
 from portal.services.accounts.users import department_named
@@ -69,6 +70,8 @@ class World:
     #: a phone item answered today (on the clerk's 回访 list) and the signed /rate/<token> of its answer
     answered_case_number: str = ""
     rating_token: str = ""
+    #: the world's triager's saved queue view (我的视图)
+    view_id: int = 0
 
 
 def account(make_user, role: str) -> User:
@@ -110,12 +113,13 @@ def build_world(session, new_item, make_user, campaign) -> World:
     sent = Reply(item_id=answered.id, text="经核查，已整改到位。", channel="web", status="sent",
                  sent_at=answered.replied_at, author_id=accounts["research"].id, department_id=office.id)
     session.add_all([template, reply, inbound, sent])
+    view = saved_views.save_view(session, accounts["triager"], "来电", QueueFilters(channel="phone"))
     session.flush()
     world = World(campaign.slug, item.case_number, code, item.id, original.case_number, item.attachments[0].id,
                   item.links[0].id, report.id, message.id, inbound.id, template.id, reply.id, office.id, other.id,
                   target.id, accounts, logged_case_number=logged.case_number,
                   answered_case_number=answered.case_number,
-                  rating_token=token_for(sent.id, current_app.config["SECRET_KEY"]))
+                  rating_token=token_for(sent.id, current_app.config["SECRET_KEY"]), view_id=view.id)
     session.commit()
     return world
 
@@ -137,6 +141,7 @@ ARGUMENTS: dict[str, Callable[[World], object]] = {
     "inbound_id": lambda w: w.inbound_id,
     "template_id": lambda w: w.template_id,
     "reply_id": lambda w: w.reply_id,
+    "view_id": lambda w: w.view_id,
     "filename": lambda w: "css/site.css",
     "token": lambda w: w.rating_token,
     "table": lambda w: "departments",
@@ -198,7 +203,11 @@ PLAUSIBLE: dict[str, Callable[[World, dict[str, object]], dict]] = {
     "staff.login": lambda w, v: {"email": w.accounts["triager"].email, "password": PASSWORD},
     "staff.password": lambda w, v: {"old_password": PASSWORD, "new_password": PASSWORD,
                                     "new_password_repeat": PASSWORD},
-    "staff.bulk_assign": lambda w, v: {"item_ids": [str(w.item_id)], "assign_department": str(w.office_id)},
+    "staff.queue_bulk": lambda w, v: {"action": "assign", "item_ids": [str(w.item_id)]},
+    "staff.queue_bulk_run": lambda w, v: {"action": "assign", "item_ids": [str(w.item_id)],
+                                          "department": str(w.other_department_id), "confirm": "1"},
+    "staff.save_view": lambda w, v: {"view_name": "组织部的件", "department": str(w.other_department_id)},
+    "staff.delete_view": lambda w, v: {"confirm": "1"},
     "staff.add_note": lambda w, v: {"text": "内部备注：已电话联系。"},
     "staff.add_link": lambda w, v: {"target": "2-1"},
     "staff.remove_link": lambda w, v: {"confirm": "1"},

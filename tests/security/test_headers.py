@@ -105,7 +105,7 @@ def test_error_answers_carry_the_security_headers_and_hide_details(app, client):
 def test_staff_error_answers_are_not_cached(client, session, world):
     sign_in(client, world, "clerk")
     answers = {403: client.get("/staff/audit"), 404: client.get("/staff/items/GH-2099-999999"),
-               400: client.post("/staff/queue/assign", data={"item_ids": [str(world.item_id)]})}
+               400: client.post("/staff/queue/bulk", data={"item_ids": [str(world.item_id)]})}
     for code, response in answers.items():
         assert response.status_code == code
         assert_secure(response, f"staff {code}", staff=True)

@@ -25,7 +25,10 @@ MATRIX: dict[str, str] = {
     "staff.logout": ANY_STAFF,
     "staff.password": ANY_STAFF,
     "staff.queue": "view_queue",
-    "staff.bulk_assign": "assign",
+    "staff.queue_bulk": "assign",
+    "staff.queue_bulk_run": "assign",
+    "staff.save_view": "view_queue",
+    "staff.delete_view": "view_queue",
     "staff.item": "view_queue",
     "staff.logged": "view_queue",
     "staff.attachment": "download_attachment",
@@ -82,7 +85,10 @@ ITEM_ARGUMENTS = frozenset({"case_number", "attachment_id", "link_id", "reply_id
 #: object's state (409, 422), never for the role
 ALLOWED = frozenset({200, 302, 303, 409, 422})
 #: further answers of an allowed request where the world's object is in the wrong state for it
-ALSO_ALLOWED = {"staff.reply_letter": frozenset({404})}
+#: (another user's saved view is not found: each user sees only their own)
+ALSO_ALLOWED = {"staff.reply_letter": frozenset({404}), "staff.delete_view": frozenset({404})}
+#: a user's own queue views (我的视图) are settings, not case data: the supervisor may keep some
+OWN_SETTINGS = frozenset({"saved_queue_view"})
 DENIED = frozenset({403, 404})
 #: (role, endpoint) that fails today for a known bug, reported to its owner; listed here so that the rest of the
 #: matrix still runs, and failing the test once the bug is fixed so that the entry is removed
@@ -187,4 +193,5 @@ def test_every_staff_route_answers_each_role_as_the_matrix_says(app, session, wo
     fixed = [endpoint for (who, endpoint) in KNOWN_FAILURES if who == role and endpoint not in failed]
     assert fixed == [], f"fixed now: remove {fixed} for {role} from KNOWN_FAILURES"
     if role == "supervisor":
-        assert changed_tables(start, snapshot(session, besides_login=True)) == [], "the supervisor changed data"
+        changed = changed_tables(start, snapshot(session, besides_login=True))
+        assert [name for name in changed if name not in OWN_SETTINGS] == [], "the supervisor changed data"

@@ -1,4 +1,4 @@
-"""分办队列: the staff queue's filters, counts per state, order, pages and bulk assignment."""
+"""分办队列: the staff queue's filters, counts per state, order, pages and what each row shows."""
 from __future__ import annotations
 
 import dataclasses
@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.models import FeedbackItem, FeedbackLink, Measure, Problem, User
+from portal.models import Attachment, FeedbackItem, FeedbackLink, Measure, Problem, User
 from portal.models.feedback import CHANNELS, KINDS, STATES
 from portal.services.common import authz
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.numbers import parse_id
-from portal.services.feedback import search, similar, workflow
+from portal.services.feedback import search, similar
+from portal.services.feedback.queue_sort import DEFAULT_ORDER, clean_sort, sorted_by
 
 EXCERPT_CHARS = 40
 _TRUE = ("1", "on", "true", "yes")
@@ -38,6 +38,8 @@ class QueueFilters:
     overdue: bool = False
     due_soon: bool = False
     q: str = ""
+    #: a column of queue_sort.SORT_KEYS, - first for descending; "" for the default order (or relevance)
+    sort: str = ""
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> QueueFilters:
@@ -54,7 +56,7 @@ class QueueFilters:
             problem=number("problem"), department=number("department"),
             overdue=(args.get("overdue") or "").lower() in _TRUE,
             due_soon=(args.get("due_soon") or "").lower() in _TRUE,
-            q=search.clean_query(args.get("q")),
+            q=search.clean_query(args.get("q")), sort=clean_sort(args.get("sort")),
         )
 
     def as_args(self, page: int | None = None, **changes) -> dict[str, Any]:
@@ -65,7 +67,17 @@ class QueueFilters:
 
     @property
     def active(self) -> bool:
-        return bool(self.as_args())
+        """Whether anything narrows the queue (a sort alone does not)."""
+        return bool(self.as_args(sort=""))
+
+    def sorted_by(self, key: str) -> str:
+        """ascending, descending or "" for a column header's aria-sort; the default order is by due date."""
+        current = self.sort or ("" if self.q else "due")
+        return {key: "ascending", f"-{key}": "descending"}.get(current, "")
+
+    def sort_args(self, key: str) -> dict[str, Any]:
+        """The GET parameters of a column header's link: sort by key, reversed when it is sorted so already."""
+        return self.as_args(sort=f"-{key}" if self.sorted_by(key) == "ascending" else key)
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,9 @@ class QueueRow:
     due_soon: bool
     #: another item has near-identical text (portal.services.feedback.similar)
     likely_duplicate: bool = False
+    #: linked measures (35-3) and problems (35), as ("measure" | "problem", code)
+    targets: tuple[tuple[str, str], ...] = ()
+    attachments: int = 0
 
 
 @dataclass(frozen=True)
@@ -146,8 +161,9 @@ def _conditions(user: User, filters: QueueFilters, today: date, clocks: ClockSet
 
 def queue_page(session: Session, user: User, filters: QueueFilters, page: int, page_size: int,
                clocks: ClockSettings, today: date | None = None) -> QueuePage:
-    """One page of the queue: nearest due date first (no due date last), then oldest received; when searching, the
-    most relevant first and counts and pages bounded (portal.services.feedback.search)."""
+    """One page of the queue in the chosen column's order (queue_sort), by default nearest due date first; when
+    searching without a chosen order, the most relevant first; counts and pages bounded when searching
+    (portal.services.feedback.search)."""
     authz.require(user, "view_queue")
     today = today or clocks.today()
     dialect = session.get_bind().dialect.name
@@ -163,33 +179,57 @@ def queue_page(session: Session, user: User, filters: QueueFilters, page: int, p
     shown = min(total, search.CAP) if filters.q else total
     pages = max(1, -(-shown // page_size))
     page = min(max(1, page), pages)
-    order = [FeedbackItem.due_date.asc().nulls_last(), FeedbackItem.received_at, FeedbackItem.id]
     offset, limit = (page - 1) * page_size, min(page_size, shown - (page - 1) * page_size)
-    if filters.q:
-        ids = search.ranked_ids(session, filters.q, dialect, conditions, order, offset, limit) if limit > 0 else []
+    if filters.q and not filters.sort:
+        ids = (search.ranked_ids(session, filters.q, dialect, conditions, DEFAULT_ORDER, offset, limit)
+               if limit > 0 else [])
         found = {item.id: item for item in session.scalars(
             select(FeedbackItem).options(selectinload(FeedbackItem.department)).where(FeedbackItem.id.in_(ids)))}
         items = [found[item_id] for item_id in ids]
     else:
         items = list(session.scalars(
-            select(FeedbackItem).options(selectinload(FeedbackItem.department)).where(*conditions)
-            .order_by(*order).offset(offset).limit(page_size)))
+            sorted_by(select(FeedbackItem).options(selectinload(FeedbackItem.department)).where(*conditions),
+                      filters.sort).offset(offset).limit(max(limit, 0))))
     duplicates = similar.likely_duplicates(session, list(items))
+    targets, attachments = _targets(session, items), _attachment_counts(session, items)
     rows = [QueueRow(item, excerpt(item), clocks.is_overdue(item.due_date, today),
-                     clocks.is_due_soon(item.due_date, today), item.id in duplicates) for item in items]
+                     clocks.is_due_soon(item.due_date, today), item.id in duplicates,
+                     tuple(targets.get(item.id, ())), attachments.get(item.id, 0)) for item in items]
     return QueuePage(rows=rows, total=total, page=page, pages=pages,
                      counts={state: counts.get(state, 0) for state in STATES}, all_count=sum(counts.values()),
                      cap=search.CAP if filters.q else None)
 
 
-def bulk_assign(session: Session, actor: User, item_ids: list[int], department_id: int | None,
-                clocks: ClockSettings) -> tuple[list[FeedbackItem], list[tuple[FeedbackItem, str]]]:
-    """交办 the chosen items the actor can see to one department; returns (assigned, skipped with why)."""
-    authz.require(actor, "assign")
-    if not item_ids:
-        raise workflow.WorkflowError(_("请至少选择一件。"), "item_ids")
-    if department_id is None:
-        raise workflow.WorkflowError(_("请选择承办部门。"), "assign_department")
-    items = list(session.scalars(select(FeedbackItem).where(
-        FeedbackItem.id.in_(item_ids), authz.visible_items(actor)).order_by(FeedbackItem.id)))
-    return workflow.bulk_assign(session, items, department_id, actor, clocks)
+def matching_ids(session: Session, user: User, filters: QueueFilters, clocks: ClockSettings, limit: int) -> list[int]:
+    """The ids of the items every filter (the state included) matches, within what the user may see, oldest first:
+    at most limit of them."""
+    authz.require(user, "view_queue")
+    conditions = _conditions(user, filters, clocks.today(), clocks, session.get_bind().dialect.name)
+    if filters.state:
+        conditions.append(FeedbackItem.state == filters.state)
+    return list(session.scalars(select(FeedbackItem.id).where(*conditions).order_by(FeedbackItem.id).limit(limit)))
+
+
+def _targets(session: Session, items: list[FeedbackItem]) -> dict[int, list[tuple[str, str]]]:
+    """item id → its linked measures in ledger order, then problems: one query for the page."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    if not items:
+        return found
+    rows = session.execute(
+        select(FeedbackLink.item_id, Measure.code, Problem.number).select_from(FeedbackLink)
+        .outerjoin(Measure, Measure.id == FeedbackLink.measure_id)
+        .outerjoin(Problem, Problem.id == FeedbackLink.problem_id)
+        .where(FeedbackLink.item_id.in_([item.id for item in items]))
+        .order_by(FeedbackLink.item_id, Measure.position.nulls_last(), Problem.number, FeedbackLink.id))
+    for item_id, code, number in rows:
+        found.setdefault(item_id, []).append(("measure", code) if code is not None else ("problem", str(number)))
+    return found
+
+
+def _attachment_counts(session: Session, items: list[FeedbackItem]) -> dict[int, int]:
+    """item id → number of attachments: one grouped query for the page."""
+    if not items:
+        return {}
+    return dict(session.execute(  # type: ignore[arg-type]
+        select(Attachment.item_id, func.count(Attachment.id))
+        .where(Attachment.item_id.in_([item.id for item in items])).group_by(Attachment.item_id)).all())
