@@ -3,6 +3,7 @@ from .audit import AuditEvent
 from .base import Base, utcnow
 from .campaign import Campaign
 from .feedback import Attachment, FeedbackContact, FeedbackItem, FeedbackLink, FollowUp, Note, Reply, ReplyTemplate
+from .handling import ExtensionRequest, ReplyEdit, SendBack
 from .ledger import DONE, IN_PROGRESS, MEASURE_STATUSES, Category, Measure, MeasureUpdate, Problem
 from .mail import InboundMessage, OutboxMessage
 from .ratelimit import RateLimitCounter
@@ -16,6 +17,6 @@ __all__ = [
     "ProgressReport", "DONE", "IN_PROGRESS", "MEASURE_STATUSES",
     "AuditEvent", "Attachment", "FeedbackContact", "FeedbackItem", "FeedbackLink", "FollowUp", "Note", "Reply",
     "ReplyTemplate", "InboundMessage", "OutboxMessage", "RateLimitCounter", "IntakeReceipt",
-    "AnswerRating", "RATING_LEVELS",
+    "AnswerRating", "RATING_LEVELS", "ExtensionRequest", "ReplyEdit", "SendBack",
     "AccountToken", "Department", "DepartmentAlias", "LoginFailure", "User",
 ]
