@@ -24,7 +24,7 @@ ROLES = {"admin": _l("系统管理员"), "clerk": _l("登记员"), "triager": _l
 #: the workflow's transitions (portal.services.feedback.workflow.TRANSITIONS)
 TRANSITIONS = {"accept": _l("受理"), "reject": _l("不予受理"), "transfer": _l("转办"), "merge": _l("重复件"),
                "spam": _l("无效件"), "assign": _l("交办"), "extend": _l("延期"), "reply": _l("答复"),
-               "close": _l("办结"), "review": _l("复查")}
+               "close": _l("办结"), "review": _l("复查"), "send_back": _l("退回分办")}
 #: the fields a transition asks for
 TRANSITION_FIELDS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件编号"),
                      "department": _l("承办部门"), "days": _l("延期天数"), "approver": _l("批准人"),
@@ -57,6 +57,9 @@ ACTIONS = {
     "department.deactivate": _l("停用部门"), "department.reactivate": _l("恢复启用部门"),
     "department.merge": _l("合并部门"),
     "item.correct": _l("更正登记信息"),
+    "item.send_back": _l("退回分办"), "extension.request": _l("申请延期"), "extension.grant": _l("同意延期"),
+    "extension.refuse": _l("不同意延期"), "reply.review_edit": _l("审核时修改答复稿"),
+    "reply.edit_seen": _l("知悉审核修改"),
 }
 #: keys of an audit event's details, as the item's history shows them
 DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件"), "duplicate": _l("重复件"),
@@ -66,7 +69,7 @@ DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "origin
            "masked": _l("自动遮盖处数"), "previous": _l("此前的原件"), "merged": _l("并入的部门"),
            "accounts": _l("账号数"), "items": _l("件数"), "replies": _l("答复数"), "hours": _l("有效小时数"),
            "purpose": _l("用途"),
-           "consent_publish": _l("同意公开答复"), "changes": _l("更正")}
+           "consent_publish": _l("同意公开答复"), "changes": _l("更正"), "decision": _l("审批意见")}
 #: a submitter's contact fields
 CONTACT_FIELDS = {"name": _l("姓名"), "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址")}
 #: what a clerk may correct on a logged call or letter, and what follows (portal.services.feedback.corrections)

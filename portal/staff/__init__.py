@@ -46,4 +46,4 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-from . import account, audit_log, departments, home, inbound, intake, items, outbox, queue, replies, users  # noqa: E402,F401,E501
+from . import account, audit_log, departments, handling, home, inbound, intake, items, outbox, queue, replies, users  # noqa: E402,F401,E501

@@ -34,6 +34,9 @@ NAV_LINKS: dict[str, tuple[LazyString, str, dict[str, Any]]] = {
     "failed": (_l("发送失败"), "staff.outbox", {}),
     "logged_today": (_l("今日登记"), "staff.index", {"_anchor": "logged_today"}),
     "overdue": (_l("已逾期"), "staff.queue", {"overdue": "1"}),
+    "sent_back": (_l("退回分办"), "staff.index", {"_anchor": "sent_back"}),
+    "extension_requests": (_l("延期申请"), "staff.index", {"_anchor": "extension_requests"}),
+    "review_edits": (_l("审核修改"), "staff.index", {"_anchor": "review_edits"}),
 }
 
 

@@ -19,6 +19,7 @@ from portal.services.common.text import clean_text
 from portal.services.feedback import workflow
 from portal.services.ledger.campaigns import default_campaign
 from portal.services.mail import outbox
+from portal.services.replies import review_edits
 from portal.services.replies.templates import chinese_date, fill
 
 MAX_TEXT, MAX_COMMENT = 5000, 2000
@@ -91,6 +92,16 @@ def channel_for(item: FeedbackItem) -> str:
     return PHONE if phone else WEB
 
 
+def masked_recipient(item: FeedbackItem, channel: str) -> str:
+    """Where an answer by channel goes, masked (138****1762): the email, the phone number or the postal address."""
+    contact = item.contact
+    if contact is None:
+        return ""
+    return {EMAIL: privacy.mask_email(contact.email) if contact.email else "",
+            PHONE: privacy.mask_phone(contact.phone) if contact.phone else "",
+            LETTER: privacy.mask_address(contact.address) if contact.address else ""}.get(channel, "")
+
+
 def find_reply(session: Session, item: FeedbackItem, reply_id: int) -> Reply | None:
     """The reply with this id when it belongs to item."""
     reply = session.get(Reply, reply_id)
@@ -121,17 +132,13 @@ def allowed(user: User, item: FeedbackItem, reply: Reply) -> frozenset[str]:
 
 def view(session: Session, user: User, item: FeedbackItem, reply: Reply) -> ReplyView:
     authz.require(user, "view_queue", item)
-    contact = item.contact
-    recipient = {EMAIL: privacy.mask_email(contact.email) if contact else "",
-                 PHONE: privacy.mask_phone(contact.phone) if contact else "",
-                 LETTER: privacy.mask_address(contact.address) if contact else ""}.get(reply.channel, "")
     history = list(session.scalars(select(AuditEvent).where(AuditEvent.object_type == "reply",
                                                             AuditEvent.object_id == reply.id)
                                    .order_by(AuditEvent.at, AuditEvent.id)))
     mail = session.scalar(select(OutboxMessage).where(OutboxMessage.item_id == item.id, OutboxMessage.kind == "reply")
                           .order_by(OutboxMessage.id.desc()).limit(1)) \
         if reply.channel == EMAIL and reply.status == SENT else None
-    return ReplyView(item, reply, allowed(user, item, reply), recipient, history, mail)
+    return ReplyView(item, reply, allowed(user, item, reply), masked_recipient(item, reply.channel), history, mail)
 
 
 def start_draft(session: Session, actor: User, item: FeedbackItem, text: str, clocks: ClockSettings) -> Reply:
@@ -183,8 +190,10 @@ def send_back(session: Session, actor: User, reply: Reply, comment: str) -> None
 
 
 def approve(session: Session, actor: User, reply: Reply, settings: ReplySettings, confirmed: bool,
-            now: datetime | None = None) -> OutboxMessage | None:
-    """审核同意: an email is queued and sent with the item marked 已答复; a letter or call-back waits to be recorded."""
+            now: datetime | None = None, text: str | None = None) -> OutboxMessage | None:
+    """审核同意: an email is queued and sent with the item marked 已答复; a letter or call-back waits to be recorded.
+
+    text, when given and different, is the reviewer's small edit: kept beside the author's text (审核修改)."""
     item = _item(session, reply)
     authz.require(actor, "approve_reply", item)
     if not confirmed:
@@ -192,6 +201,8 @@ def approve(session: Session, actor: User, reply: Reply, settings: ReplySettings
     _expect(reply, (SUBMITTED,), _("只能审核已提交的答复稿。"))
     _answerable(item)
     now = now or datetime.now(UTC)
+    if text is not None:
+        review_edits.record(session, actor, reply, _text(fill(text, item, settings.clocks)), now)
     reply.status, reply.approver_id, reply.approved_at = APPROVED, actor.id, now
     reply.channel, reply.department_id = channel_for(item), item.department_id
     _record(session, actor, "reply.approve", item, reply, channel=reply.channel)
