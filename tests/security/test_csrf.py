@@ -169,7 +169,8 @@ def _transition_fields(world: World, values: dict[str, object]) -> dict[str, str
             "merge": {"original": world.original_case_number, "confirm": "1"}, "spam": {"confirm": "1"},
             "assign": {"department": str(world.office_id)},
             "extend": {"days": "10", "approver": "张主任", "reason": "需要调查"},
-            "reply": {"answer": "经核查，已整改。"}, "review": {"reason": "群众申请复查"}}.get(action, {})
+            "reply": {"answer": "经核查，已整改。"}, "review": {"reason": "群众申请复查"},
+            "send_back": {"reason": "不属于本部门职责"}}.get(action, {})
 
 
 #: endpoint → form data that would succeed for a user allowed to post it (given the URL's values)
@@ -200,6 +201,8 @@ PLAUSIBLE: dict[str, Callable[[World, dict[str, object]], dict]] = {
     "staff.department_edit": lambda w, v: {"name": "组织部（人事）"},
     "staff.department_active": lambda w, v: {"active": "0"},
     "staff.department_merge": lambda w, v: {"target": str(w.office_id), "confirm": "1"},
+    "staff.extension_request": lambda w, v: {"days": "10", "reason": "需要补充调查"},
+    "staff.extension_decide": lambda w, v: {"decision": "refuse", "decision_reason": "理由不充分"},
 }
 
 

@@ -70,6 +70,9 @@ MATRIX: dict[str, str] = {
     "staff.reply_template_new": "manage_templates",
     "staff.reply_template_edit": "manage_templates",
     "staff.reply_template_delete": "manage_templates",
+    "staff.extension_request": "request_extension",
+    "staff.extension_decide": "extend",
+    "staff.reply_edits_seen": "draft_reply",
 }
 #: URL arguments that point into one item: a handler of another department may not reach them at all
 ITEM_ARGUMENTS = frozenset({"case_number", "attachment_id", "link_id", "reply_id"})
