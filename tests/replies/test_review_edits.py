@@ -34,8 +34,8 @@ def test_approving_with_an_edit_keeps_both_texts_and_mails_the_edited_one(sessio
     reply = submitted(session, staff, item)
     drafting.approve(session, staff.research, reply, settings(), True, text="经核查，该问题已于3月底整改完毕。")
     edit = session.scalars(select(ReplyEdit)).one()
-    assert (edit.before, edit.after, edit.editor_id) == ("经核查，该问题已整改完毕。", "经核查，该问题已于3月底整改完毕。",
-                                                         staff.research.id)
+    assert (edit.before, edit.after, edit.editor_id) == (
+        "经核查，该问题已整改完毕。", "经核查，该问题已于3月底整改完毕。", staff.research.id)
     assert reply.text == edit.after and reply.status == "sent"
     assert "已于3月底整改完毕" in session.scalars(select(OutboxMessage)).one().body_text
     assert [(p.kind, p.text) for p in review_edits.diff(edit) if p.kind != "same"] == [("added", "于3月底")]
