@@ -59,7 +59,8 @@ ACTIONS = {
     "item.correct": _l("更正登记信息"),
     "item.send_back": _l("退回分办"), "extension.request": _l("申请延期"), "extension.grant": _l("同意延期"),
     "extension.refuse": _l("不同意延期"), "reply.review_edit": _l("审核时修改答复稿"),
-    "reply.edit_seen": _l("知悉审核修改"),
+    "reply.edit_seen": _l("知悉审核修改"), "reply.attach": _l("添加答复附件"), "reply.detach": _l("删除答复附件"),
+    "reply.download_attachment": _l("下载答复附件"),
 }
 #: keys of an audit event's details, as the item's history shows them
 DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件"), "duplicate": _l("重复件"),

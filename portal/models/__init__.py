@@ -9,6 +9,7 @@ from .mail import InboundMessage, OutboxMessage
 from .ratelimit import RateLimitCounter
 from .rating import RATING_LEVELS, AnswerRating
 from .receipt import IntakeReceipt
+from .reply_files import OutboxAttachment, ReplyAttachment
 from .report import ProgressReport
 from .staff import AccountToken, Department, DepartmentAlias, LoginFailure, User
 
@@ -18,5 +19,6 @@ __all__ = [
     "AuditEvent", "Attachment", "FeedbackContact", "FeedbackItem", "FeedbackLink", "FollowUp", "Note", "Reply",
     "ReplyTemplate", "InboundMessage", "OutboxMessage", "RateLimitCounter", "IntakeReceipt",
     "AnswerRating", "RATING_LEVELS", "ExtensionRequest", "ReplyEdit", "SendBack",
+    "OutboxAttachment", "ReplyAttachment",
     "AccountToken", "Department", "DepartmentAlias", "LoginFailure", "User",
 ]

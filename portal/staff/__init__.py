@@ -46,4 +46,18 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-from . import account, audit_log, departments, handling, home, inbound, intake, items, outbox, queue, replies, users  # noqa: E402,F401,E501
+from . import (  # noqa: E402,F401,E501
+    account,
+    audit_log,
+    departments,
+    handling,
+    home,
+    inbound,
+    intake,
+    items,
+    outbox,
+    queue,
+    replies,
+    reply_files,
+    users,
+)

@@ -17,7 +17,7 @@ from ..services.common import authz
 from ..services.common.clocks import local_to_utc
 from ..services.common.numbers import parse_id
 from ..services.feedback import items
-from ..services.replies import drafting, publication, review_edits
+from ..services.replies import drafting, publication, reply_files, review_edits
 from ..services.replies import templates as reply_templates
 from . import bp
 
@@ -70,6 +70,7 @@ def _reply_page(item: FeedbackItem, reply: Reply, status: int = 200, errors: dic
     return render_template("staff/reply.html", view=view, errors=errors or {}, values=values or {},
                            max_text=drafting.MAX_TEXT, max_comment=drafting.MAX_COMMENT, now_local=_local_now(),
                            edits=review_edits.of_replies(session, [reply]).get(reply.id, []),
+                           files=reply_files.of_reply(session, reply), max_files=reply_files.MAX_FILES,
                            may_ack=reply.author_id == user.id), status
 
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from flask import current_app
@@ -22,6 +23,7 @@ from tests.conftest import CSRF_FIELD, csrf_token
 from portal.models import Base, InboundMessage, Reply, ReplyTemplate, User
 from portal.models.mail import QUARANTINED, SENDING_FAILED
 from portal.services.mail import outbox
+from portal.services.replies import reply_files
 from portal.services.feedback import workflow
 from portal.services.feedback.attachments import Upload
 from portal.services.common.clocks import ClockSettings
@@ -65,6 +67,8 @@ class World:
     accounts: dict[str, User] = field(default_factory=dict)
     #: a call the world's clerk logged, still 待分办 (what 更正登记信息 applies to)
     logged_case_number: str = ""
+    #: a file attached to the world's reply draft
+    reply_file_id: int = 0
 
 
 def account(make_user, role: str) -> User:
@@ -102,9 +106,11 @@ def build_world(session, new_item, make_user, campaign) -> World:
     logged.logged_by_id = accounts["clerk"].id
     session.add_all([template, reply, inbound])
     session.flush()
+    (reply_file,) = reply_files.add(session, accounts["research"], reply, [Upload("答复附件.pdf", PDF)],
+                                    Path(current_app.config["UPLOAD_DIR"]))
     world = World(campaign.slug, item.case_number, code, item.id, original.case_number, item.attachments[0].id,
                   item.links[0].id, report.id, message.id, inbound.id, template.id, reply.id, office.id, other.id,
-                  target.id, accounts, logged_case_number=logged.case_number)
+                  target.id, accounts, logged_case_number=logged.case_number, reply_file_id=reply_file.id)
     session.commit()
     return world
 
@@ -127,6 +133,7 @@ ARGUMENTS: dict[str, Callable[[World], object]] = {
     "template_id": lambda w: w.template_id,
     "reply_id": lambda w: w.reply_id,
     "filename": lambda w: "css/site.css",
+    "file_id": lambda w: w.reply_file_id,
 }
 #: (endpoint, argument) whose value is not the argument's usual one
 ENDPOINT_ARGUMENTS: dict[tuple[str, str], Callable[[World], object]] = {

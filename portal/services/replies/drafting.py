@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from flask import render_template
 from flask_babel import gettext as _
@@ -19,7 +20,7 @@ from portal.services.common.text import clean_text
 from portal.services.feedback import workflow
 from portal.services.ledger.campaigns import default_campaign
 from portal.services.mail import outbox
-from portal.services.replies import review_edits
+from portal.services.replies import reply_files, review_edits
 from portal.services.replies.templates import chinese_date, fill
 
 MAX_TEXT, MAX_COMMENT = 5000, 2000
@@ -44,11 +45,14 @@ class ReplySettings:
     clocks: ClockSettings
     base_url: str
     default_campaign: str
+    #: where the reply's files are (portal.services.replies.reply_files), to send them with the email
+    upload_dir: Path
 
     @classmethod
     def from_config(cls, config) -> ReplySettings:
         return cls(outbox.MailSettings.from_config(config), ClockSettings.from_config(config),
-                   config["PUBLIC_BASE_URL"].rstrip("/"), config.get("DEFAULT_CAMPAIGN") or "")
+                   config["PUBLIC_BASE_URL"].rstrip("/"), config.get("DEFAULT_CAMPAIGN") or "",
+                   Path(config["UPLOAD_DIR"]))
 
 
 @dataclass(frozen=True)
@@ -322,4 +326,5 @@ def _email(session: Session, item: FeedbackItem, reply: Reply, settings: ReplySe
         session, settings.mail, to=address, subject=f"[{item.case_number}] 关于您反映问题的答复",
         text=render_template("email/reply.txt", **context), html=render_template("email/reply.html", **context),
         kind="reply", item=item, in_reply_to=latest, automatic=False,
+        files=reply_files.for_mail(session, reply, settings.upload_dir),
     )
