@@ -38,7 +38,7 @@ ROLES = {"admin": _l("系统管理员"), "clerk": _l("登记员"), "triager": _l
 #: the workflow's transitions (portal.services.feedback.workflow.TRANSITIONS)
 TRANSITIONS = {"accept": _l("受理"), "reject": _l("不予受理"), "transfer": _l("转办"), "merge": _l("重复件"),
                "spam": _l("无效件"), "assign": _l("交办"), "extend": _l("延期"), "reply": _l("答复"),
-               "close": _l("办结"), "review": _l("复查")}
+               "close": _l("办结"), "review": _l("复查"), "send_back": _l("退回分办")}
 #: the fields a transition asks for
 TRANSITION_FIELDS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件编号"),
                      "department": _l("承办部门"), "days": _l("延期天数"), "approver": _l("批准人"),
@@ -74,6 +74,10 @@ ACTIONS = {
     "rating.record": _l("评价答复"), "rating.change": _l("修改答复评价"), "callback.attempt": _l("回访未接通"),
     "stats.bulletin": _l("生成办理情况通报"),
     "queue_view.save": _l("保存队列视图"), "queue_view.delete": _l("删除队列视图"),
+    "item.send_back": _l("退回分办"), "extension.request": _l("申请延期"), "extension.grant": _l("同意延期"),
+    "extension.refuse": _l("不同意延期"), "reply.review_edit": _l("审核时修改答复稿"),
+    "reply.edit_seen": _l("知悉审核修改"), "reply.attach": _l("添加答复附件"), "reply.detach": _l("删除答复附件"),
+    "reply.download_attachment": _l("下载答复附件"),
 }
 #: keys of an audit event's details, as the item's history shows them
 DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件"), "duplicate": _l("重复件"),
@@ -87,7 +91,7 @@ DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "origin
            "action": _l("操作"), "actor_id": _l("操作人编号"), "case_number": _l("受理编号"),
            "date_from": _l("起始日期"), "date_to": _l("结束日期"), "level": _l("评价"),
            "previous_level": _l("原评价"), "rating_source": _l("评价方式"), "attempts": _l("回访次数"),
-           "name": _l("名称")}
+           "name": _l("名称"), "decision": _l("审批意见")}
 #: a submitter's contact fields
 CONTACT_FIELDS = {"name": _l("姓名"), "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址")}
 #: what a clerk may correct on a logged call or letter, and what follows (portal.services.feedback.corrections)
@@ -100,7 +104,7 @@ OBJECT_TYPES = {"feedback_item": _l("件"), "staff_user": _l("账号"), "departm
                 "outbox_message": _l("待发邮件"), "attachment": _l("附件"), "feedback_note": _l("内部备注"),
                 "database": _l("数据库"), "audit_event": _l("审计日志"), "campaign": _l("整改任务"),
                 "answer_rating": _l("答复评价"), "callback_attempt": _l("回访记录"),
-                "saved_queue_view": _l("队列视图"),
+                "saved_queue_view": _l("队列视图"), "extension_request": _l("延期申请"),
                 "measure": _l("整改措施")}
 #: the audit log export's columns (portal.services.common.audit_query.AUDIT_COLUMNS)
 AUDIT_COLUMNS = {"at": _l("时间"), "actor": _l("操作人"), "action": _l("操作"), "object": _l("对象"),

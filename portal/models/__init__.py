@@ -4,11 +4,13 @@ from .base import Base, utcnow
 from .callback import CallbackAttempt
 from .campaign import Campaign
 from .feedback import Attachment, FeedbackContact, FeedbackItem, FeedbackLink, FollowUp, Note, Reply, ReplyTemplate
+from .handling import ExtensionRequest, ReplyEdit, SendBack
 from .ledger import DONE, IN_PROGRESS, MEASURE_STATUSES, Category, Measure, MeasureUpdate, Problem
 from .mail import InboundMessage, OutboxMessage
 from .ratelimit import RateLimitCounter
 from .rating import RATING_LEVELS, AnswerRating
 from .receipt import IntakeReceipt
+from .reply_files import OutboxAttachment, ReplyAttachment
 from .report import ProgressReport
 from .saved_view import SavedQueueView
 from .staff import AccountToken, Department, DepartmentAlias, LoginFailure, User
@@ -19,5 +21,6 @@ __all__ = [
     "AuditEvent", "Attachment", "FeedbackContact", "FeedbackItem", "FeedbackLink", "FollowUp", "Note", "Reply",
     "ReplyTemplate", "InboundMessage", "OutboxMessage", "RateLimitCounter", "IntakeReceipt",
     "AnswerRating", "RATING_LEVELS", "CallbackAttempt", "SavedQueueView",
+    "ExtensionRequest", "ReplyEdit", "SendBack", "OutboxAttachment", "ReplyAttachment",
     "AccountToken", "Department", "DepartmentAlias", "LoginFailure", "User",
 ]

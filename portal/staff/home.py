@@ -37,6 +37,9 @@ NAV_LINKS: dict[str, tuple[LazyString, str, dict[str, Any]]] = {
     "overdue": (_l("已逾期"), "staff.queue", {"overdue": "1"}),
     "unsatisfied": (_l("不满意的答复"), "staff.index", {"_anchor": "unsatisfied"}),
     "callbacks": (_l("待回访"), "staff.index", {"_anchor": "callbacks"}),
+    "sent_back": (_l("退回分办"), "staff.index", {"_anchor": "sent_back"}),
+    "extension_requests": (_l("延期申请"), "staff.index", {"_anchor": "extension_requests"}),
+    "review_edits": (_l("审核修改"), "staff.index", {"_anchor": "review_edits"}),
 }
 
 

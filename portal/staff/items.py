@@ -12,10 +12,10 @@ from ..models import FeedbackItem
 from ..services.accounts.departments import choices as department_choices
 from ..services.common import authz
 from ..services.common.clocks import ClockSettings
-from ..services.feedback import corrections, items, workflow
+from ..services.feedback import corrections, handoffs, items, workflow
 from ..services.feedback.attachments import path_of
 from ..services.feedback.intake import IntakeSettings
-from ..services.replies import drafting
+from ..services.replies import drafting, review_edits
 from ..services.satisfaction import callbacks
 from . import bp
 
@@ -58,7 +58,8 @@ def _render(item: FeedbackItem, status: int = 200, *, contact: items.ContactView
         may_draft_reply=drafting.may_draft(user, item, detail.replies),
         may_correct=corrections.may_correct(user, item), errors=errors or {},
         satisfaction=callbacks.for_item(session, user, item, clocks),
-        values=values or {}), status
+        values=values or {}, handoffs=handoffs.for_item(session, user, item),
+        reply_edits=review_edits.of_replies(session, detail.replies)), status
 
 
 @bp.get("/items/<case_number>")
@@ -133,6 +134,8 @@ def transition(case_number: str, action: str) -> Response | tuple[str, int]:
         return _render(item, 422, values={action: request.form.to_dict()})
     session.commit()
     flash(_("已执行“%(action)s”。", action=TRANSITIONS[action]), "success")
+    if action == "send_back":
+        return redirect(url_for("staff.index"))
     return _back(item)
 
 

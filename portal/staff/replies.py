@@ -17,7 +17,7 @@ from ..services.common import authz
 from ..services.common.clocks import local_to_utc
 from ..services.common.numbers import parse_id
 from ..services.feedback import items
-from ..services.replies import drafting, publication
+from ..services.replies import drafting, publication, reply_files, review_edits
 from ..services.replies import templates as reply_templates
 from . import bp
 
@@ -65,9 +65,13 @@ def _parse_time(value: str) -> datetime | None:
 
 def _reply_page(item: FeedbackItem, reply: Reply, status: int = 200, errors: dict | None = None,
                 values: dict | None = None) -> tuple[str, int]:
-    view = drafting.view(db.session(), current_staff(), item, reply)
+    session, user = db.session(), current_staff()
+    view = drafting.view(session, user, item, reply)
     return render_template("staff/reply.html", view=view, errors=errors or {}, values=values or {},
-                           max_text=drafting.MAX_TEXT, max_comment=drafting.MAX_COMMENT, now_local=_local_now()), status
+                           max_text=drafting.MAX_TEXT, max_comment=drafting.MAX_COMMENT, now_local=_local_now(),
+                           edits=review_edits.of_replies(session, [reply]).get(reply.id, []),
+                           files=reply_files.of_reply(session, reply), max_files=reply_files.MAX_FILES,
+                           may_ack=reply.author_id == user.id), status
 
 
 def _publication_page(item: FeedbackItem, reply: Reply, status: int = 200, errors: dict | None = None,
@@ -126,7 +130,9 @@ def _draft_page(item: FeedbackItem, text: str, chosen: int | None, errors: dict 
                 status: int = 200) -> tuple[str, int]:
     """The drafting form with the templates this user may pick from (403 for roles that may not draft)."""
     templates = reply_templates.active_templates(db.session(), current_staff())
+    channel = drafting.channel_for(item)
     return render_template("staff/reply_new.html", item=item, templates=templates, chosen=chosen, text=text,
+                           channel=channel, recipient=drafting.masked_recipient(item, channel),
                            errors=errors or {}, placeholders=reply_templates.PLACEHOLDERS,
                            max_text=drafting.MAX_TEXT), status
 
@@ -147,7 +153,7 @@ def reply_edit(case_number: str, reply_id: int) -> Response | tuple[str, int]:
         if submit:
             drafting.submit(session, user, reply)
     return _act(step, _url("staff.reply", item, reply), _("已修改并提交审核。") if submit else _("修改已保存。"),
-                lambda errors: _reply_page(item, reply, 422, errors, {"text": text}))
+                lambda errors: _reply_page(item, reply, 422, errors, {"text": text} if text is not None else None))
 
 
 @bp.post("/items/<case_number>/replies/<int:reply_id>/return")
@@ -162,15 +168,16 @@ def reply_return(case_number: str, reply_id: int) -> Response | tuple[str, int]:
 @bp.post("/items/<case_number>/replies/<int:reply_id>/approve")
 def reply_approve(case_number: str, reply_id: int) -> Response | tuple[str, int]:
     item, reply = _reply_or_404(case_number, reply_id)
-    confirmed = bool(request.form.get("confirm"))
+    confirmed, text = bool(request.form.get("confirm")), request.form.get("text")
     channel = drafting.channel_for(item)
     done = _url("staff.reply_letter", item, reply) if channel == LETTER else _url("staff.reply", item, reply)
     message = {EMAIL: _("已审核同意，答复邮件已进入发送队列，本件已答复。"),
                LETTER: _("已审核同意。请打印答复函寄出，寄出后登记寄出时间。"),
                PHONE: _("已审核同意。请电话答复提交人，通话后登记通话时间。")}.get(
         channel, _("已审核同意，本件已答复；提交人可在办理查询中看到答复。"))
-    return _act(lambda: drafting.approve(db.session(), current_staff(), reply, _settings(), confirmed), done, message,
-                lambda errors: _reply_page(item, reply, 422, errors))
+    return _act(lambda: drafting.approve(db.session(), current_staff(), reply, _settings(), confirmed, text=text),
+                done, message,
+                lambda errors: _reply_page(item, reply, 422, errors, {"text": text} if text is not None else None))
 
 
 @bp.post("/items/<case_number>/replies/<int:reply_id>/delivered")

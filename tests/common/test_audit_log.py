@@ -237,3 +237,19 @@ def test_other_roles_may_not_download_the_audit_log(client, session, make_user, 
     login_as(make_user(role, department="办公室" if role == "handler" else None))
     assert client.get("/staff/audit.csv").status_code == 403
     assert session.scalars(select(AuditEvent).where(AuditEvent.action == "audit.export")).first() is None
+
+
+#: the object type of audit.record(session, actor, "x.y", "object_type", …), across lines
+OBJECT_TYPE = re.compile(r"\baudit\.record\(\s*session,\s*[\w.]+,\s*(?:\"[a-z_]+\.[a-z_]+\"|[\w.\"{}]+),\s*\"([a-z_]+)\"")
+
+
+def test_every_audited_object_type_is_named_in_words(app):
+    from pathlib import Path
+
+    from portal.labels import OBJECT_TYPES
+    source = Path(__file__).resolve().parents[2] / "portal"
+    used = {kind for path in source.rglob("*.py") for kind in OBJECT_TYPE.findall(path.read_text(encoding="utf-8"))}
+    assert {"feedback_item", "staff_user", "reply", "answer_rating"} <= used
+    assert sorted(used - set(OBJECT_TYPES)) == []
+    with app.test_request_context(), force_locale("en"):
+        assert [kind for kind in used if str(OBJECT_TYPES[kind]) == OBJECT_TYPES[kind]._args[0]] == []

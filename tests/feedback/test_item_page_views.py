@@ -1,6 +1,8 @@
 """The item page over HTTP: masked contact and audited reveal, notes, links, every transition form, downloads."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import current_app
 from sqlalchemy import select
@@ -122,6 +124,7 @@ FORMS = {
     "extend": ("handling", "triager", {"days": "20", "approver": "张主任", "reason": "需要调查"}),
     "close": ("replied", "triager", {}),
     "review": ("replied", "triager", {"reason": "群众申请复查"}),
+    "send_back": ("handling", "handler", {"reason": "不属于本部门职责"}),
 }
 
 
@@ -151,7 +154,7 @@ def test_every_transition_form_posts_and_changes_state(session, client, post_for
     bring_to(session, item, start, triager, research, office)
     other = department_named(session, "组织部")
     data = {k: {"ORIGINAL": original.case_number, "OTHER": str(other.id)}.get(v, v) for k, v in form.items()}
-    login(triager if role == "triager" else research)
+    login({"triager": triager, "research": research}.get(role) or make_user("handler", department="办公室"))
     assert f'action="{url(item, "/transitions/" + action)}"' in page(client, item)
     before = len(actions(session, f"item.{action}"))
     response = post_form(url(item, f"/transitions/{action}"), data, page=url(item))
@@ -245,9 +248,10 @@ def test_missing_file_on_disk_is_404(app, session, client, new_item, triager, lo
     assert client.get(f"/staff/attachments/{item.attachments[0].id}").status_code == 404
 
 
-def test_handler_sees_no_transition_but_may_note(session, client, new_item, triager, office, make_user, login):
+def test_handler_may_only_send_back_and_note(session, client, new_item, triager, office, make_user, login):
     item, _ = new_item()
     bring_to(session, item, "handling", triager, None, office)
     login(make_user("handler", department="办公室"))
     html = page(client, item)
-    assert "/transitions/" not in html and 'action="' + url(item, "/notes") + '"' in html
+    assert re.findall(r"/transitions/(\w+)", html) == ["send_back"]
+    assert 'action="' + url(item, "/notes") + '"' in html

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from portal.models import AuditEvent, Reply
 from portal.models.feedback import APPROVED, STATES
+from portal.services.common import authz
 from portal.services.feedback import workflow
 from portal.services.common.clocks import ClockSettings
 from portal.services.accounts.users import department_named
@@ -32,16 +33,17 @@ PATHS = {
 FIELDS = {"reject": {"reason": "不属于受理范围"}, "transfer": {"transferred_to": "兰州市总工会"},
           "merge": {"original": "ORIGINAL"}, "assign": {"department": "DEPT"},
           "extend": {"days": 20, "approver": "张主任", "reason": "需要调查"}, "reply": {"reply": "REPLY"},
-          "review": {"reason": "申请复查"}}
+          "review": {"reason": "申请复查"}, "send_back": {"reason": "不属于本部门职责"}}
 
 
 @pytest.fixture
 def actors(make_user):
-    return {"triager": make_user("triager"), "research": make_user("research")}
+    return {"triager": make_user("triager"), "research": make_user("research"),
+            "handler": make_user("handler", department="办公室")}
 
 
 def _actor(actors, action):
-    return actors["research"] if action == "reply" else actors["triager"]
+    return {"reply": actors["research"], "send_back": actors["handler"]}.get(action, actors["triager"])
 
 
 def approved_reply(session, item, research, text="已处理。") -> Reply:
@@ -83,6 +85,10 @@ def test_transition_from_state(session, new_item, actors, state, action):
                                 .order_by(AuditEvent.id.desc())).first()
         assert event.action == f"item.{action}"
         assert event.details["from"] == state and event.details["to"] == item.state
+    elif not authz.can_view(_actor(actors, action), item):  # a handler cannot reach an item outside their department
+        with pytest.raises(authz.PermissionDenied):
+            _run(session, item, action, FIELDS.get(action, {}), actors, dept, original)
+        assert item.state == state
     else:
         with pytest.raises(WorkflowError, match="不能执行"):
             _run(session, item, action, FIELDS.get(action, {}), actors, dept, original)

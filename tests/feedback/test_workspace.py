@@ -133,7 +133,7 @@ def test_handler_without_a_department_sees_nothing(session, staff, make_user, as
     nobody.department_id = None  # an account whose department was taken away
     home = workspace.home(session, nobody, CLOCKS)
     assert all(not s.rows and s.total == 0 for s in home.sections)
-    assert workspace.nav_counts(session, nobody, CLOCKS) == {"open": 0, "returned": 0}
+    assert workspace.nav_counts(session, nobody, CLOCKS) == {"open": 0, "returned": 0, "review_edits": 0}
 
 
 def test_research_office_sees_drafts_to_review_with_question_and_measure_status(client, session, staff, assigned,

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from flask import current_app
@@ -23,6 +24,7 @@ from portal.models import Base, InboundMessage, Reply, ReplyTemplate, User
 from portal.models.mail import QUARANTINED, SENDING_FAILED
 from portal.services.mail import outbox
 from portal.services.feedback import saved_views, workflow
+from portal.services.replies import reply_files
 from portal.services.feedback.attachments import Upload
 from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.intake import Contact
@@ -72,6 +74,8 @@ class World:
     rating_token: str = ""
     #: the world's triager's saved queue view (我的视图)
     view_id: int = 0
+    #: a file attached to the world's reply draft
+    reply_file_id: int = 0
 
 
 def account(make_user, role: str) -> User:
@@ -115,11 +119,14 @@ def build_world(session, new_item, make_user, campaign) -> World:
     session.add_all([template, reply, inbound, sent])
     view = saved_views.save_view(session, accounts["triager"], "来电", QueueFilters(channel="phone"))
     session.flush()
+    (reply_file,) = reply_files.add(session, accounts["research"], reply, [Upload("答复附件.pdf", PDF)],
+                                    Path(current_app.config["UPLOAD_DIR"]))
     world = World(campaign.slug, item.case_number, code, item.id, original.case_number, item.attachments[0].id,
                   item.links[0].id, report.id, message.id, inbound.id, template.id, reply.id, office.id, other.id,
                   target.id, accounts, logged_case_number=logged.case_number,
                   answered_case_number=answered.case_number,
-                  rating_token=token_for(sent.id, current_app.config["SECRET_KEY"]), view_id=view.id)
+                  rating_token=token_for(sent.id, current_app.config["SECRET_KEY"]), view_id=view.id,
+                  reply_file_id=reply_file.id)
     session.commit()
     return world
 
@@ -146,6 +153,7 @@ ARGUMENTS: dict[str, Callable[[World], object]] = {
     "token": lambda w: w.rating_token,
     "table": lambda w: "departments",
     "fmt": lambda w: "csv",
+    "file_id": lambda w: w.reply_file_id,
 }
 #: (endpoint, argument) whose value is not the argument's usual one
 ENDPOINT_ARGUMENTS: dict[tuple[str, str], Callable[[World], object]] = {
@@ -189,7 +197,8 @@ def _transition_fields(world: World, values: dict[str, object]) -> dict[str, str
             "merge": {"original": world.original_case_number, "confirm": "1"}, "spam": {"confirm": "1"},
             "assign": {"department": str(world.office_id)},
             "extend": {"days": "10", "approver": "张主任", "reason": "需要调查"},
-            "reply": {"answer": "经核查，已整改。"}, "review": {"reason": "群众申请复查"}}.get(action, {})
+            "reply": {"answer": "经核查，已整改。"}, "review": {"reason": "群众申请复查"},
+            "send_back": {"reason": "不属于本部门职责"}}.get(action, {})
 
 
 #: endpoint → form data that would succeed for a user allowed to post it (given the URL's values)
@@ -228,6 +237,8 @@ PLAUSIBLE: dict[str, Callable[[World, dict[str, object]], dict]] = {
     "staff.department_edit": lambda w, v: {"name": "组织部（人事）"},
     "staff.department_active": lambda w, v: {"active": "0"},
     "staff.department_merge": lambda w, v: {"target": str(w.office_id), "confirm": "1"},
+    "staff.extension_request": lambda w, v: {"days": "10", "reason": "需要补充调查"},
+    "staff.extension_decide": lambda w, v: {"decision": "refuse", "decision_reason": "理由不充分"},
 }
 
 

@@ -29,19 +29,20 @@ ROLES = ("admin", "clerk", "triager", "handler_in", "handler_out", "research", "
 #: the state each transition starts from
 TRANSITION_START = {"accept": "received", "reject": "received", "transfer": "received", "merge": "received",
                     "spam": "received", "assign": "handling", "extend": "handling", "reply": "handling",
-                    "close": "replied", "review": "replied"}
+                    "close": "replied", "review": "replied", "send_back": "assigned"}
 ACTIONS = ("view_queue", "view_item", "reveal_contact", "download_attachment", "note", "link", "unlink",
-           *TRANSITION_START, "bulk_assign")
+           *TRANSITION_START, "bulk_assign", "request_extension")
 #: the authz action behind each staff action, where the names differ
 RIGHT = {"view_item": "view_queue", "unlink": "link", "bulk_assign": "assign"}
 #: the audit action a success leaves (None: reading leaves none)
 AUDITED = {"view_queue": None, "view_item": None, "reveal_contact": "item.reveal_contact",
            "download_attachment": "item.download_attachment", "note": "item.note", "link": "item.link",
-           "unlink": "item.unlink", "bulk_assign": "item.assign", **{t: f"item.{t}" for t in TRANSITION_START}}
+           "unlink": "item.unlink", "bulk_assign": "item.assign", "request_extension": "extension.request",
+           **{t: f"item.{t}" for t in TRANSITION_START}}
 FIELDS = {"reject": {"reason": "不属于受理范围", "confirm": "1"},
           "transfer": {"transferred_to": "兰州市总工会", "confirm": "1"}, "merge": {"confirm": "1"},
           "spam": {"confirm": "1"}, "extend": {"days": "10", "approver": "张主任", "reason": "调查"},
-          "reply": {"confirm": "1"}, "review": {"reason": "群众申请复查"}}
+          "reply": {"confirm": "1"}, "review": {"reason": "群众申请复查"}, "send_back": {"reason": "不属于本部门职责"}}
 
 
 @dataclass
@@ -55,7 +56,8 @@ class World:
 
 
 def build(session, new_item, make_user, campaign, state: str) -> World:
-    """An item with contact, scan and link, brought to state (handled by 办公室 once assigned) by other staff."""
+    """An item with contact, scan and link, brought to state (handled by 办公室 once assigned) by other staff; assigned
+    is 办理中 before any reply was drafted."""
     office, other = department_named(session, "办公室"), department_named(session, "组织部")
     triager = make_user("triager", email="setup-triager@example.org")
     research = make_user("research", email="setup-research@example.org")
@@ -63,9 +65,10 @@ def build(session, new_item, make_user, campaign, state: str) -> World:
     item, _ = new_item(campaign_id=campaign.id, targets=["1-1"], contact=Contact(name="张三丰", phone="13812341762"),
                        uploads=[Upload("scan.pdf", pdf())])
     reply = None
-    if state in ("handling", "replied"):
+    if state in ("assigned", "handling", "replied"):
         workflow.apply(session, item, "accept", triager, CLOCKS)
         workflow.apply(session, item, "assign", triager, CLOCKS, department=office.id)
+    if state in ("handling", "replied"):
         reply = replies.start_draft(session, research, item, "已处理。", CLOCKS)
         replies.submit(session, research, reply)
         replies.approve(session, research, reply, replies.ReplySettings.from_config(current_app.config), confirmed=True)
@@ -102,6 +105,8 @@ def perform(client, post_form, action: str, world: World):
         called_back = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%dT%H:%M")
         return post_form(f"{item_url}/replies/{world.reply_id}/delivered",
                          {**FIELDS["reply"], "delivered_at": called_back})
+    if action == "request_extension":
+        return post_form(f"{item_url}/extension", {"days": "10", "reason": "需要补充调查"})
     if action in TRANSITION_START:
         fields = dict(FIELDS.get(action, {}))
         if action == "merge":

@@ -78,9 +78,15 @@ MATRIX: dict[str, str] = {
     "staff.reply_template_delete": "manage_templates",
     "staff.callback": "callback",
     "staff.export_items": "export_items",
+    "staff.extension_request": "request_extension",
+    "staff.extension_decide": "extend",
+    "staff.reply_edits_seen": "draft_reply",
+    "staff.reply_files_add": "draft_reply",
+    "staff.reply_file_delete": "draft_reply",
+    "staff.reply_file": "download_attachment",
 }
 #: URL arguments that point into one item: a handler of another department may not reach them at all
-ITEM_ARGUMENTS = frozenset({"case_number", "attachment_id", "link_id", "reply_id"})
+ITEM_ARGUMENTS = frozenset({"case_number", "attachment_id", "link_id", "reply_id", "file_id"})
 #: what an allowed request may answer: done (a redirect: 303 after an intake or correction form), or refused for the
 #: object's state (409, 422), never for the role
 ALLOWED = frozenset({200, 302, 303, 409, 422})

@@ -19,7 +19,11 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "merge": frozenset({TRIAGER}),
     "spam": frozenset({TRIAGER}),
     "assign": frozenset({TRIAGER}),
-    "extend": frozenset({TRIAGER}),
+    #: 延期: directly, or by granting a department's request (portal.services.feedback.extensions)
+    "extend": frozenset({TRIAGER, RESEARCH}),
+    "request_extension": frozenset({HANDLER}),
+    #: 退回分办: a department returns a mis-assigned item to the triagers
+    "send_back": frozenset({HANDLER}),
     "review": frozenset({TRIAGER}),
     "reply": frozenset({RESEARCH}),
     "draft_reply": frozenset({HANDLER, RESEARCH}),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import labels
-from portal.models import Department, FeedbackItem, Reply, User
+from portal.models import Department, ExtensionRequest, FeedbackItem, Reply, SendBack, User
 from portal.models.feedback import (
     ACCEPTED,
     APPROVED,
@@ -25,6 +25,7 @@ from portal.models.feedback import (
     SPAM,
     TRANSFERRED,
 )
+from portal.models.handling import PENDING
 from portal.services.common import audit, authz
 from portal.services.common.clocks import ClockSettings
 from portal.services.common.errors import ServiceError
@@ -51,6 +52,7 @@ TRANSITIONS = {t.action: t for t in (
     Transition("spam", frozenset({RECEIVED}), SPAM),
     Transition("assign", frozenset({ACCEPTED, HANDLING, REVIEW}), HANDLING, ("department",)),
     Transition("extend", frozenset({HANDLING}), None, ("days", "approver", "reason")),
+    Transition("send_back", frozenset({HANDLING}), ACCEPTED, ("reason",)),
     Transition("reply", frozenset({HANDLING, REVIEW}), REPLIED, ("reply",)),
     Transition("close", frozenset({REPLIED}), CLOSED),
     Transition("review", frozenset({REPLIED}), REVIEW, ("reason",)),
@@ -153,12 +155,18 @@ def _assign(session, item, actor, clocks, now, department):
     if item.state == REVIEW:
         item.handle_due = item.due_date = clocks.handle_due(now)
     item.department = dept
+    for send_back in session.scalars(select(SendBack).where(SendBack.item_id == item.id,
+                                                            SendBack.resolved_at.is_(None))):
+        send_back.resolved_at = now
     return {"department": dept.name}
 
 
 def _extend(session, item, actor, clocks, now, days, approver, reason):
     if item.extension_days:
         raise WorkflowError(_("办理期限只能延期一次，本件已延期。"))
+    if session.scalar(select(ExtensionRequest.id).where(ExtensionRequest.item_id == item.id,
+                                                        ExtensionRequest.status == PENDING)) is not None:
+        raise WorkflowError(_("承办部门的延期申请正在等待审批，请在“延期申请”处同意或不同意。"))
     try:
         days = int(days)
         item.handle_due = item.due_date = clocks.extended(item.handle_due, days)
@@ -168,6 +176,23 @@ def _extend(session, item, actor, clocks, now, days, approver, reason):
     item.extension_approver = approver.strip()
     item.extension_reason = reason.strip()
     return {"days": days, "approver": item.extension_approver, "reason": item.extension_reason}
+
+
+def _send_back(session, item, actor, clocks, now, reason):
+    """退回分办: a mis-assigned item goes back to 已受理 without a department, the reason kept for the triagers.
+
+    The 办理期限 is kept: DESIGN.md §4 counts the 60 days from acceptance, and a wrong assignment gives no more time
+    (the accept clock was met when the item was accepted)."""
+    if session.scalar(select(Reply.id).where(Reply.item_id == item.id).limit(1)) is not None:
+        raise WorkflowError(_("本件已有答复稿，不能退回分办。"))
+    if session.scalar(select(ExtensionRequest.id).where(ExtensionRequest.item_id == item.id,
+                                                        ExtensionRequest.status == PENDING)) is not None:
+        raise WorkflowError(_("本件的延期申请正在等待审批，审批后才能退回分办。"))
+    department = item.department
+    session.add(SendBack(item_id=item.id, department_id=item.department_id, reason=reason.strip(),
+                         sent_by_id=actor.id, sent_at=now))
+    item.department = None
+    return {"department": department.name if department else "", "reason": reason.strip()}
 
 
 def _reply(session, item, actor, clocks, now, reply):
@@ -197,7 +222,8 @@ def _review(session, item, actor, clocks, now, reason):
 
 _EFFECTS: dict[str, Callable[..., dict]] = {
     "accept": _accept, "reject": _close_decided, "transfer": _close_decided, "spam": _close_decided,
-    "merge": _merge, "assign": _assign, "extend": _extend, "reply": _reply, "close": _close, "review": _review,
+    "merge": _merge, "assign": _assign, "extend": _extend, "send_back": _send_back, "reply": _reply, "close": _close,
+    "review": _review,
 }
 
 

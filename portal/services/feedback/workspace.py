@@ -28,7 +28,7 @@ from portal.models.mail import PENDING, SENDING_FAILED
 from portal.models.staff import ADMIN, CLERK, HANDLER, RESEARCH, ROLES, SUPERVISOR, TRIAGER
 from portal.services.common import authz
 from portal.services.common.clocks import ClockSettings, start_of_local_day
-from portal.services.feedback import similar
+from portal.services.feedback import handoffs, similar
 from portal.services.feedback.queue import excerpt
 from portal.services.satisfaction import callbacks, ratings
 
@@ -133,7 +133,23 @@ def home(session: Session, user: User, clocks: ClockSettings, now: datetime | No
     today = clocks.today(now)
     builders = {TRIAGER: _triager, HANDLER: _handler, RESEARCH: _research, CLERK: _clerk, SUPERVISOR: _supervisor,
                 ADMIN: _admin}
-    return builders[user.role](session, user, clocks, today, now)
+    built = builders[user.role](session, user, clocks, today, now)
+    built.sections.extend(_handoffs(session, user))
+    return built
+
+
+def _handoffs(session: Session, user: User) -> list[Section]:
+    """退回分办 and 延期申请 for those who decide them; a department's own requests and 审核修改 for drafters."""
+    sections = []
+    if authz.can(user, "assign"):
+        sections.append(Section("sent_back", *handoffs.send_backs(session, user, LIMIT)))
+    if authz.can(user, "extend"):
+        sections.append(Section("extension_requests", *handoffs.pending_requests(session, user, LIMIT)))
+    if authz.can(user, "request_extension"):
+        sections.append(Section("my_extension_requests", *handoffs.department_requests(session, user, LIMIT)))
+    if authz.can(user, "draft_reply"):
+        sections.append(Section("review_edits", *handoffs.unseen_edits(session, user, LIMIT)))
+    return sections
 
 
 def nav_counts(session: Session, user: User, clocks: ClockSettings, now: datetime | None = None) -> dict[str, int]:
@@ -142,7 +158,7 @@ def nav_counts(session: Session, user: User, clocks: ClockSettings, now: datetim
         return {}
     now = now or datetime.now(UTC)
     today = clocks.today(now)
-    counts = _count_queries(user, clocks, today, now)
+    counts = {**_count_queries(user, clocks, today, now), **handoffs.count_queries(user)}
     if not counts:
         return {}
     row = session.execute(select(*[query.scalar_subquery().label(key) for key, query in counts.items()])).one()

@@ -5,12 +5,13 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from portal.models import FeedbackItem, OutboxMessage
+from portal.models import FeedbackItem, OutboxAttachment, OutboxMessage
 from portal.services.common import addresses
 from portal.services.common.errors import ServiceError
 
@@ -70,11 +71,12 @@ class UnsafeRecipient(ServiceError):
 
 def enqueue(session: Session, settings: MailSettings, *, to: str, subject: str, text: str, kind: str,
             item: FeedbackItem | None = None, html: str | None = None, in_reply_to: str | None = None,
-            automatic: bool = True) -> OutboxMessage:
+            automatic: bool = True, files: Sequence[tuple[str, str, bytes]] = ()) -> OutboxMessage:
     """Queue one email in the current transaction; it is sent only if the transaction commits.
 
     to must be exactly one stored address (portal.services.common.addresses); anything else, a display name or a
-    list included, raises UnsafeRecipient and nothing is queued.
+    list included, raises UnsafeRecipient and nothing is queued. files, as (filename, content type, bytes), are
+    copied into the outbox with the message.
     """
     if not addresses.is_bare(to):
         raise UnsafeRecipient(_("电子邮箱地址无效，邮件未发送。"), "email")
@@ -85,5 +87,8 @@ def enqueue(session: Session, settings: MailSettings, *, to: str, subject: str, 
         headers=dict(AUTO_GENERATED) if automatic else {},
     )
     session.add(message)
+    session.flush()
+    session.add_all([OutboxAttachment(message_id=message.id, filename=name, content_type=content_type, data=data)
+                     for name, content_type, data in files])
     session.flush()
     return message

@@ -12,9 +12,9 @@ from email.mime.text import MIMEText
 from flask import Flask
 from flask_mail import BadHeaderError, Connection, Mail, Message
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from portal.models import FeedbackItem, OutboxMessage, User
+from portal.models import FeedbackItem, OutboxAttachment, OutboxMessage, User
 from portal.models.mail import DELIVERED, PENDING, SENDING_FAILED
 from portal.services.common import addresses, audit
 from portal.services.common.privacy import mask_email
@@ -217,6 +217,11 @@ def as_email(message: OutboxMessage, settings: SendSettings, now: datetime) -> M
                          extra_headers=headers)
     # Flask-Mail writes Message-ID from msgId and would add a second one if it were an extra header
     email.msgId = message.message_id
+    session = object_session(message)
+    if session is not None:
+        for file in session.scalars(select(OutboxAttachment).where(OutboxAttachment.message_id == message.id)
+                                    .order_by(OutboxAttachment.id)):
+            email.attach(file.filename, file.content_type, file.data)
     return email
 
 

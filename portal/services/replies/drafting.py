@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import render_template
@@ -22,6 +23,7 @@ from portal.services.feedback import workflow
 from portal.services.feedback.language import submitters_language
 from portal.services.ledger.campaigns import default_campaign
 from portal.services.mail import outbox
+from portal.services.replies import reply_files, review_edits
 from portal.services.replies.templates import chinese_date, fill
 from portal.services.satisfaction.links import RatingSettings, email_links
 
@@ -49,12 +51,14 @@ class ReplySettings:
     default_campaign: str
     #: signs the e-mail's 满意度 links
     rating: RatingSettings
+    #: where the reply's files are (portal.services.replies.reply_files), to send them with the email
+    upload_dir: Path
 
     @classmethod
     def from_config(cls, config) -> ReplySettings:
         return cls(outbox.MailSettings.from_config(config), ClockSettings.from_config(config),
                    config["PUBLIC_BASE_URL"].rstrip("/"), config.get("DEFAULT_CAMPAIGN") or "",
-                   RatingSettings.from_config(config))
+                   RatingSettings.from_config(config), Path(config["UPLOAD_DIR"]))
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,16 @@ def channel_for(item: FeedbackItem) -> str:
     return PHONE if phone else WEB
 
 
+def masked_recipient(item: FeedbackItem, channel: str) -> str:
+    """Where an answer by channel goes, masked (138****1762): the email, the phone number or the postal address."""
+    contact = item.contact
+    if contact is None:
+        return ""
+    return {EMAIL: privacy.mask_email(contact.email) if contact.email else "",
+            PHONE: privacy.mask_phone(contact.phone) if contact.phone else "",
+            LETTER: privacy.mask_address(contact.address) if contact.address else ""}.get(channel, "")
+
+
 def find_reply(session: Session, item: FeedbackItem, reply_id: int) -> Reply | None:
     """The reply with this id when it belongs to item."""
     reply = session.get(Reply, reply_id)
@@ -128,17 +142,13 @@ def allowed(user: User, item: FeedbackItem, reply: Reply) -> frozenset[str]:
 
 def view(session: Session, user: User, item: FeedbackItem, reply: Reply) -> ReplyView:
     authz.require(user, "view_queue", item)
-    contact = item.contact
-    recipient = {EMAIL: privacy.mask_email(contact.email) if contact else "",
-                 PHONE: privacy.mask_phone(contact.phone) if contact else "",
-                 LETTER: privacy.mask_address(contact.address) if contact else ""}.get(reply.channel, "")
     history = list(session.scalars(select(AuditEvent).where(AuditEvent.object_type == "reply",
                                                             AuditEvent.object_id == reply.id)
                                    .order_by(AuditEvent.at, AuditEvent.id)))
     mail = session.scalar(select(OutboxMessage).where(OutboxMessage.item_id == item.id, OutboxMessage.kind == "reply")
                           .order_by(OutboxMessage.id.desc()).limit(1)) \
         if reply.channel == EMAIL and reply.status == SENT else None
-    return ReplyView(item, reply, allowed(user, item, reply), recipient, history, mail)
+    return ReplyView(item, reply, allowed(user, item, reply), masked_recipient(item, reply.channel), history, mail)
 
 
 def start_draft(session: Session, actor: User, item: FeedbackItem, text: str, clocks: ClockSettings) -> Reply:
@@ -190,8 +200,10 @@ def send_back(session: Session, actor: User, reply: Reply, comment: str) -> None
 
 
 def approve(session: Session, actor: User, reply: Reply, settings: ReplySettings, confirmed: bool,
-            now: datetime | None = None) -> OutboxMessage | None:
-    """审核同意: an email is queued and sent with the item marked 已答复; a letter or call-back waits to be recorded."""
+            now: datetime | None = None, text: str | None = None) -> OutboxMessage | None:
+    """审核同意: an email is queued and sent with the item marked 已答复; a letter or call-back waits to be recorded.
+
+    text, when given and different, is the reviewer's small edit: kept beside the author's text (审核修改)."""
     item = _item(session, reply)
     authz.require(actor, "approve_reply", item)
     if not confirmed:
@@ -199,6 +211,8 @@ def approve(session: Session, actor: User, reply: Reply, settings: ReplySettings
     _expect(reply, (SUBMITTED,), _("只能审核已提交的答复稿。"))
     _answerable(item)
     now = now or datetime.now(UTC)
+    if text is not None:
+        review_edits.record(session, actor, reply, _text(fill(text, item, settings.clocks)), now)
     reply.status, reply.approver_id, reply.approved_at = APPROVED, actor.id, now
     reply.channel, reply.department_id = channel_for(item), item.department_id
     _record(session, actor, "reply.approve", item, reply, channel=reply.channel)
@@ -321,3 +335,9 @@ def _email(session: Session, item: FeedbackItem, reply: Reply, settings: ReplySe
         text, html = render_template("email/reply.txt", **context), render_template("email/reply.html", **context)
     return outbox.enqueue(session, settings.mail, to=address, subject=subject, text=text, html=html,
                           kind="reply", item=item, in_reply_to=latest, automatic=False)
+    return outbox.enqueue(
+        session, settings.mail, to=address, subject=f"[{item.case_number}] 关于您反映问题的答复",
+        text=render_template("email/reply.txt", **context), html=render_template("email/reply.html", **context),
+        kind="reply", item=item, in_reply_to=latest, automatic=False,
+        files=reply_files.for_mail(session, reply, settings.upload_dir),
+    )
