@@ -115,7 +115,8 @@ def test_reviewer_sees_the_files_the_public_never_does(session, client, post_for
     login(staff.outsider)
     assert client.get(f"/staff/reply-files/{file.id}").status_code == 404
     client.get("/staff/logout")
-    looked_up = post_form("/lookup", {"case_number": item.case_number, "code": code}, page="/lookup")
+    looked_up = post_form("/lookup", {"case_number": item.case_number, "code": code}, page="/lookup",
+                          follow_redirects=True)
     assert "经核查，已整改" in looked_up.get_data(as_text=True)
     public = looked_up.get_data(as_text=True)
     assert "整改通知书" not in public and "reply-files" not in public

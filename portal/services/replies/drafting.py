@@ -334,10 +334,5 @@ def _email(session: Session, item: FeedbackItem, reply: Reply, settings: ReplySe
         subject = _("[%(case)s] 关于您反映问题的答复", case=item.case_number)
         text, html = render_template("email/reply.txt", **context), render_template("email/reply.html", **context)
     return outbox.enqueue(session, settings.mail, to=address, subject=subject, text=text, html=html,
-                          kind="reply", item=item, in_reply_to=latest, automatic=False)
-    return outbox.enqueue(
-        session, settings.mail, to=address, subject=f"[{item.case_number}] 关于您反映问题的答复",
-        text=render_template("email/reply.txt", **context), html=render_template("email/reply.html", **context),
-        kind="reply", item=item, in_reply_to=latest, automatic=False,
-        files=reply_files.for_mail(session, reply, settings.upload_dir),
-    )
+                          kind="reply", item=item, in_reply_to=latest, automatic=False,
+                          files=reply_files.for_mail(session, reply, settings.upload_dir))
