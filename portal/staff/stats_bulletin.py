@@ -6,12 +6,14 @@ from datetime import timedelta
 from flask import Response, current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .. import db
 from ..auth import current_staff
 from ..models import Campaign
 from ..services.common import audit, authz
 from ..services.common.clocks import ClockSettings
+from ..services.ledger import campaigns
 from ..services.stats.bulletin_docx import bulletin_docx
 from ..services.stats.lights import LightThresholds
 from ..services.stats.scope import StatsScopeError
@@ -30,12 +32,14 @@ def bulletin_month() -> str:
 
 @bp.get("/stats/bulletin.docx")
 def stats_bulletin() -> Response:
-    """?campaign=SLUG&month=YYYY-MM → the .docx (every department: supervisors, the research office, admins);
-    an unknown campaign or an impossible month is a 400 saying which."""
+    """?campaign=SLUG&month=YYYY-MM → the .docx (every department: supervisors, the research office, admins); without
+    them, the home page's campaign and the last full month; an unknown campaign or an impossible month is a 400
+    saying which."""
     user = current_staff()
     authz.require(user, "stats_bulletin")
     session = db.session()
-    slug, month = request.args.get("campaign", "")[:64], request.args.get("month", "")[:20]
+    slug = request.args.get("campaign", "")[:64] or _default_slug(session)
+    month = request.args.get("month", "")[:20] or bulletin_month()
     campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
     try:
         if campaign is None:
@@ -48,3 +52,8 @@ def stats_bulletin() -> Response:
     session.commit()
     name = f"tongbao-{campaign.slug}-{month}.docx"
     return Response(body, mimetype=DOCX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _default_slug(session: Session) -> str:
+    found = campaigns.default_campaign(session, current_app.config["DEFAULT_CAMPAIGN"])
+    return found.slug if found else ""

@@ -87,7 +87,7 @@ def test_each_role_reaches_its_tasks_from_its_home_page(browser, live_portal, la
     handler.locator("#open tbody tr", has_text=case_number).get_by_role("link").first.click()  # 1 click: the item
     handler.get_by_role("link", name=t("起草答复")).click()  # 2 clicks: drafting its reply
     fits(handler)
-    handler.get_by_label(t("答复内容")).fill("经研究，“十四五”发展规划已征求基层职工意见，将于年内印发。")
+    handler.get_by_label(t("答复内容"), exact=True).fill("经研究，“十四五”发展规划已征求基层职工意见，将于年内印发。")
     handler.get_by_role("button", name=t("保存并提交审核")).click()
     expect(handler.locator("body")).to_contain_text(t("待审核"))
     handler.context.close()

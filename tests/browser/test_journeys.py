@@ -354,7 +354,7 @@ def test_an_opinion_is_triaged_handled_approved_mailed_and_published(browser, li
     fits(handler)
     answer = ("您建议按季度公开劳模补助资金发放名单。经研究，自下季度起在本平台公开发放名单（隐去身份证号码）。"
               "如有疑问，请致电经办人13912345678。")
-    handler.get_by_label(t("答复内容")).fill(answer)
+    handler.get_by_label(t("答复内容"), exact=True).fill(answer)
     handler.get_by_role("button", name=t("保存并提交审核")).click()
     expect(handler.locator("body")).to_contain_text(t("待审核"))
     fits(handler)

@@ -95,7 +95,9 @@ def _schema(url: str) -> str:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres), "redis"])
 def server(request, tmp_path):
-    settings = {"LOOKUP_RATE_LIMIT": "10 per minute", "LOGIN_RATE_LIMIT": "20 per minute"}
+    settings = {"LOOKUP_RATE_LIMIT": "10 per minute", "LOGIN_RATE_LIMIT": "20 per minute",
+                #: the per-case limit (one case from many addresses) is tested in tests/feedback/test_case_page.py
+                "LOOKUP_CASE_RATE_LIMIT": "1000 per hour"}
     if request.param == "postgresql":
         with fresh_pg_database(f"portal_workers_{os.getpid()}") as url:
             gunicorn = Gunicorn(_schema(url), tmp_path, **settings)

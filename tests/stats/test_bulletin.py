@@ -131,3 +131,6 @@ def test_handlers_get_no_bulletin_and_bad_requests_say_why(client, login_as, wor
         response = client.get(f"/staff/stats/bulletin.docx?{query}")
         assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert client.get("/staff/stats/bulletin.docx?campaign=t&month=%00").status_code == 400
+    last_month = client.get("/staff/stats/bulletin.docx")
+    assert last_month.status_code == 200 and last_month.headers["Content-Disposition"].startswith(
+        'attachment; filename="tongbao-t-')
