@@ -377,7 +377,7 @@ def test_an_opinion_is_triaged_handled_approved_mailed_and_published(browser, li
     research.reload()
     expect(research.locator(".facts")).to_contain_text(t("已发出"))
     [mail] = [m for m in portal.mail_to(email) if "您的意见已收到" not in m.email["Subject"]
-              and "opinion has been received" not in m.email["Subject"]]
+              and "received your opinion" not in m.email["Subject"]]
     assert case_number in mail.email["Subject"]
     assert "按季度公开" in mail.email.get_body(("plain",)).get_content()
 
