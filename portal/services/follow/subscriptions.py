@@ -21,6 +21,8 @@ from portal.services.follow import mails, tokens
 from portal.services.follow.targets import Target, of_subscription
 
 WEEK = timedelta(days=7)
+#: ids beyond a 32-bit integer name no row (and an integer the database cannot take must not reach it)
+MAX_ID = 2**31
 
 
 class FollowError(ServiceError):
@@ -131,7 +133,7 @@ def manage(session: Session, owner: FollowSubscription, subscription_id: int, ac
 
     The manage link is signed for one subscription; it reaches only the subscriptions of the same address.
     """
-    subscription = session.get(FollowSubscription, subscription_id)
+    subscription = session.get(FollowSubscription, subscription_id) if 0 < subscription_id < MAX_ID else None
     if subscription is None or subscription.email != owner.email:
         raise FollowError(_("找不到这项关注。"), "form")
     if action == "unsubscribe":

@@ -49,10 +49,12 @@ def confirm_token(key: str, subscription_ids: list[int], frequency: str) -> str:
     return str(URLSafeTimedSerializer(key, salt=CONFIRM_SALT).dumps({"s": subscription_ids, "f": frequency}))
 
 
-def read_confirm(key: str, token: str, max_age: int = CONFIRM_SECONDS) -> Confirmation:
-    """The confirmation a link carries; ExpiredToken when it is too old, BadToken when it is not ours."""
+def read_confirm(key: str, token: str, max_age: int | None = None) -> Confirmation:
+    """The confirmation a link carries; ExpiredToken when older than max_age (CONFIRM_SECONDS), BadToken when it is
+    not ours."""
     try:
-        payload = URLSafeTimedSerializer(key, salt=CONFIRM_SALT).loads(token, max_age=max_age)
+        payload = URLSafeTimedSerializer(key, salt=CONFIRM_SALT).loads(
+            token, max_age=CONFIRM_SECONDS if max_age is None else max_age)
     except SignatureExpired as exc:
         raise ExpiredToken("expired") from exc
     except BadSignature as exc:
