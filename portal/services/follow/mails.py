@@ -79,18 +79,23 @@ def unsubscribe_url(settings: tokens.FollowSettings, subscription: FollowSubscri
 
 
 def queue_events(session: Session, settings: tokens.FollowSettings, subscription: FollowSubscription,
-                 target: Target, events: Sequence[FollowEvent], digest: bool) -> OutboxMessage:
-    """One mail listing events for one follower, with the one-click unsubscribe headers."""
+                 target: Target, events: Sequence[FollowEvent], digest: bool,
+                 lines: dict[tuple[str, int], EventLine] | None = None) -> OutboxMessage:
+    """One mail listing events for one follower, with the one-click unsubscribe headers; added to the session, not
+    flushed (the sender flushes a batch's mails at once). lines keeps each event's text per language for the next
+    follower."""
+    lines = {} if lines is None else lines
     unsubscribe = unsubscribe_url(settings, subscription)
     manage = f"{settings.base_url}/follow/manage/{tokens.manage_token(settings.key, subscription.id)}"
     with force_locale(locale_of(subscription.language)):
         title = target.title()
-        lines = [describe(e, target.campaign.slug, settings.base_url) for e in events]
+        listed = [lines.get((subscription.language, e.id)) or lines.setdefault(
+            (subscription.language, e.id), describe(e, target.campaign.slug, settings.base_url)) for e in events]
         subject = (_("本周关注动态：%(target)s（%(count)s条）", target=title, count=len(events)) if digest
                    else _("您关注的%(target)s有新动态", target=title))
-        text = render_template("email/follow_events.txt", title=title, lines=lines, digest=digest,
+        text = render_template("email/follow_events.txt", title=title, lines=listed, digest=digest,
                                page_url=settings.base_url + target.path, unsubscribe_url=unsubscribe,
                                manage_url=manage)
     headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     return outbox.enqueue(session, settings.mail, to=subscription.email, subject=subject, text=text,
-                          kind=DIGEST_KIND if digest else NOTICE_KIND, headers=headers)
+                          kind=DIGEST_KIND if digest else NOTICE_KIND, headers=headers, flush=False)
