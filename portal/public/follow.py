@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from flask import Response, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .. import db
 from ..limits import follow_limit, limiter
-from ..models import Campaign, utcnow
+from ..models import FollowSubscription, utcnow
 from ..security import csrf
 from ..services.feedback import language
 from ..services.follow import subscriptions, targets
@@ -108,7 +109,9 @@ def follow_manage(token: str) -> Response | WerkzeugResponse:
     except FollowError as exc:
         return _token_error(exc)
     form, errors = ManageForm(), {}
-    if request.method == "POST" and form.validate_on_submit():
+    if request.method == "POST" and not form.validate_on_submit():
+        errors["form"] = _("找不到这项关注。")
+    elif request.method == "POST":
         try:
             subscriptions.manage(session, owner, form.subscription.data or 0, form.action.data or "", utcnow())
         except FollowError as exc:
@@ -121,7 +124,7 @@ def follow_manage(token: str) -> Response | WerkzeugResponse:
                  token=token, form=form, errors=errors)
 
 
-def _with_targets(found: list) -> list:
+def _with_targets(found: list[FollowSubscription]) -> list[tuple[FollowSubscription, targets.Target]]:
     return [(s, targets.of_subscription(db.session(), s)) for s in found]
 
 
@@ -131,5 +134,4 @@ def _token_error(exc: FollowError) -> Response:
 
 def _page(template: str, status: int = 200, **context) -> Response:
     """A follow page: never cached (it may name what an address follows)."""
-    campaign: Campaign | None = context.pop("campaign", None) or default_campaign()
-    return no_store(render_template(template, campaign=campaign, **context), status)
+    return no_store(render_template(template, campaign=default_campaign(), **context), status)
