@@ -78,6 +78,8 @@ ACTIONS = {
     "extension.refuse": _l("不同意延期"), "reply.review_edit": _l("审核时修改答复稿"),
     "reply.edit_seen": _l("知悉审核修改"), "reply.attach": _l("添加答复附件"), "reply.detach": _l("删除答复附件"),
     "reply.download_attachment": _l("下载答复附件"),
+    "follow.subscribe": _l("申请关注"), "follow.confirm": _l("确认关注"), "follow.unsubscribe": _l("退订关注"),
+    "follow.frequency": _l("修改关注的接收方式"),
 }
 #: keys of an audit event's details, as the item's history shows them
 DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件"), "duplicate": _l("重复件"),
@@ -91,7 +93,8 @@ DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "origin
            "action": _l("操作"), "actor_id": _l("操作人编号"), "case_number": _l("受理编号"),
            "date_from": _l("起始日期"), "date_to": _l("结束日期"), "level": _l("评价"),
            "previous_level": _l("原评价"), "rating_source": _l("评价方式"), "attempts": _l("回访次数"),
-           "name": _l("名称"), "decision": _l("审批意见")}
+           "name": _l("名称"), "decision": _l("审批意见"), "frequency": _l("接收方式"), "language": _l("语言"),
+           "how": _l("方式")}
 #: a submitter's contact fields
 CONTACT_FIELDS = {"name": _l("姓名"), "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址")}
 #: what a clerk may correct on a logged call or letter, and what follows (portal.services.feedback.corrections)
@@ -105,7 +108,7 @@ OBJECT_TYPES = {"feedback_item": _l("件"), "staff_user": _l("账号"), "departm
                 "database": _l("数据库"), "audit_event": _l("审计日志"), "campaign": _l("整改任务"),
                 "answer_rating": _l("答复评价"), "callback_attempt": _l("回访记录"),
                 "saved_queue_view": _l("队列视图"), "extension_request": _l("延期申请"),
-                "measure": _l("整改措施")}
+                "measure": _l("整改措施"), "follow_subscription": _l("关注")}
 #: the audit log export's columns (portal.services.common.audit_query.AUDIT_COLUMNS)
 AUDIT_COLUMNS = {"at": _l("时间"), "actor": _l("操作人"), "action": _l("操作"), "object": _l("对象"),
                  "case_number": _l("受理编号"), "details": _l("变更与详情")}
@@ -121,6 +124,8 @@ MAIL_OUTCOMES = {"item": _l("新件"), "follow_up": _l("补充材料"), "ignored
 PHONE_LINES = {"0931-8821762": "0931-8821762", "12351": _l("12351职工服务热线"), "other": _l("其他")}
 #: the language an opinion was submitted in (feedback_item.language)
 LANGUAGES = {"zh": _l("中文"), "en": _l("英文")}
+#: how a follower is mailed (follow_subscription.frequency)
+FOLLOW_FREQUENCIES = {"immediate": _l("有新动态时立即发送"), "weekly": _l("每周汇总一次")}
 #: 完成情况 of a measure
 MEASURE_STATUSES = {"done": _l("已完成"), "in_progress": _l("正在整改")}
 #: fields of a measure's history (measure_update.field)
@@ -147,6 +152,7 @@ TABLES: dict[str, dict[str, str | LazyString]] = {
     "corrected": CORRECTED_FIELDS, "object_type": OBJECT_TYPES, "changed_field": CHANGED_FIELDS,
     "audit_column": AUDIT_COLUMNS, "rating": RATING_LEVELS, "rating_source": RATING_SOURCES,
     "language": LANGUAGES, "public_state": PUBLIC_STATES, "case_step": CASE_STEPS,
+    "follow_frequency": FOLLOW_FREQUENCIES,
 }
 CHINESE = "zh_Hans"
 

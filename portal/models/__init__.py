@@ -4,6 +4,7 @@ from .base import Base, utcnow
 from .callback import CallbackAttempt
 from .campaign import Campaign
 from .feedback import Attachment, FeedbackContact, FeedbackItem, FeedbackLink, FollowUp, Note, Reply, ReplyTemplate
+from .follow import FollowDelivery, FollowEvent, FollowSubscription
 from .handling import ExtensionRequest, ReplyEdit, SendBack
 from .ledger import DONE, IN_PROGRESS, MEASURE_STATUSES, Category, Measure, MeasureUpdate, Problem
 from .mail import InboundMessage, OutboxMessage
@@ -22,5 +23,6 @@ __all__ = [
     "ReplyTemplate", "InboundMessage", "OutboxMessage", "RateLimitCounter", "IntakeReceipt",
     "AnswerRating", "RATING_LEVELS", "CallbackAttempt", "SavedQueueView",
     "ExtensionRequest", "ReplyEdit", "SendBack", "OutboxAttachment", "ReplyAttachment",
+    "FollowDelivery", "FollowEvent", "FollowSubscription",
     "AccountToken", "Department", "DepartmentAlias", "LoginFailure", "User",
 ]
