@@ -64,6 +64,7 @@ ACTIONS = {
     "template.create": _l("新建答复模板"), "template.update": _l("修改答复模板"), "template.delete": _l("删除答复模板"),
     "inbound.ignored": _l("忽略来件邮件"), "inbound.quarantined": _l("隔离来件邮件"),
     "inbound.download_raw": _l("下载原始邮件"), "privacy.purge": _l("按保存期限删除个人信息"),
+    "privacy.purge_follow": _l("删除过期的关注邮箱"),
     "system.backup": _l("备份数据"), "system.restore": _l("恢复备份"),
     "user.invite": _l("发送账号邀请链接"), "user.reset_link": _l("发送重置密码链接"),
     "user.password_generated": _l("生成临时密码"), "user.password_set": _l("通过链接设置密码"),

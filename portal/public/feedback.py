@@ -12,8 +12,9 @@ from ..models import Campaign, FeedbackItem
 from ..services.feedback import attachments, receipts
 from ..services.feedback.intake import IntakeError, IntakeSettings, create_item, validate
 from ..services.feedback.targets import target_tree
+from ..services.follow import retention as follow_retention
 from ..services.follow.subscriptions import follow_linked
-from ..services.follow.tokens import FollowSettings
+from ..services.follow.tokens import CONFIRM_SECONDS, FollowSettings
 from ..services.ledger.campaigns import find_campaign
 from ..services.mail.acknowledgements import AckSettings, acknowledge
 from . import bp
@@ -96,7 +97,9 @@ def feedback_done(case_number: str) -> Response:
 
 @bp.get("/privacy")
 def privacy() -> str:
-    return render_template("public/privacy.html", campaign=default_campaign(), retention_years=retention_years())
+    return render_template("public/privacy.html", campaign=default_campaign(), retention_years=retention_years(),
+                           follow_days=(CONFIRM_SECONDS // 86400, follow_retention.ENDED_DAYS,
+                                        follow_retention.MAIL_DAYS))
 
 
 def chosen_campaign(slug: str | None) -> Campaign | None:
