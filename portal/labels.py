@@ -79,6 +79,7 @@ ACTIONS = {
     "extension.refuse": _l("不同意延期"), "reply.review_edit": _l("审核时修改答复稿"),
     "reply.edit_seen": _l("知悉审核修改"), "reply.attach": _l("添加答复附件"), "reply.detach": _l("删除答复附件"),
     "reply.download_attachment": _l("下载答复附件"),
+    "recheck.schedule": _l("安排回头看"), "recheck.record": _l("记录回头看结果"),
     "follow.subscribe": _l("申请关注"), "follow.confirm": _l("确认关注"), "follow.unsubscribe": _l("退订关注"),
     "follow.frequency": _l("修改关注的接收方式"),
 }
@@ -109,7 +110,7 @@ OBJECT_TYPES = {"feedback_item": _l("件"), "staff_user": _l("账号"), "departm
                 "database": _l("数据库"), "audit_event": _l("审计日志"), "campaign": _l("整改任务"),
                 "answer_rating": _l("答复评价"), "callback_attempt": _l("回访记录"),
                 "saved_queue_view": _l("队列视图"), "extension_request": _l("延期申请"),
-                "measure": _l("整改措施"), "follow_subscription": _l("关注")}
+                "measure": _l("整改措施"), "follow_subscription": _l("关注"), "recheck": _l("回头看")}
 #: the audit log export's columns (portal.services.common.audit_query.AUDIT_COLUMNS)
 AUDIT_COLUMNS = {"at": _l("时间"), "actor": _l("操作人"), "action": _l("操作"), "object": _l("对象"),
                  "case_number": _l("受理编号"), "details": _l("变更与详情")}
@@ -141,6 +142,8 @@ CLASS_FIGURES = {"problems": _l("问题"), "rectified": _l("已整改到位"), "
 #: the citizen's verdict on an answer (portal.models.rating) and where it came from
 RATING_LEVELS = {"satisfied": _l("满意"), "basically_satisfied": _l("基本满意"), "unsatisfied": _l("不满意")}
 RATING_SOURCES = {"web": _l("网页评价"), "email": _l("邮件链接评价"), "phone": _l("电话回访")}
+#: what a 回头看 found (portal.models.recheck)
+RECHECK_RESULTS = {"held": _l("巩固"), "relapsed": _l("反弹")}
 #: placeholders of reply templates (portal.services.replies.templates)
 PLACEHOLDERS = {"case_number": _l("受理编号"), "received_date": _l("收到日期")}
 
@@ -153,7 +156,7 @@ TABLES: dict[str, dict[str, str | LazyString]] = {
     "corrected": CORRECTED_FIELDS, "object_type": OBJECT_TYPES, "changed_field": CHANGED_FIELDS,
     "audit_column": AUDIT_COLUMNS, "rating": RATING_LEVELS, "rating_source": RATING_SOURCES,
     "language": LANGUAGES, "public_state": PUBLIC_STATES, "case_step": CASE_STEPS,
-    "follow_frequency": FOLLOW_FREQUENCIES,
+    "follow_frequency": FOLLOW_FREQUENCIES, "recheck_result": RECHECK_RESULTS,
 }
 CHINESE = "zh_Hans"
 

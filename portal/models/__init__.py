@@ -11,6 +11,7 @@ from .mail import InboundMessage, OutboxMessage
 from .ratelimit import RateLimitCounter
 from .rating import RATING_LEVELS, AnswerRating
 from .receipt import IntakeReceipt
+from .recheck import RECHECK_RESULTS, Recheck
 from .reply_files import OutboxAttachment, ReplyAttachment
 from .report import ProgressReport
 from .saved_view import SavedQueueView
@@ -23,6 +24,6 @@ __all__ = [
     "ReplyTemplate", "InboundMessage", "OutboxMessage", "RateLimitCounter", "IntakeReceipt",
     "AnswerRating", "RATING_LEVELS", "CallbackAttempt", "SavedQueueView",
     "ExtensionRequest", "ReplyEdit", "SendBack", "OutboxAttachment", "ReplyAttachment",
-    "FollowDelivery", "FollowEvent", "FollowSubscription",
+    "FollowDelivery", "FollowEvent", "FollowSubscription", "Recheck", "RECHECK_RESULTS",
     "AccountToken", "Department", "DepartmentAlias", "LoginFailure", "User",
 ]

@@ -12,8 +12,9 @@ from .base import Base, UTCDateTime, utcnow
 PENDING, ACTIVE, UNSUBSCRIBED = "pending", "active", "unsubscribed"
 IMMEDIATE, WEEKLY = "immediate", "weekly"
 FREQUENCIES = (IMMEDIATE, WEEKLY)
-#: what happened: a measure's status, completion date or progress text changed; a 通报 or an answer was published
-MEASURE_CHANGE, REPORT, ANSWER = "measure_change", "report", "answer"
+#: what happened: a measure's status, completion date or progress text changed; a 通报 or an answer was published;
+#: a 回头看 (re-check) of a completed measure was recorded
+MEASURE_CHANGE, REPORT, ANSWER, RECHECK = "measure_change", "report", "answer", "recheck"
 #: an event waits for the sender, which mails its immediate followers once and marks it done
 EVENT_PENDING, EVENT_DONE = "pending", "done"
 

@@ -88,6 +88,20 @@ def test_a_published_report_mails_the_campaigns_followers_only(app, session, set
     assert mail.to_address == "campaign@example.org" and "发布进展通报" in mail.body_text
 
 
+def test_a_recheck_result_mails_the_measures_followers_in_their_language(app, session, settings, ledger):
+    from portal.services.ledger import rechecks
+    follow(session, settings, ledger, "zh@example.org", measure="1-1")
+    follow(session, settings, ledger, "en@example.org", problem="1", language="en")
+    follow(session, settings, ledger, "other@example.org", measure="2-1")
+    (recheck,) = rechecks.schedule(session, ledger, date.today(), actor="整改办", codes=["1-1"])
+    rechecks.record(session, recheck, "relapsed", "议题审核又被跳过。", actor="整改办")
+    session.commit()
+    assert run(app, settings).immediate == 2
+    assert "整改措施1-1回头看：反弹。议题审核又被跳过。" in follow_mails(session, "zh@example.org")[0].body_text
+    assert "1-1" in follow_mails(session, "en@example.org")[0].body_text
+    assert "relapsed" in follow_mails(session, "en@example.org")[0].body_text.lower()
+
+
 def test_unsubscribed_followers_get_nothing(app, session, settings, ledger, tmp_path):
     from portal.services.follow import subscriptions
     subscription = follow(session, settings, ledger, "gone@example.org", measure="1-2")

@@ -5,8 +5,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from portal.models import FollowEvent, Measure, ProgressReport, Reply, utcnow
-from portal.models.follow import ANSWER, MEASURE_CHANGE, REPORT
+from portal.models import FollowEvent, Measure, ProgressReport, Recheck, Reply, utcnow
+from portal.models.follow import ANSWER, MEASURE_CHANGE, RECHECK, REPORT
 
 #: the measure fields whose change followers are told of (the ledger importer records every field)
 FOLLOWED_FIELDS = ("status", "completed_on", "progress_note")
@@ -49,3 +49,13 @@ def answer_published(session: Session, reply: Reply) -> list[FollowEvent]:
                                      kind=ANSWER, details={"reply_id": reply.id, "number": link.problem.number}))
     session.add_all(found)
     return found
+
+
+def recheck_recorded(session: Session, recheck: Recheck, at: datetime) -> FollowEvent:
+    """A 回头看 of a measure found the rectification held, or the problem back (the measure reopened)."""
+    measure = recheck.measure
+    event = FollowEvent(created_at=at, campaign_id=measure.campaign_id, problem_id=measure.problem_id,
+                        measure_id=measure.id, kind=RECHECK,
+                        details={"code": measure.code, "result": recheck.result, "note": recheck.note})
+    session.add(event)
+    return event

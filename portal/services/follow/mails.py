@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from portal import labels
 from portal.models import FollowEvent, FollowSubscription, OutboxMessage
 from portal.models.feedback import ENGLISH
-from portal.models.follow import ANSWER, MEASURE_CHANGE, REPORT
+from portal.models.follow import ANSWER, MEASURE_CHANGE, RECHECK, REPORT
 from portal.services.follow import tokens
 from portal.services.follow.targets import Target
 from portal.services.mail import outbox
@@ -47,6 +47,10 @@ def describe(event: FollowEvent, slug: str, base_url: str) -> EventLine:
             old, new = labels.label("measure_status", old), labels.label("measure_status", new)
         text = _("整改措施%(code)s的%(field)s：%(old)s → %(new)s", code=details.get("code"),
                  field=labels.label("measure_field", field), old=old or _("（无）"), new=new or _("（无）"))
+        return EventLine(text, f"{campaign}/measures/{details.get('code')}")
+    if event.kind == RECHECK:
+        text = _("整改措施%(code)s回头看：%(result)s。%(note)s", code=details.get("code"),
+                 result=labels.label("recheck_result", details.get("result")), note=details.get("note") or "")
         return EventLine(text, f"{campaign}/measures/{details.get('code')}")
     if event.kind == REPORT:
         return EventLine(_("发布进展通报：%(title)s", title=details.get("title")),
