@@ -39,9 +39,10 @@ def period(column, dialect: str, timezone: str, unit: str) -> ColumnElement:
 
 
 def days_between(later, earlier, dialect: str) -> ColumnElement:
-    """later - earlier in days, fractional."""
+    """later - earlier in days, fractional (double precision: EXTRACT's numeric made the percentiles a third
+    slower)."""
     if dialect == "postgresql":
-        return func.extract("epoch", later - earlier) / literal(SECONDS_PER_DAY)
+        return cast(func.date_part("epoch", later - earlier), Float) / literal(SECONDS_PER_DAY)
     return cast(func.julianday(later) - func.julianday(earlier), Float)
 
 
