@@ -1,7 +1,7 @@
 """SQL expressions that differ between PostgreSQL and SQLite: office-local dates, periods, durations, percentiles."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from math import floor
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,16 @@ def period(column, dialect: str, timezone: str, unit: str) -> ColumnElement:
     if unit == "week":
         return func.date(column, modifier, "weekday 0", "-6 days")
     return func.strftime("%Y-%m", column, modifier)
+
+
+def period_starts(first: date, last: date, unit: str) -> list[date]:
+    """The first days of the months (or the Mondays of the weeks) from the one holding first to the one holding
+    last."""
+    if unit == "week":
+        start, step = first - timedelta(days=first.weekday()), timedelta(days=7)
+        return [start + step * n for n in range((last - start).days // 7 + 1)]
+    index = first.year * 12 + first.month - 1
+    return [date(n // 12, n % 12 + 1, 1) for n in range(index, last.year * 12 + last.month)]
 
 
 def days_between(later, earlier, dialect: str) -> ColumnElement:

@@ -1,11 +1,13 @@
 """Every figure of /staff/stats for a campaign and a range of received dates, in one StatsFigures."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, String, case, cast, func, literal, select, union_all
+from sqlalchemy import ARRAY, ColumnElement, DateTime, String, bindparam, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from portal.models import AnswerRating, Campaign, Department, FeedbackItem, FeedbackLink, Measure, Problem, Reply, User
@@ -217,13 +219,33 @@ class _Group:
 
 
 def _grouped_counts(session: Session, conditions, clock: Clock, unit: str) -> list[_Group]:
-    bucket = _sql.period(FeedbackItem.received_at, clock.dialect, clock.timezone, unit)
+    bucket, period_of = _period_key(session, conditions, clock, unit)
     excluded = case((FeedbackItem.state.in_(EXCLUDED_STATES), FeedbackItem.state))
     keys = (FeedbackItem.department_id, FeedbackItem.channel, FeedbackItem.kind, bucket, excluded)
     columns = count_columns(clock)
     query = select(*keys, *(columns[name] for name in COUNTS)).where(*conditions).group_by(*keys)
-    return [_Group(d, c, k, str(p), e, dict(zip(COUNTS, map(int, counts), strict=True)))
+    return [_Group(d, c, k, period_of(p), e, dict(zip(COUNTS, map(int, counts), strict=True)))
             for d, c, k, p, e, *counts in session.execute(query)]
+
+
+def _period_key(session: Session, conditions, clock: Clock, unit: str) -> tuple[ColumnElement, Callable[[Any], str]]:
+    """The SQL key of an item's month or week, and how to read a key as '2021-03' or the week's Monday '2021-03-01'.
+
+    On PostgreSQL the key is the period's number among the office-local period starts from the first item's to the
+    last item's (width_bucket over their UTC instants, computed here): converting and formatting every item's time
+    in SQL took half of the grouped statement's time. SQLite formats each item's local date."""
+    if clock.dialect != "postgresql":
+        return _sql.period(FeedbackItem.received_at, clock.dialect, clock.timezone, unit), str
+    first, last = session.execute(select(func.min(FeedbackItem.received_at), func.max(FeedbackItem.received_at))
+                                  .where(*conditions)).one()
+    if first is None:
+        return literal(0), str
+    zone = ZoneInfo(clock.timezone)
+    starts = _sql.period_starts(first.astimezone(zone).date(), last.astimezone(zone).date(), unit)
+    instants = bindparam("period_starts", [start_of_local_day(day, clock.timezone) for day in starts],
+                         type_=ARRAY(DateTime(timezone=True)))
+    labels = [f"{day:%Y-%m}" if unit == "month" else day.isoformat() for day in starts]
+    return func.width_bucket(FeedbackItem.received_at, instants), lambda number: labels[int(number) - 1]
 
 
 def _sum(groups: list[_Group]) -> dict[str, int]:
