@@ -113,18 +113,19 @@ def percentiles(session: Session, conditions: list, clock: Clock) -> dict[Any, d
     accept = case((_decided(), _sql.days_between(_decision_at(), FeedbackItem.received_at, clock.dialect)))
     answer = _sql.days_between(FeedbackItem.replied_at, FeedbackItem.received_at, clock.dialect)
     department = FeedbackItem.department_id
+    # items with neither duration (undecided and unanswered) change no percentile: left out before the sorts
+    timed = or_(_decided(), FeedbackItem.replied_at.is_not(None))
     result: dict[Any, dict[str, float | None]] = defaultdict(dict)
     if clock.dialect == "postgresql":
         query = select(func.grouping(department).label("total"), department,
                        *(func.percentile_cont(fraction).within_group(duration.asc())
                          for duration in (accept, answer) for fraction in (0.5, 0.9))
-                       ).where(*conditions).group_by(func.grouping_sets(tuple_(), tuple_(department)))
+                       ).where(*conditions, timed).group_by(func.grouping_sets(tuple_(), tuple_(department)))
         for total, key, *values in session.execute(query):
             if total or key is not None:
                 result[ALL if total else key] = dict(zip(_TIMES, map(_days, values), strict=True))
         return result
     durations: dict[Any, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
-    timed = or_(_decided(), FeedbackItem.replied_at.is_not(None))
     for key, accepted, answered in session.execute(select(department, accept, answer).where(*conditions, timed)):
         for group in (ALL, key) if key is not None else (ALL,):
             for values, days in zip(durations[group], (accepted, answered), strict=True):
