@@ -14,7 +14,6 @@ from ..models import Campaign
 from ..services.common import audit, authz
 from ..services.common.clocks import ClockSettings
 from ..services.ledger import campaigns
-from ..services.stats.bulletin_docx import bulletin_docx
 from ..services.stats.lights import LightThresholds
 from ..services.stats.scope import StatsScopeError
 from . import bp
@@ -44,6 +43,8 @@ def stats_bulletin() -> Response:
     try:
         if campaign is None:
             raise StatsScopeError(_("没有标识为“%(slug)s”的整改任务。", slug=slug), "campaign")
+        from ..services.stats.bulletin_docx import bulletin_docx  # python-docx loads for a bulletin only
+
         body = bulletin_docx(session, campaign, month, ClockSettings.from_config(current_app.config),
                              LightThresholds.from_config(current_app.config))
     except StatsScopeError as exc:
