@@ -38,12 +38,18 @@ P = ParamSpec("P")
 
 @dataclass(frozen=True)
 class StoredResponse:
-    status: int
+    """A page as sent, its validators among its headers (computed once: they are the same for every hit)."""
+
     headers: tuple[tuple[str, str], ...]
     body: bytes
+    etag: str
+    last_modified: datetime
 
     def response(self) -> Response:
-        return Response(self.body, self.status, list(self.headers))
+        return Response(self.body, 200, list(self.headers))
+
+    def not_modified(self) -> Response:
+        return Response(status=304, headers=[h for h in self.headers if h[0] != "Content-Type"])
 
 
 class ResponseCache:
@@ -111,19 +117,21 @@ def cached_response(*scopes: str) -> Callable[[Callable[P, Any]], Callable[P, We
                 return current_app.make_response(view(*args, **kwargs))
             versions = current_versions()
             key = _page_key(scopes, versions)
-            etag = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
-            if etag in request.if_none_match:
-                return _validated(Response(status=304), etag, versions)
+            request.environ[_SHARED] = True
             cache: ResponseCache = current_app.extensions[RESPONSES_KEY]
             stored: StoredResponse | None = cache.get(key)
-            if stored is not None:
-                return _validated(stored.response(), etag, versions).make_conditional(request)
-            response = current_app.make_response(view(*args, **kwargs))
-            if response.status_code != 200 or _private(response):
-                return response
-            body = response.get_data()
-            cache.put(key, StoredResponse(200, tuple(response.headers.items()), body), len(body))
-            return _validated(response, etag, versions).make_conditional(request)
+            if stored is None:
+                if request.if_none_match and _etag(key) in request.if_none_match:
+                    return _validated(Response(status=304), _etag(key), versions)
+                response = current_app.make_response(view(*args, **kwargs))
+                if response.status_code != 200 or _private(response):
+                    request.environ.pop(_SHARED)
+                    return response
+                stored = _stored(response, _etag(key), versions)
+                cache.put(key, stored, len(stored.body))
+            if _unchanged_for_client(stored):
+                return stored.not_modified()
+            return stored.response()
         return cached
     return decorate
 
@@ -178,18 +186,37 @@ def _page_key(scopes: tuple[str, ...], versions: Versions) -> tuple[Hashable, ..
             current_app.config["DEFAULT_CAMPAIGN"], versions.of(scopes))
 
 
+def _etag(key: tuple[Hashable, ...]) -> str:
+    return hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
+
+
 def _validated(response: Response, etag: str, versions: Versions) -> Response:
     """ETag, Last-Modified (the newest change, or the start of the local day, which is part of the key) and the
     short shared Cache-Control; Vary on what chooses the language."""
     response.set_etag(etag)
-    midnight = datetime.combine(local_today(), time(), ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
-    changed = max(filter(None, (versions.changed_at, midnight.astimezone(UTC))))
-    response.last_modified = changed.replace(microsecond=0)
+    response.last_modified = _last_modified(versions)
     response.cache_control.public = True
     response.cache_control.max_age = int(current_app.config["PUBLIC_MAX_AGE"])
     response.vary.update(("Accept-Language", "Cookie"))
-    request.environ[_SHARED] = True
     return response
+
+
+def _last_modified(versions: Versions) -> datetime:
+    midnight = datetime.combine(local_today(), time(), ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    return max(filter(None, (versions.changed_at, midnight.astimezone(UTC)))).replace(microsecond=0)
+
+
+def _stored(response: Response, etag: str, versions: Versions) -> StoredResponse:
+    _validated(response, etag, versions)
+    return StoredResponse(tuple(response.headers.items()), response.get_data(), etag, _last_modified(versions))
+
+
+def _unchanged_for_client(stored: StoredResponse) -> bool:
+    """The request's If-None-Match names the page's ETag, or (without one) its If-Modified-Since is not older."""
+    if request.if_none_match:
+        return stored.etag in request.if_none_match
+    since = request.if_modified_since
+    return since is not None and stored.last_modified <= since
 
 
 def _has_private_cookie() -> bool:
