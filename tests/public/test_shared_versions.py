@@ -2,6 +2,7 @@
 by another sharing the database at its next request, for every kind of change the public pages show."""
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime
 
 import pytest
@@ -133,3 +134,20 @@ def test_one_commit_moves_each_changed_scope_once(session, small_campaign, new_i
         after = public_version.read(connection)
     assert [b - a for a, b in zip(before.numbers, after.numbers)] == [1, 1]
     assert after.changed_at is not None
+
+
+def test_with_a_version_memo_a_change_shows_within_public_version_seconds(session, small_campaign, db_url, tmp_path):
+    """PUBLIC_VERSION_SECONDS > 0: a worker reuses the versions it read for that long, never longer."""
+    instance = tmp_path / "memo-instance"
+    instance.mkdir()
+    app = create_app({"TESTING": True, "DATABASE_URL": db_url, "SECRET_KEY": "test-secret",
+                      "PUBLIC_VERSION_SECONDS": 0.5, "RATELIMIT_STORAGE_URI": "memory://"},
+                     instance_path=str(instance))
+    client = app.test_client()
+    session.commit()
+    assert "新的任务名称" not in page(client, "/contact")
+    small_campaign.title = "新的任务名称"
+    session.commit()
+    time.sleep(0.6)
+    assert "新的任务名称" in page(client, "/contact")
+    app.extensions["portal.db"].kw["bind"].dispose()
