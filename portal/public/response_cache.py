@@ -117,18 +117,18 @@ def cached_response(*scopes: str) -> Callable[[Callable[P, Any]], Callable[P, We
                 return current_app.make_response(view(*args, **kwargs))
             versions = current_versions()
             key = _page_key(scopes, versions)
-            request.environ[_SHARED] = True
             cache: ResponseCache = current_app.extensions[RESPONSES_KEY]
             stored: StoredResponse | None = cache.get(key)
             if stored is None:
                 if request.if_none_match and _etag(key) in request.if_none_match:
+                    request.environ[_SHARED] = True
                     return _validated(Response(status=304), _etag(key), versions)
                 response = current_app.make_response(view(*args, **kwargs))
                 if response.status_code != 200 or _private(response):
-                    request.environ.pop(_SHARED)
                     return response
                 stored = _stored(response, _etag(key), versions)
                 cache.put(key, stored, len(stored.body))
+            request.environ[_SHARED] = True
             if _unchanged_for_client(stored):
                 return stored.not_modified()
             return stored.response()

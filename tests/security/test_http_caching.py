@@ -99,3 +99,11 @@ def _value(html: str, name: str) -> str:
     marker = f'name="{name}" type="hidden" value="'
     start = html.index(marker) + len(marker)
     return html[start:html.index('"', start)]
+
+
+@pytest.mark.parametrize("url", ["/campaigns/t/problems/999", "/api/v1/campaigns/nope/measures", "/answers?page=99"])
+def test_a_missing_page_is_never_shared(app, session, world, url):
+    session.commit()
+    response = app.test_client().get(url)
+    assert response.status_code == 404
+    assert response.headers["Cache-Control"] == "private, no-store"
