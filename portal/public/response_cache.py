@@ -140,12 +140,11 @@ def page_with_fills(scopes: tuple[str, ...], render: Callable[[dict[str, str]], 
                     fills: dict[str, Callable[[], str]]) -> str:
     """A page holding per-visitor values (a CSRF token, a form's submission token), rendered once per data version.
 
-    fills names each value's maker; render(values) is called on a miss only and must show each value as given. The
-    page is stored with the values cut out, and each request gets its own values filled in.
+    fills names each value's maker; render(values) is called on a miss only and must show each value as given, and
+    nothing else of the visitor's (their session included, so that a visitor with one is served from the cache
+    too). The page is stored with the values cut out, and each request gets its own values filled in.
     """
     values = {name: make() for name, make in fills.items()}
-    if _has_private_cookie():
-        return render(values)
     key = ("fills", *_page_key(scopes, current_versions()))
     cache: ResponseCache = current_app.extensions[RESPONSES_KEY]
     parts: tuple[str | int, ...] | None = cache.get(key)

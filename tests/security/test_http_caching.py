@@ -88,7 +88,11 @@ def test_the_opinion_form_gets_fresh_tokens_from_its_cached_page_and_both_work(a
     assert tokens[0] != tokens[1] and submissions[0] != submissions[1]
     assert pages[0].replace(tokens[0], "").replace(submissions[0], "") == \
         pages[1].replace(tokens[1], "").replace(submissions[1], "")
-    for client, token, submission in zip((first, second), tokens, submissions):
+    again = first.get("/feedback").get_data(as_text=True)  # now with the session cookie its CSRF token lives in
+    tokens.append(_value(again, "csrf_token"))
+    submissions.append(_value(again, "submission"))
+    assert submissions[2] not in submissions[:2]
+    for client, token, submission in zip((first, second, first), tokens, submissions):
         response = client.post("/feedback", data={"csrf_token": token, "submission": submission,
                                                   "kind": "suggestion", "content": "建议公开整改进度的更多细节。",
                                                   "consent": "y"})
