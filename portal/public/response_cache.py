@@ -80,12 +80,6 @@ class ResponseCache:
                 oldest, _value = self._entries.popitem(last=False)
                 self._total -= self._sizes.pop(oldest)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._sizes.clear()
-            self._total = 0
-
 
 def install(state: BlueprintSetupState) -> None:
     """One response cache per app (the public site and the open data API share it) and the Cache-Control policy."""
