@@ -4,7 +4,8 @@ A page is stored under its endpoint, path, query string, language and local date
 shows (portal.services.common.public_version), so a change committed by any worker or host is seen by every other at
 its next read of the versions: one small query per request, or none within PUBLIC_VERSION_SECONDS of the last
 (the longest a page may lag a change). Only anonymous GETs are stored; a request with any cookie but the language
-cookie is rendered afresh and is private, like every response that sets a cookie or holds a form token.
+cookie is rendered afresh and is private, like every response that sets a cookie or holds a form token. The opinion
+and lookup forms are stored without their tokens and filled in per request (page_with_fills).
 """
 from __future__ import annotations
 
@@ -225,12 +226,8 @@ def _cache_policy(response: Response) -> Response:
     """Every response says whether caches may keep it: shared only for what cached_response marked, when nothing
     since has touched a cookie; otherwise whatever the view said, else private and never stored."""
     shared = request.environ.get(_SHARED, False)
-    if shared and not _private_after_all(response):
+    if shared and "Set-Cookie" not in response.headers and not session.modified:
         return response
     if shared or "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-def _private_after_all(response: Response) -> bool:
-    return "Set-Cookie" in response.headers or session.modified or _has_private_cookie()
