@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, UTCDateTime, WordList, utcnow
+from .base import Base, StoredFile, UTCDateTime, WordList, utcnow
 
 if TYPE_CHECKING:
     from .ledger import Measure, Problem
@@ -133,21 +133,13 @@ class FeedbackLink(Base):
 PURGED_PREFIX = "purged-"
 
 
-class Attachment(Base):
+class Attachment(StoredFile, Base):
     """A file that came with an item (web upload, letter scan, email part), stored under instance/."""
 
     __tablename__ = "attachment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("feedback_item.id", ondelete="CASCADE"), index=True)
-    #: the name the submitter gave, cleaned; shown to staff only
-    filename: Mapped[str] = mapped_column(String(255))
-    #: random name on disk; never derived from user input
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     item: Mapped[FeedbackItem] = relationship("FeedbackItem", back_populates="attachments")
 
