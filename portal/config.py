@@ -32,9 +32,13 @@ class Defaults:
     DEFAULT_CAMPAIGN = ""
     #: rows per page in public lists
     PAGE_SIZE = 20
-    #: how long (seconds) a process reuses the home page's campaign data version before asking the database again;
-    #: figures can lag a ledger import by that much; 0 asks on every request
+    #: how long (seconds) a process reuses the public data versions (and the home page's campaign version) before
+    #: asking the database again: a public page can lag a change by that much; 0 asks on every request
     PUBLIC_VERSION_SECONDS = 1.0
+    #: seconds a browser, nginx or a CDN may reuse an anonymous public page or open data answer
+    PUBLIC_MAX_AGE = 60
+    #: bytes of rendered public pages each process keeps (least recently used go first)
+    PUBLIC_CACHE_BYTES = 64 * 1024 * 1024
     #: rate limits per client address (Flask-Limiter syntax)
     FORM_RATE_LIMIT = "5 per minute"
     LOOKUP_RATE_LIMIT = "10 per minute"

@@ -6,8 +6,11 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from .services.common import public_version
+
 
 def init_app(app: Flask) -> None:
+    public_version.watch()
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["portal.db"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)

@@ -8,6 +8,8 @@ from flask import Response
 from .. import db
 from ..models import Campaign
 from ..public.common import local_today, summary
+from ..public.response_cache import cached_response
+from ..services.common.public_version import LEDGER
 from ..services.ledger.campaigns import find_campaign
 from ..services.ledger.open_data import (
     FIGURE_COLUMNS,
@@ -31,33 +33,39 @@ def unknown_campaign(error: UnknownCampaign) -> Response:
 
 
 @bp.get("/campaigns/<slug>/figures")
+@cached_response(LEDGER)
 def figures(slug: str) -> Response:
     return _json(summary(_campaign(slug)).figures)
 
 
 @bp.get("/campaigns/<slug>/figures.csv")
+@cached_response(LEDGER)
 def figures_csv(slug: str) -> Response:
     campaign = _campaign(slug)
     return _csv(to_csv(FIGURE_COLUMNS, figure_rows(summary(campaign).figures)), f"{slug}-figures.csv")
 
 
 @bp.get("/campaigns/<slug>/problems")
+@cached_response(LEDGER)
 def problems(slug: str) -> Response:
     return _json(problem_rows(db.session(), _campaign(slug), local_today()))
 
 
 @bp.get("/campaigns/<slug>/problems.csv")
+@cached_response(LEDGER)
 def problems_csv(slug: str) -> Response:
     rows = problem_rows(db.session(), _campaign(slug), local_today())
     return _csv(to_csv(PROBLEM_COLUMNS, rows), f"{slug}-problems.csv")
 
 
 @bp.get("/campaigns/<slug>/measures")
+@cached_response(LEDGER)
 def measures(slug: str) -> Response:
     return _json(measure_rows(db.session(), _campaign(slug)))
 
 
 @bp.get("/campaigns/<slug>/measures.csv")
+@cached_response(LEDGER)
 def measures_csv(slug: str) -> Response:
     return _csv(to_csv(MEASURE_COLUMNS, measure_rows(db.session(), _campaign(slug))), f"{slug}-measures.csv")
 

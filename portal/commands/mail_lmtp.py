@@ -11,7 +11,6 @@ from flask.cli import with_appcontext
 
 from .. import db
 from ..services.mail.ingest import IngestResult, IngestSettings
-from ..services.mail.lmtp import LmtpServer
 from .mail_inbound import receive
 from .mail_outbound import stop_on_signals
 
@@ -42,6 +41,8 @@ def _reply_text(result: IngestResult) -> str:
 @with_appcontext
 def lmtp(host: str, port: int, workers: int) -> None:
     """常驻的 LMTP 收件服务，供 MTA 投递（免去每封邮件启动一个进程）；数据库不可用时答复 451，MTA 稍后重投。"""
+    from ..services.mail.lmtp import LmtpServer  # aiosmtpd loads for the listener, not for every mail command
+
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     settings = IngestSettings.from_config(app.config)
     server = LmtpServer(lmtp_store(app, settings), host, port, settings.max_bytes, workers)

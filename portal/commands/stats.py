@@ -16,7 +16,6 @@ from ..services.common import audit
 from ..services.common.clocks import ClockSettings
 from ..services.feedback.export import OPERATOR
 from ..services.stats import bulletin_pdf, figures, scope
-from ..services.stats.bulletin_docx import bulletin_docx
 from ..services.stats.lights import LightThresholds
 
 
@@ -79,6 +78,8 @@ def report(slug: str, month: str, path: Path) -> None:
         raise click.ClickException(f"没有标识为“{slug}”的整改任务。")
     started = time.monotonic()
     try:
+        from ..services.stats.bulletin_docx import bulletin_docx  # python-docx loads for a bulletin only
+
         body = bulletin_docx(session, campaign, month, ClockSettings.from_config(current_app.config),
                              LightThresholds.from_config(current_app.config))
         if suffix == ".pdf":

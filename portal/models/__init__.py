@@ -8,6 +8,7 @@ from .follow import FollowDelivery, FollowEvent, FollowSubscription
 from .handling import ExtensionRequest, ReplyEdit, SendBack
 from .ledger import DONE, IN_PROGRESS, MEASURE_STATUSES, Category, Measure, MeasureUpdate, Problem
 from .mail import InboundMessage, OutboxMessage
+from .public_version import PublicVersion
 from .ratelimit import RateLimitCounter
 from .rating import RATING_LEVELS, AnswerRating
 from .receipt import IntakeReceipt
@@ -22,7 +23,7 @@ __all__ = [
     "ProgressReport", "DONE", "IN_PROGRESS", "MEASURE_STATUSES",
     "AuditEvent", "Attachment", "FeedbackContact", "FeedbackItem", "FeedbackLink", "FollowUp", "Note", "Reply",
     "ReplyTemplate", "InboundMessage", "OutboxMessage", "RateLimitCounter", "IntakeReceipt",
-    "AnswerRating", "RATING_LEVELS", "CallbackAttempt", "SavedQueueView",
+    "AnswerRating", "RATING_LEVELS", "PublicVersion", "CallbackAttempt", "SavedQueueView",
     "ExtensionRequest", "ReplyEdit", "SendBack", "OutboxAttachment", "ReplyAttachment",
     "FollowDelivery", "FollowEvent", "FollowSubscription", "Recheck", "RECHECK_RESULTS",
     "AccountToken", "Department", "DepartmentAlias", "LoginFailure", "User",

@@ -12,10 +12,12 @@ from .. import db
 from ..models import Campaign
 from ..services.common.clocks import ClockSettings
 from ..services.common.numbers import parse_id
+from ..services.common.public_version import FEEDBACK, LEDGER
 from ..services.common.text import DASHES, clean_text
 from ..services.replies.published import AnswerFilters, departments, public_answers
 from . import bp
 from .common import campaign_or_404, default_campaign
+from .response_cache import cached_response
 
 #: the query arguments of the filter form, kept in the pagination links
 FILTER_ARGS = ("campaign", "problem", "measure", "department", "from", "to", "answer")
@@ -53,6 +55,7 @@ def parse_filters(args: Mapping[str, str], campaign: Campaign | None) -> tuple[A
 
 
 @bp.get("/answers")
+@cached_response(LEDGER, FEEDBACK)
 def answers() -> tuple[str, int]:
     slug = request.args.get("campaign")
     campaign = campaign_or_404(slug) if slug else default_campaign()

@@ -4,11 +4,13 @@ from __future__ import annotations
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter import RequestLimit
+from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .. import db, intake_receipts
 from ..limits import form_limit, limiter
 from ..models import Campaign, FeedbackItem
+from ..services.common.public_version import LEDGER
 from ..services.feedback import attachments, receipts
 from ..services.feedback.intake import IntakeError, IntakeSettings, create_item, validate
 from ..services.feedback.targets import target_tree
@@ -20,6 +22,7 @@ from ..services.mail.acknowledgements import AckSettings, acknowledge
 from . import bp
 from .common import default_campaign
 from .feedback_forms import FeedbackForm, field_errors, prefill_target
+from .response_cache import cached_response, page_with_fills
 
 
 def no_store(body: str, status: int = 200) -> Response:
@@ -49,11 +52,13 @@ def retention_years() -> int:
 @bp.route("/feedback", methods=["GET", "POST"])
 @limiter.limit(form_limit, methods=["POST"], on_breach=form_too_many_requests)
 def feedback() -> Response | WerkzeugResponse:
-    """The form; a successful POST answers 303 to the result page, and the same form sent again files nothing."""
+    """The form (its page rendered once per ledger version, the tokens filled in per request); a successful POST
+    answers 303 to the result page, and the same form sent again files nothing."""
+    if request.method == "GET":
+        tokens = {"csrf": generate_csrf, "submission": receipts.new_token}
+        return no_store(page_with_fills((LEDGER,), _empty_form, tokens))
     campaign = chosen_campaign(request.values.get("campaign"))
     form = _bound_form(campaign)
-    if request.method == "GET":
-        return _form_page(form, campaign, {})
     token = form.submission.data if receipts.is_token(form.submission.data) else receipts.new_token()
     earlier = receipts.created_by(db.session(), token)
     if earlier is not None:
@@ -96,6 +101,7 @@ def feedback_done(case_number: str) -> Response:
 
 
 @bp.get("/privacy")
+@cached_response(LEDGER)
 def privacy() -> str:
     return render_template("public/privacy.html", campaign=default_campaign(), retention_years=retention_years(),
                            follow_days=(CONFIRM_SECONDS // 86400, follow_retention.ENDED_DAYS,
@@ -107,10 +113,16 @@ def chosen_campaign(slug: str | None) -> Campaign | None:
     return (slug and find_campaign(db.session(), slug)) or default_campaign()
 
 
-def _bound_form(campaign: Campaign | None) -> FeedbackForm:
+def _bound_form(campaign: Campaign | None, submission: str | None = None) -> FeedbackForm:
     """The form with what was posted, or on a GET the target and campaign the link named and a fresh token."""
     return FeedbackForm(target=prefill_target(request.args), campaign=campaign.slug if campaign else "",
-                        submission=receipts.new_token())
+                        submission=submission or receipts.new_token())
+
+
+def _empty_form(tokens: dict[str, str]) -> str:
+    """The form as a GET shows it, with this submission token (the CSRF token is the request's own)."""
+    campaign = chosen_campaign(request.args.get("campaign"))
+    return _form_html(_bound_form(campaign, tokens["submission"]), campaign, {})
 
 
 def _to_result(token: str, case_number: str) -> WerkzeugResponse:
@@ -120,10 +132,13 @@ def _to_result(token: str, case_number: str) -> WerkzeugResponse:
 
 
 def _form_page(form: FeedbackForm, campaign: Campaign | None, errors: dict[str, str], status: int = 200) -> Response:
+    return no_store(_form_html(form, campaign, errors), status)
+
+
+def _form_html(form: FeedbackForm, campaign: Campaign | None, errors: dict[str, str]) -> str:
     """The form, offering the campaign's problems and measures (loaded only when the form is shown)."""
     form.set_targets(target_tree(db.session(), campaign.id) if campaign else [])
     files_sent = sum(1 for upload in request.files.getlist("attachments") if upload.filename) if errors else 0
-    return no_store(render_template("public/feedback.html", form=form, campaign=campaign, errors=errors,
-                                    files_sent=files_sent, retention_years=retention_years(),
-                                    limits=attachments.stated_limits(
-                                        current_app.config["MAX_CONTENT_LENGTH"])), status)
+    return render_template("public/feedback.html", form=form, campaign=campaign, errors=errors,
+                           files_sent=files_sent, retention_years=retention_years(),
+                           limits=attachments.stated_limits(current_app.config["MAX_CONTENT_LENGTH"]))

@@ -4,24 +4,29 @@ from __future__ import annotations
 from flask import Response, abort, current_app, render_template, request
 
 from .. import db
+from ..services.common.public_version import FEEDBACK, LEDGER
 from ..services.follow import feeds, targets
 from . import bp
 from .common import campaign_or_404
+from .response_cache import cached_response
 
 ATOM = "application/atom+xml; charset=utf-8"
 
 
 @bp.get("/campaigns/<slug>/feed.atom")
+@cached_response(LEDGER, FEEDBACK)
 def campaign_feed(slug: str) -> Response:
     return _feed(slug)
 
 
 @bp.get("/campaigns/<slug>/problems/<int:number>/feed.atom")
+@cached_response(LEDGER, FEEDBACK)
 def problem_feed(slug: str, number: int) -> Response:
     return _feed(slug, problem=str(number))
 
 
 @bp.get("/campaigns/<slug>/measures/<path:code>/feed.atom")
+@cached_response(LEDGER, FEEDBACK)
 def measure_feed(slug: str, code: str) -> Response:
     return _feed(slug, measure=code)
 

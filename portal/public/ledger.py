@@ -5,13 +5,16 @@ from flask import abort, current_app, render_template
 
 from .. import db
 from ..services.common.clocks import ClockSettings
+from ..services.common.public_version import FEEDBACK, LEDGER
 from ..services.ledger.pages import category_page, feedback_counts, find_measure, problem_page
 from ..services.replies.published import latest_about
 from . import bp
 from .common import campaign_or_404, local_today, summary
+from .response_cache import cached_response
 
 
 @bp.get("/campaigns/<slug>/categories/<int:position>")
+@cached_response(LEDGER)
 def category(slug: str, position: int) -> str:
     campaign = campaign_or_404(slug)
     page = category_page(db.session(), campaign, position) or abort(404)
@@ -20,6 +23,7 @@ def category(slug: str, position: int) -> str:
 
 
 @bp.get("/campaigns/<slug>/problems/<int:number>")
+@cached_response(LEDGER, FEEDBACK)
 def problem(slug: str, number: int) -> str:
     campaign = campaign_or_404(slug)
     page = problem_page(db.session(), campaign, number, ClockSettings.from_config(current_app.config)) or abort(404)
@@ -28,6 +32,7 @@ def problem(slug: str, number: int) -> str:
 
 
 @bp.get("/campaigns/<slug>/measures/<path:code>")
+@cached_response(LEDGER, FEEDBACK)
 def measure(slug: str, code: str) -> str:
     campaign = campaign_or_404(slug)
     found = find_measure(db.session(), campaign, code) or abort(404)

@@ -6,13 +6,16 @@ from flask import abort, current_app, render_template, request
 from .. import db
 from ..services.common.clocks import ClockSettings
 from ..services.common.numbers import parse_id
+from ..services.common.public_version import FEEDBACK, LEDGER
 from ..services.public_search.index import KINDS, search
 from ..services.public_search.query import QueryError, read_query
 from . import bp
 from .common import campaign_or_404, default_campaign
+from .response_cache import cached_response
 
 
 @bp.get("/search")
+@cached_response(LEDGER, FEEDBACK)
 def site_search() -> tuple[str, int]:
     slug = request.args.get("campaign")
     campaign = campaign_or_404(slug) if slug else default_campaign()

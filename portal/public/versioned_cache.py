@@ -1,4 +1,4 @@
-"""In-process cache of what a campaign's public data gives (figures, the home page), keyed by its data version."""
+"""In-process cache of what a campaign's ledger gives (figures), keyed by its data version; and recent lookups."""
 from __future__ import annotations
 
 import threading
@@ -18,7 +18,7 @@ class VersionedCache:
     """
 
     def __init__(self) -> None:
-        self._entries: dict[int, tuple[int, dict[Hashable, tuple[Hashable, Any]]]] = {}
+        self._entries: dict[int, tuple[int, dict[Hashable, Any]]] = {}
         self._versions: dict[Hashable, tuple[float, Any]] = {}
         self._lock = threading.Lock()
 
@@ -34,22 +34,18 @@ class VersionedCache:
             self._versions[key] = (now, value)
         return value
 
-    def get(self, campaign_id: int, version: int, key: Hashable, compute: Callable[[], Any],
-            stamp: Hashable = None) -> Any:
-        """The value stored under key for this campaign version, computed and stored when missing.
-
-        stamp names what else the value depends on (the opinion figures on the home page): a value stored with
-        another stamp is computed again and replaces it, so each key still holds one value."""
+    def get(self, campaign_id: int, version: int, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The value stored under key for this campaign version, computed and stored when missing."""
         entry = self._entries.get(campaign_id)
-        if entry is not None and entry[0] == version and key in entry[1] and entry[1][key][0] == stamp:
-            return entry[1][key][1]
+        if entry is not None and entry[0] == version and key in entry[1]:
+            return entry[1][key]
         value = compute()
         with self._lock:
             current = self._entries.get(campaign_id)
             if current is None or current[0] < version:
-                self._entries[campaign_id] = (version, {key: (stamp, value)})
+                self._entries[campaign_id] = (version, {key: value})
             elif current[0] == version:
-                current[1][key] = (stamp, value)
+                current[1][key] = value
         return value
 
     def clear(self) -> None:

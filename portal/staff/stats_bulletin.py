@@ -16,7 +16,6 @@ from ..services.common import audit, authz
 from ..services.common.clocks import ClockSettings
 from ..services.ledger import campaigns
 from ..services.stats import bulletin_pdf
-from ..services.stats.bulletin_docx import bulletin_docx
 from ..services.stats.lights import LightThresholds
 from ..services.stats.scope import StatsScopeError
 from . import bp
@@ -59,6 +58,8 @@ def _bulletin(media_type: str) -> Response:
     try:
         if campaign is None:
             raise StatsScopeError(_("没有标识为“%(slug)s”的整改任务。", slug=slug), "campaign")
+        from ..services.stats.bulletin_docx import bulletin_docx  # python-docx loads for a bulletin only
+
         body = bulletin_docx(session, campaign, month, ClockSettings.from_config(current_app.config),
                              LightThresholds.from_config(current_app.config))
         if media_type == PDF:

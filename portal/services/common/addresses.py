@@ -8,11 +8,11 @@ domain (RFC 6761, what the tests and benchmarks use) is accepted; other reserved
 """
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
-
 
 def normalized(address: str | None) -> str | None:
     """The address as stored and mailed to (domain lowercased, in ASCII), or None when it is not one valid mailbox."""
+    from email_validator import EmailNotValidError, validate_email  # loaded on first use, not with every command
+
     address = (address or "").strip()
     if not address or any(ch in address for ch in "\r\n\x00"):
         return None

@@ -12,9 +12,11 @@ import unicodedata
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jieba
-from opencc_purepy import OpenCC
+if TYPE_CHECKING:  # jieba and OpenCC load on first use: commands that never segment do not pay for them
+    import jieba
+    from opencc_purepy import OpenCC
 
 LEXICON = Path(__file__).resolve().parent / "lexicon"
 #: a term worth matching: two or more Han characters, or a word or number of Latin letters and digits
@@ -59,6 +61,8 @@ def stopwords() -> frozenset[str]:
 
 @cache
 def _tokenizer() -> jieba.Tokenizer:
+    import jieba
+
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     for words in _lexicon_lines("synonyms.txt"):
@@ -69,6 +73,8 @@ def _tokenizer() -> jieba.Tokenizer:
 
 @cache
 def _to_simplified() -> OpenCC:
+    from opencc_purepy import OpenCC
+
     return OpenCC("t2s")
 
 

@@ -15,8 +15,6 @@ from sqlalchemy.orm import Session
 
 from portal.models import Attachment, FeedbackItem
 from portal.services.common.errors import ServiceError
-from portal.services.feedback import image_content, pdf_content
-from portal.services.feedback.image_content import MAX_PIXELS, MAX_SIDE
 
 MAX_FILES = 5
 MAX_BYTES = 10 * 1024 * 1024
@@ -93,6 +91,8 @@ def check_upload(upload: Upload) -> str:
 
 def _check_pdf(name: str, data: bytes) -> None:
     """Refuse a PDF that pypdf cannot read or check through, or whose objects carry active content."""
+    from portal.services.feedback import pdf_content  # pypdf loads when a PDF arrives, not with every command
+
     try:
         found = pdf_content.active_content(data)
     except pdf_content.Encrypted:
@@ -111,6 +111,9 @@ def _check_pdf(name: str, data: bytes) -> None:
 
 def _checked_image(name: str, data: bytes, pillow_format: str) -> str:
     """The content type Pillow found for an image it decoded within bounds; UploadRejected otherwise."""
+    from portal.services.feedback import image_content
+    from portal.services.feedback.image_content import MAX_PIXELS, MAX_SIDE
+
     try:
         return image_content.content_type(data, pillow_format)
     except image_content.TooLarge as exc:

@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import IO
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -215,6 +213,9 @@ def _write_csv(binary: IO[bytes], rows: Iterable[list]) -> None:
 
 
 def _write_xlsx(path: IO[bytes], rows: Iterable[list]) -> None:
+    from openpyxl import Workbook  # loaded for a workbook only, not with every command
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = "意见建议"

@@ -5,9 +5,8 @@ import codecs
 import csv
 import io
 
-from openpyxl.utils import get_column_letter
-
 from portal.services.common.spreadsheet import unquoted
+from portal.services.ledger.columns import column_letter
 from portal.services.ledger.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_SHEET_ROWS
 from portal.services.ledger.rejects import rejected
 from portal.services.ledger.workbook import OLE_SIGNATURE, ZIP_SIGNATURE, Grid
@@ -51,7 +50,7 @@ def _check(cells: list[str], row: int) -> None:
     for index in filled:
         if len(cells[index - 1]) > MAX_CELL_CHARS:
             raise rejected(f"单元格内容过长（{len(cells[index - 1])}个字符，最多{MAX_CELL_CHARS}个）", row,
-                           get_column_letter(index))
+                           column_letter(index))
 
 
 def _decode(data: bytes) -> str:

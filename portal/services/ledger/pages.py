@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from portal.models import Campaign, Category, Measure, Problem, ProgressReport
@@ -13,18 +13,6 @@ from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.links import public_counts
 from portal.services.ledger.figures import ProblemProgress, campaign_figures, problem_progress
 from portal.services.stats.public import PublicFigures, problem_public
-
-#: built once: building a statement costs more than running this one
-_VERSION_BY_SLUG = select(Campaign.id, Campaign.data_version).where(Campaign.slug == bindparam("slug"))
-_NEWEST_VERSION = select(Campaign.id, Campaign.data_version).order_by(Campaign.id.desc()).limit(1)
-
-
-@dataclass(frozen=True)
-class CampaignVersion:
-    """Which campaign, and which version of its data: enough to answer from a cache."""
-
-    id: int
-    data_version: int
 
 
 @dataclass(frozen=True)
@@ -74,16 +62,6 @@ class ProblemPage:
 def today(timezone: str) -> date:
     """Today's date where the campaign is run (due dates are local dates)."""
     return datetime.now(ZoneInfo(timezone)).date()
-
-
-def campaign_version(connection: Connection, slug: str | None = None) -> CampaignVersion | None:
-    """Id and data version of the campaign with this slug, or without one of the newest campaign (as find_campaign).
-
-    Takes a bare connection: for a page answered from the cache, a Session would cost more than the query.
-    """
-    result = connection.execute(_VERSION_BY_SLUG, {"slug": slug}) if slug else connection.execute(_NEWEST_VERSION)
-    row = result.first()
-    return CampaignVersion(row.id, row.data_version or 0) if row else None
 
 
 def campaign_summary(session: Session, campaign: Campaign) -> CampaignSummary:

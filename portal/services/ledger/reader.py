@@ -9,8 +9,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils.datetime import from_excel
-
 from portal.models import DONE, IN_PROGRESS
 from portal.models.staff import DEPARTMENT_NAME_LENGTH
 from portal.services.ledger.csvsheet import csv_grid
@@ -290,6 +288,8 @@ def _date(value: Any) -> date:
         if (isinstance(value, int | float) and not isinstance(value, bool)) or (plain.isascii() and plain.isdigit()):
             serial = float(value)
             if 1 <= serial < 2958466:
+                from openpyxl.utils.datetime import from_excel  # openpyxl loads for a serial date only
+
                 return from_excel(serial).date()
         match = DATE.fullmatch(unicodedata.normalize("NFKC", str(value)).strip())
         if match:

@@ -18,9 +18,8 @@ from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
-from openpyxl import load_workbook
-from openpyxl.utils import column_index_from_string, get_column_letter
 
+from portal.services.ledger.columns import column_index, column_letter
 from portal.services.ledger.limits import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
@@ -66,6 +65,8 @@ def xlsx_grids(data: bytes) -> Iterator[Grid]:
     """Every worksheet's grid in workbook order; LedgerRejected for a file that is not a workbook or is too large."""
     if data.startswith(OLE_SIGNATURE):
         raise rejected(_ole_message(data))
+    from openpyxl import load_workbook  # loaded for a workbook only, not with every command
+
     archive = _archive(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -153,7 +154,7 @@ def _check_shared_strings(rows: list[list[Any]]) -> None:
         for column, value in enumerate(row, 1):
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
                 raise rejected(f"单元格内容过长（{len(value)}个字符，最多{MAX_CELL_CHARS}个）", number,
-                               get_column_letter(column))
+                               column_letter(column))
 
 
 def _fill_merged(rows: list[list[Any]], merged: list[tuple[int, int, int, int]], width: int) -> None:
@@ -219,7 +220,7 @@ def _position(ref: str) -> tuple[int, int]:
     match = CELL_REF.fullmatch(ref)
     if match is None:
         raise rejected(CORRUPT)
-    row, column = int(match[2]), column_index_from_string(match[1].upper())
+    row, column = int(match[2]), column_index(match[1].upper())
     if not (1 <= row <= EXCEL_ROWS and 1 <= column <= EXCEL_COLUMNS):
         raise rejected(f"{CORRUPT}（单元格地址“{ref}”超出 Excel 的范围）")
     return row, column
@@ -240,14 +241,14 @@ def _note_cell(scan: _Scan, cell: Element, row: int, column: int, inline_chars: 
         scan.uncalculated.add((row, column))
     if not chars and formula is None:
         return
-    where = f"{get_column_letter(column)}{row}"
+    where = f"{column_letter(column)}{row}"
     if row > MAX_SHEET_ROWS:
         raise rejected(f"工作表的第{row}行（{where}单元格）有内容：台账最多读取{MAX_SHEET_ROWS}行"
                        "（表头以上30行加20000行措施）。请删除多余的行后重新导入。")
     if column > MAX_COLUMNS:
         raise rejected(f"{where}单元格有内容：台账最多读取{MAX_COLUMNS}列。请删除多余的列后重新导入。", row)
     if chars > MAX_CELL_CHARS:
-        raise rejected(f"单元格内容过长（{chars}个字符，最多{MAX_CELL_CHARS}个）", row, get_column_letter(column))
+        raise rejected(f"单元格内容过长（{chars}个字符，最多{MAX_CELL_CHARS}个）", row, column_letter(column))
     scan.last_row, scan.last_column = max(scan.last_row, row), max(scan.last_column, column)
 
 

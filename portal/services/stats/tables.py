@@ -8,8 +8,6 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from portal.labels import label
 from portal.services.common.spreadsheet import formula_safe
@@ -105,6 +103,9 @@ def as_csv(table: StatsTable) -> bytes:
 
 
 def as_xlsx(table: StatsTable) -> bytes:
+    from openpyxl import Workbook  # loaded for a workbook only, not with every page
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = str(table.title)[:31]

@@ -7,8 +7,10 @@ from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
-from opencc_purepy import OpenCC
+if TYPE_CHECKING:  # loaded on first use (portal.services.common.segment says why)
+    from opencc_purepy import OpenCC
 
 TONE_LETTERS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 ANNOTATION = re.compile(rf"[(（]([a-z{TONE_LETTERS}'’ 1-5]{{1,24}})[)）]")
@@ -22,6 +24,8 @@ DEBRIS_RANGES = ((0x0370, 0x04FF), (0x2500, 0x259F), (0x3040, 0x30FF), (0x3100, 
 
 @cache
 def converter(config: str) -> OpenCC:
+    from opencc_purepy import OpenCC
+
     return OpenCC(config)
 
 

@@ -1,0 +1,123 @@
+"""公开数据版本: a number per kind of public data, moved in the same transaction as every change to that data.
+
+Cached public pages (portal.public.response_cache) are keyed by these numbers, so a change committed by any worker
+on any host is seen by all of them at their next read of the version row. The bump is automatic: a flush that
+inserts, changes or deletes a row of a model below marks its kind, and the commit moves the marked numbers, as the
+transaction's last statement (the row lock is then held only for the commit, and always taken last, so two
+transactions cannot deadlock on it). Code that changes such rows with bulk statements calls mark_changed().
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import chain
+
+from sqlalchemy import Connection, bindparam, event, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
+
+from portal.models import (
+    AnswerRating,
+    CallbackAttempt,
+    Campaign,
+    Category,
+    Department,
+    ExtensionRequest,
+    FeedbackItem,
+    FeedbackLink,
+    FollowUp,
+    Measure,
+    MeasureUpdate,
+    Problem,
+    ProgressReport,
+    PublicVersion,
+    Recheck,
+    Reply,
+    ReplyAttachment,
+    ReplyEdit,
+    SendBack,
+    utcnow,
+)
+
+#: the ledger, the progress reports, 回头看 results (in the feeds), campaign details and department names
+LEDGER = "ledger"
+#: opinions as the public sees them: counters, published answers, on-time and satisfaction rates
+FEEDBACK = "feedback"
+SCOPES = (LEDGER, FEEDBACK)
+
+_SCOPE_OF: dict[type, str] = {
+    **dict.fromkeys((Campaign, Category, Problem, Measure, MeasureUpdate, ProgressReport, Department, Recheck),
+                    LEDGER),
+    **dict.fromkeys((FeedbackItem, FeedbackLink, Reply, ReplyAttachment, ReplyEdit, FollowUp, ExtensionRequest,
+                     SendBack, AnswerRating, CallbackAttempt), FEEDBACK),
+}
+_PENDING = "portal.public_version.pending"
+_READ = select(PublicVersion.scope, PublicVersion.version, PublicVersion.changed_at)
+
+
+@dataclass(frozen=True)
+class Versions:
+    """The numbers of every scope, in SCOPES order, and when the newest of them moved (None: never)."""
+
+    numbers: tuple[int, ...]
+    changed_at: datetime | None
+
+    def of(self, scopes: Iterable[str]) -> tuple[int, ...]:
+        return tuple(self.numbers[SCOPES.index(scope)] for scope in scopes)
+
+
+def read(connection: Connection) -> Versions:
+    """Every scope's number in one small query (a scope never bumped is 0)."""
+    rows = {row.scope: row for row in connection.execute(_READ)}
+    stamps = [row.changed_at for row in rows.values()]
+    return Versions(tuple(rows[scope].version if scope in rows else 0 for scope in SCOPES),
+                    max(stamps) if stamps else None)
+
+
+def mark_changed(session: Session, *scopes: str) -> None:
+    """Bump these scopes when the session's transaction commits (for changes made without the ORM's flush)."""
+    session.info.setdefault(_PENDING, set()).update(scopes)
+
+
+def watch() -> None:
+    """Bump the versions on every commit that changed public data, in every Session (idempotent)."""
+    if not event.contains(Session, "after_flush", _note_flushed):
+        event.listen(Session, "after_flush", _note_flushed)
+        event.listen(Session, "before_commit", _bump_marked)
+        event.listen(Session, "after_transaction_end", _forget_marked)
+
+
+def _note_flushed(session: Session, _context: UOWTransaction) -> None:
+    """Mark the scopes of what this flush wrote (the session still lists it as new, dirty or deleted here)."""
+    scopes = {_SCOPE_OF[type(obj)] for obj in chain(session.new, session.deleted) if type(obj) in _SCOPE_OF}
+    scopes.update(_SCOPE_OF[type(obj)] for obj in session.dirty
+                  if type(obj) in _SCOPE_OF and session.is_modified(obj, include_collections=False))
+    if scopes:
+        mark_changed(session, *scopes)
+
+
+def _bump_marked(session: Session) -> None:
+    """Before the commit of the outermost transaction (a savepoint's release leaves the marks to it)."""
+    if session.in_nested_transaction():
+        return
+    session.flush()
+    scopes = session.info.pop(_PENDING, None)
+    if scopes:
+        _bump(session.connection(), sorted(scopes))
+
+
+def _forget_marked(session: Session, transaction: SessionTransaction) -> None:
+    """A rolled-back transaction changed nothing; a committed one has bumped its marks already."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+def _bump(connection: Connection, scopes: list[str]) -> None:
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(PublicVersion).values(scope=bindparam("scope"), version=1, changed_at=bindparam("now"))
+    statement = statement.on_conflict_do_update(
+        index_elements=[PublicVersion.scope],
+        set_={"version": PublicVersion.version + 1, "changed_at": statement.excluded.changed_at})
+    now = utcnow()
+    connection.execute(statement, [{"scope": scope, "now": now} for scope in scopes])
