@@ -13,7 +13,14 @@ from .. import db
 from ..models import Campaign
 from ..services.common.clocks import ClockSettings
 from ..services.ledger import campaigns
-from ..services.ledger.pages import CampaignSummary, CampaignVersion, campaign_summary, campaign_version, today
+from ..services.ledger.pages import (
+    CampaignSummary,
+    CampaignVersion,
+    campaign_summary,
+    campaign_version,
+    home_campaign_version,
+    today,
+)
 from ..services.stats.public import PublicFigures, campaign_public
 from .versioned_cache import VersionedCache
 
@@ -47,8 +54,7 @@ def find_campaign_version(slug: str | None) -> CampaignVersion | None:
         with db.engine().connect() as connection:
             if slug:
                 return campaign_version(connection, slug)
-            configured = current_app.config["DEFAULT_CAMPAIGN"]
-            return (configured and campaign_version(connection, configured)) or campaign_version(connection)
+            return home_campaign_version(connection, current_app.config["DEFAULT_CAMPAIGN"])
 
     cache: VersionedCache = current_app.extensions[CACHE_KEY]
     return cache.recent(("version", slug), current_app.config["PUBLIC_VERSION_SECONDS"], lookup)

@@ -17,6 +17,8 @@ from portal.services.stats.public import PublicFigures, problem_public
 #: built once: building a statement costs more than running this one
 _VERSION_BY_SLUG = select(Campaign.id, Campaign.data_version).where(Campaign.slug == bindparam("slug"))
 _NEWEST_VERSION = select(Campaign.id, Campaign.data_version).order_by(Campaign.id.desc()).limit(1)
+_CHOSEN_VERSION = (select(Campaign.id, Campaign.data_version).where(Campaign.shown_on_home.is_(True))
+                   .order_by(Campaign.id).limit(1))
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,14 @@ def campaign_version(connection: Connection, slug: str | None = None) -> Campaig
     result = connection.execute(_VERSION_BY_SLUG, {"slug": slug}) if slug else connection.execute(_NEWEST_VERSION)
     row = result.first()
     return CampaignVersion(row.id, row.data_version or 0) if row else None
+
+
+def home_campaign_version(connection: Connection, configured: str | None) -> CampaignVersion | None:
+    """Id and data version of campaigns.default_campaign: the office's choice, the configured one, the newest."""
+    row = connection.execute(_CHOSEN_VERSION).first()
+    if row is not None:
+        return CampaignVersion(row.id, row.data_version or 0)
+    return (configured and campaign_version(connection, configured)) or campaign_version(connection)
 
 
 def campaign_summary(session: Session, campaign: Campaign) -> CampaignSummary:
