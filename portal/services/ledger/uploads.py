@@ -40,7 +40,8 @@ def store(folder: Path, filename: str, stream: BinaryIO) -> StoredLedger:
     """Keep an uploaded ledger as <sha256><suffix> in folder; LedgerRejected for another type or an oversized file."""
     suffix = Path(filename or "").suffix.lower()
     if suffix not in SUFFIXES:
-        raise rejected(f"不支持的文件类型“{suffix or filename or '（无文件名）'}”：请使用 .xlsx 或 .csv 格式的台账。")
+        raise rejected(_("不支持的文件类型“%(suffix)s”：请使用 .xlsx 或 .csv 格式的台账。",
+                         suffix=suffix or filename or _("（无文件名）")))
     folder.mkdir(parents=True, exist_ok=True)
     _prune(folder)
     digest, size = hashlib.sha256(), 0
@@ -50,11 +51,11 @@ def store(folder: Path, filename: str, stream: BinaryIO) -> StoredLedger:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > MAX_FILE_BYTES:
-                    raise rejected(f"文件超过上限{MAX_FILE_BYTES // 2**20} MB：台账过大，无法读取。")
+                    raise rejected(_("文件超过上限%(mb)d MB：台账过大，无法读取。", mb=MAX_FILE_BYTES // 2**20))
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
-            raise rejected("上传的文件是空的：请选择台账文件。")
+            raise rejected(_("上传的文件是空的：请选择台账文件。"))
         path = folder / f"{digest.hexdigest()}{suffix}"
         partial.replace(path)
     finally:
