@@ -36,7 +36,7 @@ from tests.samples import pdf
 
 PASSWORD = "correct horse 1"
 PDF = pdf()
-ROLES = ("admin", "clerk", "triager", "handler_in", "handler_out", "research", "supervisor")
+ROLES = ("admin", "clerk", "triager", "handler_in", "handler_out", "research", "supervisor", "rectification")
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: what logging in and out (and changing one's own password) changes: left out where nothing else may change
 LOGIN_TABLES = frozenset({"audit_event", "login_failure"})
@@ -239,6 +239,8 @@ PLAUSIBLE: dict[str, Callable[[World, dict[str, object]], dict]] = {
     "staff.department_merge": lambda w, v: {"target": str(w.office_id), "confirm": "1"},
     "staff.extension_request": lambda w, v: {"days": "10", "reason": "需要补充调查"},
     "staff.extension_decide": lambda w, v: {"decision": "refuse", "decision_reason": "理由不充分"},
+    "staff.campaign_new": lambda w, v: {"slug": "round-2", "title": "第二轮巡视整改", "feedback_date": "2021-06-01"},
+    "staff.campaign_edit": lambda w, v: {"title": "巡视反馈意见整改（修订）", "feedback_date": "2020-11-16"},
 }
 
 

@@ -84,6 +84,13 @@ MATRIX: dict[str, str] = {
     "staff.reply_files_add": "draft_reply",
     "staff.reply_file_delete": "draft_reply",
     "staff.reply_file": "download_attachment",
+    "staff.campaigns": "manage_campaigns",
+    "staff.campaign_new": "manage_campaigns",
+    "staff.campaign_edit": "manage_campaigns",
+    "staff.campaign_home": "manage_campaigns",
+    "staff.campaign_ledger": "import_ledger",
+    "staff.campaign_ledger_confirm": "import_ledger",
+    "staff.campaign_ledger_download": "import_ledger",
 }
 #: URL arguments that point into one item: a handler of another department may not reach them at all
 ITEM_ARGUMENTS = frozenset({"case_number", "attachment_id", "link_id", "reply_id", "file_id"})
