@@ -183,6 +183,8 @@ def _count_queries(user: User, clocks: ClockSettings, today: date, now: datetime
                 "callbacks": callbacks.count_due(user, clocks, now)}
     if user.role == SUPERVISOR:
         return {"overdue": _count_items(visible, FeedbackItem.due_date < today)}
+    if user.role == RECTIFICATION:
+        return {}
     return {"failed": failed}
 
 
