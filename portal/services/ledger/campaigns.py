@@ -5,7 +5,7 @@ import re
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from portal.models import Campaign
@@ -33,25 +33,20 @@ def find_campaign(session: Session, slug: str | None = None) -> Campaign | None:
     return session.scalar(select(Campaign).order_by(Campaign.id.desc()).limit(1))
 
 
-def chosen_home_campaign(session: Session) -> Campaign | None:
-    """The campaign the rectification office chose for the public home page, if it chose one."""
-    return session.scalar(select(Campaign).where(Campaign.shown_on_home.is_(True)).order_by(Campaign.id).limit(1))
+def home_order(configured: str | None) -> tuple[ColumnElement, ...]:
+    """The order whose first campaign the home page shows: the one the office chose in the browser, else the
+    configured one (DEFAULT_CAMPAIGN), else the newest."""
+    return Campaign.shown_on_home.desc(), (Campaign.slug == (configured or "")).desc(), Campaign.id.desc()
 
 
 def default_campaign(session: Session, configured: str | None) -> Campaign | None:
-    """The campaign the portal shows and files opinions under by default: the one the office chose in the browser,
-    else the configured one (DEFAULT_CAMPAIGN) when it exists, else the newest; None when there is no campaign."""
-    return (chosen_home_campaign(session) or (configured and find_campaign(session, configured))
-            or find_campaign(session))
+    """The campaign the portal shows and files opinions under by default (home_order); None when there is none."""
+    return session.scalar(select(Campaign).order_by(*home_order(configured)).limit(1))
 
 
 def default_campaign_id(session: Session, configured: str | None) -> int | None:
     """default_campaign's id in one query (mail ingest asks for it with every message)."""
-    chosen = (select(Campaign.id).where(Campaign.shown_on_home.is_(True))
-              .order_by(Campaign.id).limit(1).scalar_subquery())
-    newest = select(func.max(Campaign.id)).scalar_subquery()
-    configured_id = select(Campaign.id).where(Campaign.slug == (configured or "")).scalar_subquery()
-    return session.scalar(select(func.coalesce(chosen, configured_id, newest)))
+    return session.scalar(select(Campaign.id).order_by(*home_order(configured)).limit(1))
 
 
 def check_title(title: str) -> str:

@@ -11,14 +11,12 @@ from sqlalchemy.orm import Session, defer, joinedload, selectinload
 from portal.models import Campaign, Category, Measure, Problem, ProgressReport
 from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.links import public_counts
+from portal.services.ledger.campaigns import home_order
 from portal.services.ledger.figures import ProblemProgress, campaign_figures, problem_progress
 from portal.services.stats.public import PublicFigures, problem_public
 
 #: built once: building a statement costs more than running this one
 _VERSION_BY_SLUG = select(Campaign.id, Campaign.data_version).where(Campaign.slug == bindparam("slug"))
-_NEWEST_VERSION = select(Campaign.id, Campaign.data_version).order_by(Campaign.id.desc()).limit(1)
-_CHOSEN_VERSION = (select(Campaign.id, Campaign.data_version).where(Campaign.shown_on_home.is_(True))
-                   .order_by(Campaign.id).limit(1))
 
 
 @dataclass(frozen=True)
@@ -78,22 +76,20 @@ def today(timezone: str) -> date:
     return datetime.now(ZoneInfo(timezone)).date()
 
 
-def campaign_version(connection: Connection, slug: str | None = None) -> CampaignVersion | None:
-    """Id and data version of the campaign with this slug, or without one of the newest campaign (as find_campaign).
+def campaign_version(connection: Connection, slug: str) -> CampaignVersion | None:
+    """Id and data version of the campaign with this slug.
 
     Takes a bare connection: for a page answered from the cache, a Session would cost more than the query.
     """
-    result = connection.execute(_VERSION_BY_SLUG, {"slug": slug}) if slug else connection.execute(_NEWEST_VERSION)
-    row = result.first()
+    row = connection.execute(_VERSION_BY_SLUG, {"slug": slug}).first()
     return CampaignVersion(row.id, row.data_version or 0) if row else None
 
 
 def home_campaign_version(connection: Connection, configured: str | None) -> CampaignVersion | None:
-    """Id and data version of campaigns.default_campaign: the office's choice, the configured one, the newest."""
-    row = connection.execute(_CHOSEN_VERSION).first()
-    if row is not None:
-        return CampaignVersion(row.id, row.data_version or 0)
-    return (configured and campaign_version(connection, configured)) or campaign_version(connection)
+    """Id and data version of campaigns.default_campaign (the office's choice, the configured one, the newest)."""
+    row = connection.execute(select(Campaign.id, Campaign.data_version)
+                             .order_by(*home_order(configured)).limit(1)).first()
+    return CampaignVersion(row.id, row.data_version or 0) if row else None
 
 
 def campaign_summary(session: Session, campaign: Campaign) -> CampaignSummary:
