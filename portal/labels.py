@@ -81,6 +81,8 @@ ACTIONS = {
     "reply.download_attachment": _l("下载答复附件"),
     "campaign.create": _l("新建整改任务"), "campaign.update": _l("修改整改任务"),
     "campaign.home": _l("设为首页展示的整改任务"), "ledger.import": _l("导入整改台账"),
+    "progress.submit": _l("报送措施进展"), "progress.approve": _l("采纳措施进展"),
+    "progress.return": _l("退回措施进展"),
 }
 #: keys of an audit event's details, as the item's history shows them
 DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件"), "duplicate": _l("重复件"),
@@ -96,7 +98,7 @@ DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "origin
            "previous_level": _l("原评价"), "rating_source": _l("评价方式"), "attempts": _l("回访次数"),
            "name": _l("名称"), "decision": _l("审批意见"), "slug": _l("标识"), "filename": _l("文件名"),
            "sha256": _l("文件SHA-256"), "measures": _l("措施数"), "created": _l("新增措施数"),
-           "changed": _l("修改措施数")}
+           "changed": _l("修改措施数"), "update": _l("报送编号")}
 #: a submitter's contact fields
 CONTACT_FIELDS = {"name": _l("姓名"), "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址")}
 #: what a clerk may correct on a logged call or letter, and what follows (portal.services.feedback.corrections)
@@ -130,6 +132,8 @@ PHONE_LINES = {"0931-8821762": "0931-8821762", "12351": _l("12351职工服务热
 LANGUAGES = {"zh": _l("中文"), "en": _l("英文")}
 #: 完成情况 of a measure
 MEASURE_STATUSES = {"done": _l("已完成"), "in_progress": _l("正在整改")}
+#: where a department's progress update stands (portal.models.progress)
+PROGRESS_STATES = {"submitted": _l("待整改办审核"), "approved": _l("已采纳"), "returned": _l("已退回")}
 #: fields of a measure's history (measure_update.field)
 MEASURE_FIELDS = {"created": _l("录入台账"), "status": _l("完成情况"), "completed_on": _l("完成时间"),
                   "progress_note": _l("进展说明"), "text": _l("整改措施"), "problem": _l("所属问题")}
@@ -154,7 +158,7 @@ TABLES: dict[str, dict[str, str | LazyString]] = {
     "transition_field": TRANSITION_FIELDS, "action": ACTIONS, "detail": DETAILS, "contact": CONTACT_FIELDS,
     "personal_data": PERSONAL_DATA, "mail_outcome": MAIL_OUTCOMES, "phone_line": PHONE_LINES,
     "measure_status": MEASURE_STATUSES, "measure_field": MEASURE_FIELDS,
-    "problem_field": PROBLEM_FIELDS, "figure": FIGURES,
+    "problem_field": PROBLEM_FIELDS, "progress_state": PROGRESS_STATES, "figure": FIGURES,
     "class_figure": CLASS_FIGURES, "placeholder": PLACEHOLDERS,
     "corrected": CORRECTED_FIELDS, "object_type": OBJECT_TYPES, "changed_field": CHANGED_FIELDS,
     "audit_column": AUDIT_COLUMNS, "rating": RATING_LEVELS, "rating_source": RATING_SOURCES,

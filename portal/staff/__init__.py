@@ -58,6 +58,7 @@ from . import (  # noqa: E402,F401
     items,
     ledger_upload,
     outbox,
+    progress,
     queue,
     queue_bulk,
     replies,

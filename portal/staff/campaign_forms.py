@@ -1,15 +1,19 @@
-"""Forms of the rectification office: a campaign's details, a ledger upload and its confirmation."""
+"""Forms of the rectification office (a campaign's details, a ledger upload and its confirmation, a returned update)
+and of a department's progress update."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, HiddenField, IntegerField, StringField
+from wtforms import DateField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from ..labels import MEASURE_STATUSES
 from ..services.ledger.campaign_office import LIMITS, CampaignDetails
 from ..services.ledger.campaigns import TITLE_LENGTH
+from ..services.ledger.progress import NOTE_LENGTH
 
 
 class CampaignForm(FlaskForm):
@@ -47,3 +51,18 @@ class LedgerConfirmForm(FlaskForm):
     sha256 = HiddenField()
     filename = HiddenField()
     data_version = IntegerField(widget=HiddenInput())
+
+
+class ProgressForm(FlaskForm):
+    """A department's update of a measure: 完成情况, 完成时间, 进展说明."""
+
+    status = RadioField(_l("完成情况"), choices=[SelectChoice(code, text) for code, text in MEASURE_STATUSES.items()],
+                        validators=[InputRequired(_l("请选择完成情况。"))])
+    completed_on = DateField(_l("完成时间（已完成时必填）"), [Optional()])
+    progress_note = TextAreaField(_l("进展说明"), [InputRequired(_l("请填写进展说明。")), Length(max=NOTE_LENGTH)])
+
+
+class ReturnForm(FlaskForm):
+    """Why the office returns an update."""
+
+    comment = TextAreaField(_l("退回意见"), [InputRequired(_l("退回时请写明意见。")), Length(max=NOTE_LENGTH)])

@@ -53,6 +53,10 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "manage_campaigns": frozenset({RECTIFICATION}),
     #: 整改办: upload a ledger (preview, then confirm) and download the current one
     "import_ledger": frozenset({RECTIFICATION}),
+    #: 部门进展报送: a handler, for measures whose 责任部门 names their department (portal.services.ledger.progress)
+    "report_progress": frozenset({HANDLER}),
+    #: 整改办 approves a department's update (it then enters the measure) or returns it with a comment
+    "review_progress": frozenset({RECTIFICATION}),
 }
 
 
