@@ -21,7 +21,9 @@ from .campaign_forms import ProgressForm, ReturnForm
 def department_measures() -> str:
     session = db.session()
     measures = progress.department_measures(session, current_staff())
-    return render_template("staff/department_measures.html", measures=measures,
+    today = ClockSettings.from_config(current_app.config).today()
+    return render_template("staff/department_measures.html", measures=measures, today=today,
+                           overdue={m.id for m in measures if progress.is_overdue(m, today)},
                            latest=progress.of_measures(session, [m.id for m in measures]))
 
 
@@ -51,8 +53,9 @@ def progress_new(measure_id: int) -> Response | str:
 
 @bp.get("/progress", endpoint="progress_list")
 def progress_list() -> str:
+    today = ClockSettings.from_config(current_app.config).today()
     return render_template("staff/progress_list.html", updates=progress.pending(db.session(), current_staff()),
-                           form=ReturnForm())
+                           overdue=progress.overdue(db.session(), current_staff(), today), form=ReturnForm())
 
 
 def _update_or_404(update_id: int) -> ProgressUpdate:

@@ -80,3 +80,15 @@ def test_a_department_not_named_and_other_roles_may_not_report_or_review(session
                              TODAY)
     with pytest.raises(PermissionDenied):
         progress.approve(session, make_user("handler", department="组织部"), update)
+
+
+def test_measures_past_their_due_date_and_not_done_are_overdue_for_the_office_and_the_department(
+        session, make_user, measure):
+    measure.problem.due_date = date(2021, 2, 16)
+    session.flush()
+    office, handler = make_user("rectification"), make_user("handler", department="组织部")
+    assert [m.code for m in progress.overdue(session, office, TODAY)] == ["2-2"]  # 2-1 is done
+    assert progress.overdue(session, office, date(2021, 2, 16)) == []
+    assert [m.code for m in progress.department_measures(session, handler) if progress.is_overdue(m, TODAY)] == ["2-2"]
+    with pytest.raises(PermissionDenied):
+        progress.overdue(session, handler, TODAY)

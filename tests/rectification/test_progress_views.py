@@ -60,3 +60,15 @@ def test_a_handler_of_another_department_cannot_open_the_form(client, session, m
     login(make_user("handler", department="宣传部"))
     assert client.get(f"/staff/measures/{measure.id}/progress").status_code == 404
     assert client.get("/staff/progress").status_code == 403
+
+
+def test_overdue_measures_are_marked_for_the_department_and_listed_for_the_office(client, session, make_user, login,
+                                                                                 small_campaign):
+    measure = responsible(session, small_campaign)
+    measure.problem.due_date = date(2021, 2, 16)
+    session.commit()
+    login(make_user("handler", department="组织部"))
+    assert "已逾期" in client.get("/staff/measures").get_data(as_text=True)
+    login(make_user("rectification"))
+    page = client.get("/staff/progress").get_data(as_text=True)
+    assert "逾期未完成的措施" in page and "2-2" in page

@@ -56,6 +56,20 @@ def department_measures(session: Session, user: User) -> list[Measure]:
     return [m for m in measures if names & set(split_departments(m.problem.departments))]
 
 
+def is_overdue(measure: Measure, today: date) -> bool:
+    """逾期: not done, and its problem's due date (from the deadline class) has passed."""
+    due = measure.problem.due_date
+    return measure.status != DONE and due is not None and due < today
+
+
+def overdue(session: Session, actor: User, today: date) -> list[Measure]:
+    """Every campaign's overdue measures, longest overdue first, for the office."""
+    authz.require(actor, "review_progress")
+    return list(session.scalars(select(Measure).join(Problem).options(joinedload(Measure.problem))
+                                .where(Measure.status != DONE, Problem.due_date < today)
+                                .order_by(Problem.due_date, Measure.campaign_id, Measure.position)))
+
+
 def submit(session: Session, user: User, measure: Measure, status: str, completed_on: date | None,
            note: str, today: date) -> ProgressUpdate:
     """报送: the department's proposed status, date and 进展说明, waiting for the office; audited."""
