@@ -7,7 +7,7 @@ from .feedback import Attachment, FeedbackContact, FeedbackItem, FeedbackLink, F
 from .handling import ExtensionRequest, ReplyEdit, SendBack
 from .ledger import DONE, IN_PROGRESS, MEASURE_STATUSES, Category, Measure, MeasureUpdate, Problem
 from .mail import InboundMessage, OutboxMessage
-from .progress import ProgressUpdate
+from .progress import ProgressEvidence, ProgressUpdate
 from .ratelimit import RateLimitCounter
 from .rating import RATING_LEVELS, AnswerRating
 from .receipt import IntakeReceipt
@@ -18,7 +18,7 @@ from .staff import AccountToken, Department, DepartmentAlias, LoginFailure, User
 
 __all__ = [
     "Base", "utcnow", "Campaign", "Category", "Problem", "Measure", "MeasureUpdate",
-    "ProgressReport", "ProgressUpdate", "DONE", "IN_PROGRESS", "MEASURE_STATUSES",
+    "ProgressReport", "ProgressUpdate", "ProgressEvidence", "DONE", "IN_PROGRESS", "MEASURE_STATUSES",
     "AuditEvent", "Attachment", "FeedbackContact", "FeedbackItem", "FeedbackLink", "FollowUp", "Note", "Reply",
     "ReplyTemplate", "InboundMessage", "OutboxMessage", "RateLimitCounter", "IntakeReceipt",
     "AnswerRating", "RATING_LEVELS", "CallbackAttempt", "SavedQueueView",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -37,3 +37,22 @@ class ProgressUpdate(Base):
     measure: Mapped[Measure] = relationship("Measure")
     department: Mapped[Department] = relationship("Department")
     author: Mapped[User] = relationship("User", foreign_keys=[author_id])
+    evidence: Mapped[list[ProgressEvidence]] = relationship(back_populates="update", order_by="ProgressEvidence.id")
+
+
+class ProgressEvidence(Base):
+    """佐证材料: a PDF or image a department sends with its update, checked like every upload, stored under a random
+    name in the upload folder; staff only (the office reviews it; it is not published)."""
+
+    __tablename__ = "progress_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(ForeignKey("progress_update.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    #: random name on disk; never derived from user input
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+    update: Mapped[ProgressUpdate] = relationship("ProgressUpdate", back_populates="evidence")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, MultipleFileField
 from wtforms import DateField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
@@ -60,6 +60,7 @@ class ProgressForm(FlaskForm):
                         validators=[InputRequired(_l("请选择完成情况。"))])
     completed_on = DateField(_l("完成时间（已完成时必填）"), [Optional()])
     progress_note = TextAreaField(_l("进展说明"), [InputRequired(_l("请填写进展说明。")), Length(max=NOTE_LENGTH)])
+    evidence = MultipleFileField(_l("佐证材料（可选，PDF或图片）"))
 
 
 class ReturnForm(FlaskForm):

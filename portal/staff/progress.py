@@ -1,7 +1,9 @@
 """部门进展报送: a department's measures and its updates of them; the rectification office's review of the updates."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -11,6 +13,7 @@ from ..models import Measure
 from ..models.progress import ProgressUpdate
 from ..services.common import authz
 from ..services.common.clocks import ClockSettings
+from ..services.feedback.attachments import Upload
 from ..services.ledger import progress
 from . import bp
 from .account_forms import show_service_error
@@ -39,7 +42,7 @@ def progress_new(measure_id: int) -> Response | str:
         today = ClockSettings.from_config(current_app.config).today()
         try:
             progress.submit(session, user, measure, form.status.data or "", form.completed_on.data,
-                            form.progress_note.data or "", today)
+                            form.progress_note.data or "", today, _uploads(), Path(current_app.config["UPLOAD_DIR"]))
         except progress.ProgressError as exc:
             session.rollback()
             show_service_error(form, exc)
@@ -47,8 +50,12 @@ def progress_new(measure_id: int) -> Response | str:
             session.commit()
             flash(_("已报送措施%(code)s的进展，整改办审核后公开。", code=measure.code), "success")
             return redirect(url_for("staff.department_measures"))
-    return render_template("staff/progress_form.html", form=form, measure=measure,
+    return render_template("staff/progress_form.html", form=form, measure=measure, max_files=progress.MAX_FILES,
                            latest=progress.of_measures(session, [measure.id]).get(measure.id))
+
+
+def _uploads() -> list[Upload]:
+    return [Upload(f.filename or "", f.read()) for f in request.files.getlist("evidence") if f and f.filename]
 
 
 @bp.get("/progress", endpoint="progress_list")
@@ -60,6 +67,15 @@ def progress_list() -> str:
 
 def _update_or_404(update_id: int) -> ProgressUpdate:
     return progress.update_for_office(db.session(), current_staff(), update_id) or abort(404)
+
+
+@bp.get("/progress/evidence/<int:evidence_id>", endpoint="progress_evidence")
+def progress_evidence(evidence_id: int) -> Response:
+    found = progress.evidence_for_office(db.session(), current_staff(), evidence_id) or abort(404)
+    response = send_file(Path(current_app.config["UPLOAD_DIR"]) / found.stored_name, mimetype=found.content_type,
+                         as_attachment=True, download_name=found.filename, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.post("/progress/<int:update_id>/approve", endpoint="progress_approve")

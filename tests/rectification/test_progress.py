@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import AuditEvent, Measure, MeasureUpdate, Problem
-from portal.models.progress import APPROVED, RETURNED, SUBMITTED
+from portal.models.progress import APPROVED, RETURNED, SUBMITTED, ProgressEvidence
 from portal.services.common.authz import PermissionDenied
+from portal.services.feedback.attachments import Upload
 from portal.services.ledger import progress
+from tests.samples import image, pdf
 
 TODAY = date(2021, 5, 1)
 
@@ -92,3 +94,22 @@ def test_measures_past_their_due_date_and_not_done_are_overdue_for_the_office_an
     assert [m.code for m in progress.department_measures(session, handler) if progress.is_overdue(m, TODAY)] == ["2-2"]
     with pytest.raises(PermissionDenied):
         progress.overdue(session, handler, TODAY)
+
+
+def test_evidence_files_are_checked_stored_under_random_names_and_only_the_office_opens_them(
+        session, make_user, measure, tmp_path):
+    folder = tmp_path / "evidence"
+    handler, office = make_user("handler", department="组织部"), make_user("rectification")
+    with pytest.raises(progress.ProgressError) as refused:
+        progress.submit(session, handler, measure, "done", TODAY, "完成。", TODAY,
+                        [Upload("纪要.pdf", b"<html>not a pdf</html>")], folder)
+    assert refused.value.field == "evidence" and "纪要.pdf" in refused.value.message
+    assert session.scalars(select(ProgressEvidence)).all() == [] and not folder.exists()
+    update = progress.submit(session, handler, measure, "done", TODAY, "完成。", TODAY,
+                             [Upload("../纪要.pdf", pdf()), Upload("照片.png", image("PNG", 40, 30))], folder)
+    assert [(e.filename, e.content_type) for e in update.evidence] == [("纪要.pdf", "application/pdf"),
+                                                                      ("照片.png", "image/png")]
+    assert (folder / update.evidence[0].stored_name).read_bytes() == pdf()
+    assert progress.evidence_for_office(session, office, update.evidence[0].id) is update.evidence[0]
+    with pytest.raises(PermissionDenied):
+        progress.evidence_for_office(session, handler, update.evidence[0].id)

@@ -2,12 +2,14 @@
 update only once approved, with its date."""
 from __future__ import annotations
 
+import io
 from datetime import date
 
 from sqlalchemy import select
 
 from portal.models import Measure, Problem
 from portal.models.progress import ProgressUpdate
+from tests.samples import pdf
 
 
 def responsible(session, small_campaign) -> Measure:
@@ -26,8 +28,9 @@ def test_handler_reports_office_approves_and_the_public_sees_it(client, session,
     url = f"/staff/measures/{measure.id}/progress"
     page = post_form(url, {"status": "done", "progress_note": "已印发。"}, page=url).get_data(as_text=True)
     assert "已完成的措施请填写完成时间。" in page
-    response = post_form(url, {"status": "done", "completed_on": "2021-04-20", "progress_note": "制度已印发。"},
-                         page=url)
+    response = post_form(url, {"status": "done", "completed_on": "2021-04-20", "progress_note": "制度已印发。",
+                               "evidence": (io.BytesIO(pdf()), "印发通知.pdf")}, page=url,
+                         content_type="multipart/form-data")
     assert response.status_code == 302
     public = f"/campaigns/{small_campaign.slug}/measures/2-2"
     assert "制度已印发。" not in client.get(public).get_data(as_text=True)
@@ -36,6 +39,9 @@ def test_handler_reports_office_approves_and_the_public_sees_it(client, session,
     review = client.get("/staff/progress").get_data(as_text=True)
     assert "制度已印发。" in review and "组织部" in review
     update = session.scalar(select(ProgressUpdate))
+    evidence = f"/staff/progress/evidence/{update.evidence[0].id}"
+    assert "印发通知.pdf" in review and evidence in review
+    assert client.get(evidence).data == pdf()
     assert post_form(f"/staff/progress/{update.id}/approve", page="/staff/progress").status_code == 302
     page = client.get(public).get_data(as_text=True)
     assert "制度已印发。" in page and "组织部报送" in page and date.today().isoformat()[:4] in page

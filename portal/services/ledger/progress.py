@@ -1,13 +1,17 @@
 """部门进展报送: a handler of a department named in a measure's 责任部门 updates its status, completion date and
-进展说明; the rectification office approves the update (it then enters the measure and its public history) or returns
-it with a comment."""
+进展说明, with evidence files (PDF or images, checked like every upload); the rectification office approves the update
+(it then enters the measure and its public history) or returns it with a comment."""
 from __future__ import annotations
 
+import hashlib
+import secrets
+from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.models import (
     DONE,
@@ -20,13 +24,16 @@ from portal.models import (
     User,
     utcnow,
 )
-from portal.models.progress import APPROVED, RETURNED, SUBMITTED, ProgressUpdate
+from portal.models.progress import APPROVED, RETURNED, SUBMITTED, ProgressEvidence, ProgressUpdate
 from portal.services.common import audit, authz
 from portal.services.common.errors import ServiceError
 from portal.services.common.text import clean_text
+from portal.services.feedback import attachments
+from portal.services.feedback.attachments import Upload
 from portal.services.ledger.departments import split_departments
 
 NOTE_LENGTH = 2000
+MAX_FILES = attachments.MAX_FILES
 
 
 class ProgressError(ServiceError):
@@ -71,8 +78,9 @@ def overdue(session: Session, actor: User, today: date) -> list[Measure]:
 
 
 def submit(session: Session, user: User, measure: Measure, status: str, completed_on: date | None,
-           note: str, today: date) -> ProgressUpdate:
-    """报送: the department's proposed status, date and 进展说明, waiting for the office; audited."""
+           note: str, today: date, evidence: Sequence[Upload] = (), upload_dir: Path | None = None) -> ProgressUpdate:
+    """报送: the department's proposed status, date and 进展说明 with evidence files (at most MAX_FILES, none stored
+    when one is refused), waiting for the office; audited."""
     if user.department_id is None or not responsible_for(session, user, measure):
         raise authz.PermissionDenied("report_progress")
     if status not in MEASURE_STATUSES:
@@ -86,19 +94,50 @@ def submit(session: Session, user: User, measure: Measure, status: str, complete
         raise ProgressError(_("请填写进展说明。"), "progress_note")
     if len(note) > NOTE_LENGTH:
         raise ProgressError(_("进展说明过长（最多%(limit)d个字）。", limit=NOTE_LENGTH), "progress_note")
+    files = [upload for upload in evidence if upload.filename or upload.data]
+    if len(files) > MAX_FILES:
+        raise ProgressError(_("佐证材料最多%(count)d个文件。", count=MAX_FILES), "evidence")
+    try:
+        types = [attachments.check_upload(upload) for upload in files]
+    except attachments.UploadRejected as exc:
+        raise ProgressError(exc.message, "evidence") from exc
     update = ProgressUpdate(measure=measure, department_id=user.department_id, author_id=user.id, status=status,
                             completed_on=completed_on if status == DONE else None, progress_note=note)
     session.add(update)
     session.flush()
-    audit.record(session, user, "progress.submit", "measure", measure.id, update=update.id)
+    if files:
+        if upload_dir is None:
+            raise ValueError("evidence needs the upload folder")
+        _store(session, update, files, types, upload_dir)
+    audit.record(session, user, "progress.submit", "measure", measure.id, update=update.id,
+                 attachments=len(files))
     return update
+
+
+def _store(session: Session, update: ProgressUpdate, evidence: list[Upload], types: list[str],
+           upload_dir: Path) -> None:
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    for upload, content_type in zip(evidence, types, strict=True):
+        stored_name = secrets.token_hex(16)
+        (upload_dir / stored_name).write_bytes(upload.data)
+        session.add(ProgressEvidence(update_id=update.id, filename=attachments.clean_filename(upload.filename),
+                                     stored_name=stored_name, content_type=content_type, size=len(upload.data),
+                                     sha256=hashlib.sha256(upload.data).hexdigest()))
+    session.flush()
+
+
+def evidence_for_office(session: Session, actor: User, evidence_id: int) -> ProgressEvidence | None:
+    """A file of an update, for the office reviewing it."""
+    authz.require(actor, "review_progress")
+    return session.get(ProgressEvidence, evidence_id)
 
 
 def pending(session: Session, actor: User) -> list[ProgressUpdate]:
     """Updates waiting for the office, oldest first."""
     authz.require(actor, "review_progress")
     return list(session.scalars(select(ProgressUpdate).where(ProgressUpdate.state == SUBMITTED)
-                                .options(joinedload(ProgressUpdate.measure), joinedload(ProgressUpdate.department))
+                                .options(joinedload(ProgressUpdate.measure), joinedload(ProgressUpdate.department),
+                                         selectinload(ProgressUpdate.evidence))
                                 .order_by(ProgressUpdate.submitted_at, ProgressUpdate.id)))
 
 
