@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests.ledger_files import ROWS, campaign, counts, measure, write_csv
 from tests.rectification.test_ledger_upload import changed_rows
 
-from portal.models import AuditEvent, Campaign
+from portal.models import AuditEvent, Campaign, User
 from portal.services.ledger.importer import import_ledger
 
 HASH = re.compile(r'name="sha256" type="hidden" value="([0-9a-f]{64})"')
@@ -122,3 +122,13 @@ def test_other_roles_are_refused(client, make_user, login, ledger, role):
     for url in ("/staff/campaigns", "/staff/campaigns/new", f"/staff/campaigns/{ledger.slug}/edit",
                 f"/staff/campaigns/{ledger.slug}/ledger", f"/staff/campaigns/{ledger.slug}/ledger.xlsx"):
         assert client.get(url).status_code == 403, url
+
+
+def test_an_admin_gives_the_rectification_role_on_the_users_page(client, session, make_user, login, post_form):
+    login(make_user("admin"))
+    assert '<option value="rectification">整改办</option>' in client.get("/staff/users/new").get_data(as_text=True)
+    response = post_form("/staff/users/new", {"email": "office@example.org", "name": "整改办干部",
+                                              "role": "rectification", "department": "", "method": "link"},
+                         page="/staff/users/new")
+    assert response.status_code in (200, 302, 303)
+    assert session.scalar(select(User.role).where(User.email == "office@example.org")) == "rectification"
