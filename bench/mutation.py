@@ -38,8 +38,9 @@ MODULE_TESTS = {
     "portal/services/common/authz.py": ["tests/common/test_authz.py"],
     "portal/services/ledger/figures.py": ["tests/ledger/test_figures.py", "tests/reports/test_figures.py"],
     "portal/services/feedback/workflow.py": ["tests/feedback/test_workflow.py"],
-    "portal/services/ledger/reader.py": ["tests/ledger/test_import.py", "tests/ledger/test_import_messy.py",
-                                         "tests/ledger/test_import_rejects.py", "tests/ledger/test_import_hostile.py"],
+    "portal/services/ledger/reader.py": ["tests/ledger/test_reader_edges.py", "tests/ledger/test_import.py",
+                                         "tests/ledger/test_import_messy.py", "tests/ledger/test_import_rejects.py",
+                                         "tests/ledger/test_import_hostile.py"],
 }
 #: a progress line of a mutant that survived or timed out: module stem, line, change
 NOT_KILLED = re.compile(r"^\[\d+/\d+\] (?:timeout |survived) (\w+):(\d+) (.*)$", re.M)

@@ -21,7 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import event, func, select, text
 
@@ -48,7 +48,8 @@ INSERT INTO feedback_item (case_number, query_code_hash, campaign_id, channel, k
  false, false, false
  FROM generate_series(1, :items) AS n,
  LATERAL (SELECT (CAST(:states AS text[]))[1 + (n * 13) % array_length(CAST(:states AS text[]), 1)] AS state) s,
- LATERAL (SELECT now() - (n % 400) * interval '1 day' - (n % 1440) * interval '1 minute' AS received_at) r;
+ LATERAL (SELECT CAST(:newest AS timestamptz) - (n % :days) * interval '1 day' - (n % 1440) * interval '1 minute'
+ AS received_at) r;
 UPDATE feedback_item SET accepted_at = received_at + random() * interval '20 days'
  WHERE state IN ('accepted', 'handling', 'replied', 'review', 'closed');
 UPDATE feedback_item SET handle_due = (accepted_at AT TIME ZONE 'Asia/Shanghai')::date + 60
@@ -72,7 +73,8 @@ INSERT INTO answer_rating (item_id, reply_id, level, source, rated_at)
 """
 
 
-def prepare(app, items: int) -> None:
+def prepare(app, items: int, newest: datetime | None = None, days: int = 400) -> None:
+    """items received over days days up to newest (now when None), then VACUUM ANALYZE as autovacuum would."""
     with app.app_context():
         session = db.session()
         create_user(session, "supervisor@bench.test", "监督", "supervisor", PASSWORD)
@@ -80,14 +82,15 @@ def prepare(app, items: int) -> None:
         session.commit()
         print(f"==> inserting {items:,} items", flush=True)
         values = {"campaign": session.scalar(select(Campaign.id).where(Campaign.slug == DEMO_SLUG)), "items": items,
+                  "newest": newest or datetime.now(UTC), "days": days,
                   "channels": list(CHANNELS), "kinds": list(KINDS), "states": list(STATES),
                   "departments": list(session.scalars(select(Department.id).order_by(Department.id)))}
         for statement in FILL.split(";"):
             if statement.strip():
                 session.execute(text(statement), {k: v for k, v in values.items() if f":{k}" in statement})
         session.commit()
-        session.execute(text("ANALYZE"))
-        session.commit()
+        with db.engine().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
 
 
 def logged_in(app, email: str):

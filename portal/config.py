@@ -38,6 +38,8 @@ class Defaults:
     #: rate limits per client address (Flask-Limiter syntax)
     FORM_RATE_LIMIT = "5 per minute"
     LOOKUP_RATE_LIMIT = "10 per minute"
+    #: the follow form (关注), per client address: each accepted request sends a confirmation mail
+    FOLLOW_RATE_LIMIT = "5 per minute"
     LOGIN_RATE_LIMIT = "20 per minute"
     #: ratings of answers sent from the /rate/<token> page
     RATING_RATE_LIMIT = "10 per minute"

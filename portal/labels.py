@@ -65,6 +65,7 @@ ACTIONS = {
     "template.create": _l("新建答复模板"), "template.update": _l("修改答复模板"), "template.delete": _l("删除答复模板"),
     "inbound.ignored": _l("忽略来件邮件"), "inbound.quarantined": _l("隔离来件邮件"),
     "inbound.download_raw": _l("下载原始邮件"), "privacy.purge": _l("按保存期限删除个人信息"),
+    "privacy.purge_follow": _l("删除过期的关注邮箱"),
     "system.backup": _l("备份数据"), "system.restore": _l("恢复备份"),
     "user.invite": _l("发送账号邀请链接"), "user.reset_link": _l("发送重置密码链接"),
     "user.password_generated": _l("生成临时密码"), "user.password_set": _l("通过链接设置密码"),
@@ -83,6 +84,9 @@ ACTIONS = {
     "campaign.home": _l("设为首页展示的整改任务"), "ledger.import": _l("导入整改台账"),
     "progress.submit": _l("报送措施进展"), "progress.approve": _l("采纳措施进展"),
     "progress.return": _l("退回措施进展"),
+    "recheck.schedule": _l("安排回头看"), "recheck.record": _l("记录回头看结果"),
+    "follow.subscribe": _l("申请关注"), "follow.confirm": _l("确认关注"), "follow.unsubscribe": _l("退订关注"),
+    "follow.frequency": _l("修改关注的接收方式"),
 }
 #: keys of an audit event's details, as the item's history shows them
 DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "original": _l("原件"), "duplicate": _l("重复件"),
@@ -98,7 +102,9 @@ DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "origin
            "previous_level": _l("原评价"), "rating_source": _l("评价方式"), "attempts": _l("回访次数"),
            "name": _l("名称"), "decision": _l("审批意见"), "slug": _l("标识"), "filename": _l("文件名"),
            "sha256": _l("文件SHA-256"), "measures": _l("措施数"), "created": _l("新增措施数"),
-           "changed": _l("修改措施数"), "update": _l("报送编号")}
+           "changed": _l("修改措施数"), "update": _l("报送编号"),
+           "frequency": _l("接收方式"), "language": _l("语言"),
+           "how": _l("方式")}
 #: a submitter's contact fields
 CONTACT_FIELDS = {"name": _l("姓名"), "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址")}
 #: what a clerk may correct on a logged call or letter, and what follows (portal.services.feedback.corrections)
@@ -112,7 +118,7 @@ OBJECT_TYPES = {"feedback_item": _l("件"), "staff_user": _l("账号"), "departm
                 "database": _l("数据库"), "audit_event": _l("审计日志"), "campaign": _l("整改任务"),
                 "answer_rating": _l("答复评价"), "callback_attempt": _l("回访记录"),
                 "saved_queue_view": _l("队列视图"), "extension_request": _l("延期申请"),
-                "measure": _l("整改措施")}
+                "measure": _l("整改措施"), "follow_subscription": _l("关注"), "recheck": _l("回头看")}
 #: the audit log export's columns (portal.services.common.audit_query.AUDIT_COLUMNS)
 AUDIT_COLUMNS = {"at": _l("时间"), "actor": _l("操作人"), "action": _l("操作"), "object": _l("对象"),
                  "case_number": _l("受理编号"), "details": _l("变更与详情")}
@@ -130,6 +136,8 @@ MAIL_OUTCOMES = {"item": _l("新件"), "follow_up": _l("补充材料"), "ignored
 PHONE_LINES = {"0931-8821762": "0931-8821762", "12351": _l("12351职工服务热线"), "other": _l("其他")}
 #: the language an opinion was submitted in (feedback_item.language)
 LANGUAGES = {"zh": _l("中文"), "en": _l("英文")}
+#: how a follower is mailed (follow_subscription.frequency)
+FOLLOW_FREQUENCIES = {"immediate": _l("有新动态时立即发送"), "weekly": _l("每周汇总一次")}
 #: 完成情况 of a measure
 MEASURE_STATUSES = {"done": _l("已完成"), "in_progress": _l("正在整改")}
 #: where a department's progress update stands (portal.models.progress)
@@ -150,6 +158,8 @@ CLASS_FIGURES = {"problems": _l("问题"), "rectified": _l("已整改到位"), "
 #: the citizen's verdict on an answer (portal.models.rating) and where it came from
 RATING_LEVELS = {"satisfied": _l("满意"), "basically_satisfied": _l("基本满意"), "unsatisfied": _l("不满意")}
 RATING_SOURCES = {"web": _l("网页评价"), "email": _l("邮件链接评价"), "phone": _l("电话回访")}
+#: what a 回头看 found (portal.models.recheck)
+RECHECK_RESULTS = {"held": _l("巩固"), "relapsed": _l("反弹")}
 #: placeholders of reply templates (portal.services.replies.templates)
 PLACEHOLDERS = {"case_number": _l("受理编号"), "received_date": _l("收到日期")}
 
@@ -163,6 +173,7 @@ TABLES: dict[str, dict[str, str | LazyString]] = {
     "corrected": CORRECTED_FIELDS, "object_type": OBJECT_TYPES, "changed_field": CHANGED_FIELDS,
     "audit_column": AUDIT_COLUMNS, "rating": RATING_LEVELS, "rating_source": RATING_SOURCES,
     "language": LANGUAGES, "public_state": PUBLIC_STATES, "case_step": CASE_STEPS,
+    "follow_frequency": FOLLOW_FREQUENCIES, "recheck_result": RECHECK_RESULTS,
 }
 CHINESE = "zh_Hans"
 

@@ -39,6 +39,10 @@ def form_limit() -> str:
     return current_app.config["FORM_RATE_LIMIT"]
 
 
+def follow_limit() -> str:
+    return current_app.config["FOLLOW_RATE_LIMIT"]
+
+
 def lookup_limit() -> str:
     return current_app.config["LOOKUP_RATE_LIMIT"]
 

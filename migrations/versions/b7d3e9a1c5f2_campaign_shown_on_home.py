@@ -2,7 +2,7 @@
 and progress_evidence (a department's update of a measure with its files, approved or returned by the office)
 
 Revision ID: b7d3e9a1c5f2
-Revises: f1c5a8e2d9b4
+Revises: a7d3e9b1c5f2
 Create Date: 2026-12-05 07:55:00
 
 """
@@ -13,7 +13,7 @@ import portal.models.base
 
 
 revision = 'b7d3e9a1c5f2'
-down_revision = 'f1c5a8e2d9b4'
+down_revision = 'a7d3e9b1c5f2'
 branch_labels = None
 depends_on = None
 

@@ -11,6 +11,7 @@ from .. import db
 from ..services.ledger.campaigns import CampaignError, get_campaign
 from ..services.ledger.exporter import LedgerExportError, export_ledger
 from ..services.ledger.importer import ImportResult, LedgerRejected, import_ledger
+from .ledger_recheck import recheck
 
 #: seconds an import may run before it starts reporting progress, and between two reports
 PROGRESS_AFTER = 2.0
@@ -18,7 +19,10 @@ PROGRESS_AFTER = 2.0
 
 @click.group("ledger", cls=AppGroup)
 def cli() -> None:
-    """整改台账导入导出。"""
+    """整改台账导入导出，回头看。"""
+
+
+cli.add_command(recheck)
 
 
 @cli.command("import")

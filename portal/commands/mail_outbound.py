@@ -1,4 +1,5 @@
-"""flask mail send: send the due outbox messages once (cron), or keep sending until stopped (systemd)."""
+"""flask mail send: send the due outbox messages once (cron), or keep sending until stopped (systemd); each round
+first puts the follow mails due into the outbox (portal.services.follow.sender), as `flask follow send` does."""
 from __future__ import annotations
 
 import signal
@@ -11,6 +12,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from ..models import utcnow
+from ..services.follow import sender as follow_sender
+from ..services.follow.tokens import FollowSettings
 from ..services.mail.send import BatchResult, Mailer, SendSettings, send_due
 
 
@@ -24,10 +27,13 @@ def send(loop: bool, interval: float, batch: int) -> None:
     """发送到期的待发邮件（一批）；--loop 时反复发送，空闲的批次不输出。SIGTERM/SIGINT 在当前邮件发完后停止。"""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     mailer, settings = Mailer(app), SendSettings.from_config(app.config)
-    sessions = app.extensions["portal.db"]
+    sessions, follow_settings = app.extensions["portal.db"], FollowSettings.from_config(app.config)
     stop = threading.Event()
     with stop_on_signals(stop):
         while True:
+            follows = follow_sender.run(sessions, follow_settings, utcnow(), stop.is_set)
+            if follows.immediate or follows.digests:
+                click.echo(follow_summary(follows))
             result = send_due(sessions, mailer, settings, utcnow(), batch, stop.is_set)
             if result.attempted or not loop:
                 click.echo(_summary(result))
@@ -35,6 +41,10 @@ def send(loop: bool, interval: float, batch: int) -> None:
                 break
             if result.attempted < batch and stop.wait(interval):
                 break
+
+
+def follow_summary(result: follow_sender.SendResult) -> str:
+    return f"关注邮件：即时通知 {result.immediate} 封，每周汇总 {result.digests} 封"
 
 
 def _summary(result: BatchResult) -> str:

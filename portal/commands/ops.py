@@ -1,6 +1,7 @@
 """flask backup / flask restore / flask privacy purge: operations on the whole installation."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -9,6 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from .. import db
 from ..services.feedback import retention
+from ..services.follow import retention as follow_retention
 from ..services.ops import backup as backups
 
 
@@ -70,11 +72,15 @@ def purge(dry_run: bool) -> None:
     """匿名化办结超过保存期限（PRIVACY_RETENTION_YEARS 年）的件的个人信息；案件内容本身保留。"""
     years = int(current_app.config["PRIVACY_RETENTION_YEARS"])
     session = db.session()
-    result = retention.purge(session, retention_years=years, upload_dir=_upload_dir(), dry_run=dry_run)
+    now = datetime.now(UTC)
+    result = retention.purge(session, retention_years=years, upload_dir=_upload_dir(), now=now, dry_run=dry_run)
+    followers = follow_retention.purge(session, now, dry_run=dry_run)
     click.echo(f"保存期限 {years} 年：处理 {result.cutoff.date().isoformat()} 之前办结的件。")
     click.echo(f"{'将涉及' if dry_run else '已处理'} {result.items} 件：联系方式 {result.contacts} 条，"
                f"原始邮件 {result.inbound_messages} 封，发件地址 {result.outbox_messages} 封，"
                f"附件 {result.attachments} 个。")
+    click.echo(f"关注：{'将删除' if dry_run else '已删除'}未确认或已退订的关注 {followers.subscriptions} 条，"
+               f"关注邮件收件地址 {followers.mails} 封（{follow_retention.MAIL_DAYS} 天后匿名化）。")
     if dry_run:
         click.echo("试运行：没有做任何修改。")
         return

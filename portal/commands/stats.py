@@ -15,7 +15,7 @@ from ..models import Campaign
 from ..services.common import audit
 from ..services.common.clocks import ClockSettings
 from ..services.feedback.export import OPERATOR
-from ..services.stats import figures, scope
+from ..services.stats import bulletin_pdf, figures, scope
 from ..services.stats.bulletin_docx import bulletin_docx
 from ..services.stats.lights import LightThresholds
 
@@ -64,9 +64,15 @@ def cli(ctx: click.Context, slug: str | None, date_from: str | None, date_to: st
 @click.option("--month", required=True, help="月份（YYYY-MM），统计该月收到的件。")
 @click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 def report(slug: str, month: str, path: Path) -> None:
-    """生成某月群众意见建议办理情况通报（Word .docx），数字与 /staff/stats 同一口径、分毫不差。"""
-    if path.suffix.lower() != ".docx":
-        raise click.UsageError("通报文件须以 .docx 结尾（Word 格式）。")
+    """生成某月群众意见建议办理情况通报（Word .docx；以 .pdf 结尾则再由 LibreOffice 转为 PDF），数字与 /staff/stats
+    同一口径、分毫不差。"""
+    suffix = path.suffix.lower()
+    if suffix not in (".docx", ".pdf"):
+        raise click.UsageError("通报文件须以 .docx（Word 格式）或 .pdf 结尾。")
+    if suffix == ".pdf" and bulletin_pdf.converter() is None:
+        raise click.ClickException("本机没有安装 PDF 转换程序（LibreOffice 的 soffice，Debian 软件包 "
+                                   "libreoffice-writer-nogui），无法生成 PDF；请改用 .docx，或先安装："
+                                   "apt-get install libreoffice-writer-nogui")
     session = db.session()
     campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
     if campaign is None:
@@ -75,7 +81,9 @@ def report(slug: str, month: str, path: Path) -> None:
     try:
         body = bulletin_docx(session, campaign, month, ClockSettings.from_config(current_app.config),
                              LightThresholds.from_config(current_app.config))
-    except scope.StatsScopeError as exc:
+        if suffix == ".pdf":
+            body = bulletin_pdf.to_pdf(body)
+    except (scope.StatsScopeError, bulletin_pdf.PdfUnavailable) as exc:
         raise click.ClickException(exc.message) from exc
     path.write_bytes(body)
     audit.record(session, None, "stats.bulletin", "campaign", campaign.id, actor_label=OPERATOR, month=month)

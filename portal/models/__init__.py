@@ -4,6 +4,7 @@ from .base import Base, utcnow
 from .callback import CallbackAttempt
 from .campaign import Campaign
 from .feedback import Attachment, FeedbackContact, FeedbackItem, FeedbackLink, FollowUp, Note, Reply, ReplyTemplate
+from .follow import FollowDelivery, FollowEvent, FollowSubscription
 from .handling import ExtensionRequest, ReplyEdit, SendBack
 from .ledger import DONE, IN_PROGRESS, MEASURE_STATUSES, Category, Measure, MeasureUpdate, Problem
 from .mail import InboundMessage, OutboxMessage
@@ -11,6 +12,7 @@ from .progress import ProgressEvidence, ProgressUpdate
 from .ratelimit import RateLimitCounter
 from .rating import RATING_LEVELS, AnswerRating
 from .receipt import IntakeReceipt
+from .recheck import RECHECK_RESULTS, Recheck
 from .reply_files import OutboxAttachment, ReplyAttachment
 from .report import ProgressReport
 from .saved_view import SavedQueueView
@@ -23,5 +25,6 @@ __all__ = [
     "ReplyTemplate", "InboundMessage", "OutboxMessage", "RateLimitCounter", "IntakeReceipt",
     "AnswerRating", "RATING_LEVELS", "CallbackAttempt", "SavedQueueView",
     "ExtensionRequest", "ReplyEdit", "SendBack", "OutboxAttachment", "ReplyAttachment",
+    "FollowDelivery", "FollowEvent", "FollowSubscription", "Recheck", "RECHECK_RESULTS",
     "AccountToken", "Department", "DepartmentAlias", "LoginFailure", "User",
 ]

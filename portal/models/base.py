@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, Text
+from sqlalchemy import DateTime, Integer, MetaData, String, Text
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -73,3 +73,17 @@ class WordList(TypeDecorator):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class StoredFile:
+    """The columns of a file kept under instance/ (an item's attachment, a reply's): the name its sender gave, the
+    random name on disk, what it is and its digest."""
+
+    #: the name the sender gave, cleaned; shown to staff only
+    filename: Mapped[str] = mapped_column(String(255))
+    #: random name on disk; never derived from user input
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,17 +2,15 @@
 carries (kept in the outbox row's transaction, so a mail worker on any host can send them)."""
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, UTCDateTime, utcnow
+from .base import Base, StoredFile
 from .feedback import Reply
 from .staff import User
 
 
-class ReplyAttachment(Base):
+class ReplyAttachment(StoredFile, Base):
     """答复附件: a PDF or image attached to a reply draft, stored under instance/ like an item's attachments; staff
     only: it goes out with the emailed answer and is never shown on public pages."""
 
@@ -20,13 +18,6 @@ class ReplyAttachment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reply_id: Mapped[int] = mapped_column(ForeignKey("reply.id", ondelete="CASCADE"), index=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    #: random name on disk; never derived from user input
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
 
     reply: Mapped[Reply] = relationship("Reply")

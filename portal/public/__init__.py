@@ -8,4 +8,18 @@ bp = Blueprint("public", __name__)
 bp.record_once(install_cache)
 bp.add_app_template_global(progress_bar)
 
-from . import answers, case, feedback, feedback_targets, language, ledger, lookup, pages, rating, reports, search  # noqa: E402,F401,E501
+from . import (  # noqa: E402,F401,E501
+    answers,
+    case,
+    feedback,
+    feedback_targets,
+    feeds,
+    follow,
+    language,
+    ledger,
+    lookup,
+    pages,
+    rating,
+    reports,
+    search,
+)

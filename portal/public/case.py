@@ -2,11 +2,12 @@
 answer — with a review request, added material and 退出查询. The session holds the case's id, never its code."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, send_file, session, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .. import db
+from ..downloads import stored_file
 from ..limits import case_action_limit, limiter
 from ..models import FeedbackItem
 from ..services.feedback import case_files, citizen_actions
@@ -85,11 +86,7 @@ def case_file(token: str) -> Response:
         abort(404)
     found = case_files.opened_file(db.session(), current_app.config["SECRET_KEY"], token, item_id,
                                    int(current_app.config["CASE_FILE_SECONDS"])) or abort(404)
-    response = send_file(path_of(found, _settings().upload_dir), mimetype=found.content_type, as_attachment=True,
-                         download_name=found.filename, max_age=0)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file(path_of(found, _settings().upload_dir), found)
 
 
 def _opened_case() -> FeedbackItem | None:

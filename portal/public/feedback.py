@@ -12,6 +12,9 @@ from ..models import Campaign, FeedbackItem
 from ..services.feedback import attachments, receipts
 from ..services.feedback.intake import IntakeError, IntakeSettings, create_item, validate
 from ..services.feedback.targets import target_tree
+from ..services.follow import retention as follow_retention
+from ..services.follow.subscriptions import follow_linked
+from ..services.follow.tokens import CONFIRM_SECONDS, FollowSettings
 from ..services.ledger.campaigns import find_campaign
 from ..services.mail.acknowledgements import AckSettings, acknowledge
 from . import bp
@@ -33,7 +36,7 @@ def too_many_requests(_limit: RequestLimit) -> Response:
 
 def form_too_many_requests(limit: RequestLimit) -> Response:
     """429 for the opinion form: the form again with everything typed (files cannot be kept) and why it was refused."""
-    campaign = _chosen_campaign(request.values.get("campaign"))
+    campaign = chosen_campaign(request.values.get("campaign"))
     message = _("操作过于频繁：同一网络地址每分钟最多提交%(count)s次。您填写的内容仍在下方，请等一分钟后再点“提交”；"
                 "附件需要重新选择。", count=limit.limit.amount)
     return _form_page(_bound_form(campaign), campaign, {"form": message}, 429)
@@ -47,7 +50,7 @@ def retention_years() -> int:
 @limiter.limit(form_limit, methods=["POST"], on_breach=form_too_many_requests)
 def feedback() -> Response | WerkzeugResponse:
     """The form; a successful POST answers 303 to the result page, and the same form sent again files nothing."""
-    campaign = _chosen_campaign(request.values.get("campaign"))
+    campaign = chosen_campaign(request.values.get("campaign"))
     form = _bound_form(campaign)
     if request.method == "GET":
         return _form_page(form, campaign, {})
@@ -66,6 +69,8 @@ def feedback() -> Response | WerkzeugResponse:
     def create() -> tuple[FeedbackItem, str]:
         item, code = create_item(db.session(), new, settings)
         acknowledge(db.session(), item, code, AckSettings.from_config(current_app.config))
+        if form.follow_measures.data:
+            follow_linked(db.session(), FollowSettings.from_config(current_app.config), item)
         return item, code
 
     try:
@@ -92,10 +97,12 @@ def feedback_done(case_number: str) -> Response:
 
 @bp.get("/privacy")
 def privacy() -> str:
-    return render_template("public/privacy.html", campaign=default_campaign(), retention_years=retention_years())
+    return render_template("public/privacy.html", campaign=default_campaign(), retention_years=retention_years(),
+                           follow_days=(CONFIRM_SECONDS // 86400, follow_retention.ENDED_DAYS,
+                                        follow_retention.MAIL_DAYS))
 
 
-def _chosen_campaign(slug: str | None) -> Campaign | None:
+def chosen_campaign(slug: str | None) -> Campaign | None:
     """The campaign a problem or measure page linked from (?campaign=slug), else the default one."""
     return (slug and find_campaign(db.session(), slug)) or default_campaign()
 

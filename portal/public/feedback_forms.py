@@ -48,6 +48,8 @@ class FeedbackForm(FlaskForm):
     consent = BooleanField(_l("我已阅读并同意上述个人信息处理规则"),
                            validators=[DataRequired(message=_l("请阅读并勾选同意个人信息处理规则。"))])
     consent_publish = BooleanField(_l("同意在本平台公开对本件的答复（隐去个人信息）"))
+    #: 关注: the submitter with an e-mail address follows the measures the opinion is about (double opt-in still)
+    follow_measures = BooleanField(_l("关注我所提意见涉及的整改措施的进展"))
     attachments = MultipleFileField(_l("附件"))
     #: the campaign whose problems and measures are offered (its slug)
     campaign = HiddenField(**TEXT)

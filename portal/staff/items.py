@@ -1,12 +1,13 @@
 """件详情: the item page and its actions (reveal contact, notes, links, transitions), attachment downloads."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from .. import db
 from ..auth import current_staff
+from ..downloads import stored_file
 from ..labels import TRANSITIONS
 from ..models import FeedbackItem
 from ..services.accounts.departments import choices as department_choices
@@ -145,11 +146,5 @@ def attachment(attachment_id: int) -> Response:
     found = items.attachment_for_download(session, current_staff(), attachment_id)
     if found is None:
         abort(404)
-    path = path_of(found, IntakeSettings.from_config(current_app.config).upload_dir)
-    if not path.is_file():
-        abort(404)
     session.commit()
-    response = send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.filename,
-                         max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file(path_of(found, IntakeSettings.from_config(current_app.config).upload_dir), found)

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from .. import db
 from ..auth import current_staff
+from ..downloads import stored_file
 from ..services.feedback.attachments import Upload
 from ..services.replies import reply_files
 from . import bp
@@ -55,11 +56,5 @@ def reply_file(file_id: int) -> Response:
     found = reply_files.for_download(session, current_staff(), file_id)
     if found is None:
         abort(404)
-    path = _upload_dir() / found.stored_name
-    if not path.is_file():
-        abort(404)
     session.commit()
-    response = send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.filename,
-                         max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file(_upload_dir() / found.stored_name, found)

@@ -10,14 +10,18 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal import db
-from portal.models import FeedbackItem, ProgressReport, Reply
+from portal.models import FeedbackItem, FollowSubscription, ProgressReport, Reply
+from portal.services.follow import subscriptions, targets
+from portal.services.follow.tokens import FollowSettings, confirm_token, manage_token, unsubscribe_token
+from portal.services.ledger.campaigns import find_campaign
 from portal.services.ops.demo import DEMO_SLUG
 from portal.services.satisfaction.links import token_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 #: public GET endpoints that render no HTML page of their own (data files, JSON, redirects, health checks)
-NOT_PAGES = {"public.set_language", "public.feedback_targets", "public.case_file", "health.healthz", "static"}
+NOT_PAGES = {"public.set_language", "public.feedback_targets", "public.case_file", "health.healthz", "static",
+             "public.campaign_feed", "public.problem_feed", "public.measure_feed"}
 #: public pages only the browser that submitted a form may open: checked by submitting it (the opinion form here, the
 #: lookup in tests/browser/test_case_page.py)
 AFTER_SUBMITTING = {"public.feedback_done", "public.case"}
@@ -36,7 +40,24 @@ def public_pages(app) -> dict[str, str]:
         "public.answers": "/answers", "public.feedback": "/feedback", "public.lookup": "/lookup",
         "public.privacy": "/privacy", "public.contact": "/contact", "public.rate": f"/rate/{rating}",
         "public.site_search": "/search?q=劳模补助",
+        "public.follow": f"/follow?campaign={s}&measure=35-4", "public.follow_sent": "/follow/sent",
+        **follow_pages(app),
     }
+
+
+def follow_pages(app) -> dict[str, str]:
+    """The confirm, unsubscribe and manage pages of a (pending) follower of measure 35-4."""
+    with app.test_request_context():
+        session, settings = db.session(), FollowSettings.from_config(app.config)
+        campaign = find_campaign(session, DEMO_SLUG)
+        subscriptions.subscribe(session, settings, [targets.find(session, campaign, measure="35-4")],
+                                "a11y@browser.test", "weekly", "zh")
+        subscription_id = session.scalar(select(FollowSubscription.id).where(
+            FollowSubscription.email == "a11y@browser.test"))
+        session.commit()
+    return {"public.follow_confirm": f"/follow/confirm/{confirm_token(settings.key, [subscription_id], 'weekly')}",
+            "public.follow_unsubscribe": f"/follow/unsubscribe/{unsubscribe_token(settings.key, subscription_id)}",
+            "public.follow_manage": f"/follow/manage/{manage_token(settings.key, subscription_id)}"}
 
 
 def demo_cases(app) -> dict[str, object]:

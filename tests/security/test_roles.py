@@ -44,6 +44,7 @@ MATRIX: dict[str, str] = {
     "staff.stats": "view_stats",
     "staff.stats_download": "view_stats",
     "staff.stats_bulletin": "stats_bulletin",
+    "staff.stats_bulletin_pdf": "stats_bulletin",
     "staff.users": "manage_users",
     "staff.user_new": "manage_users",
     "staff.user_edit": "manage_users",

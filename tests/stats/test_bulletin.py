@@ -7,10 +7,12 @@ from datetime import date
 
 import pytest
 from docx import Document
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from portal.models import AuditEvent
 from portal.services.common.clocks import ClockSettings
+from portal.services.stats import bulletin_pdf
 from portal.services.stats import figures as stats_figures
 from portal.services.stats.bulletin import month_range
 from portal.services.stats.bulletin_docx import bulletin_docx
@@ -105,7 +107,7 @@ def test_the_command_writes_the_document_and_is_audited(runner, session, world, 
         "month": "2021-03"}
     for args, message in ((["--campaign", "nope", "--month", "2021-03", str(path)], "没有标识为“nope”"),
                           (["--campaign", "t", "--month", "2021-13", str(path)], "无法识别"),
-                          (["--campaign", "t", "--month", "2021-03", str(tmp_path / "a.pdf")], ".docx")):
+                          (["--campaign", "t", "--month", "2021-03", str(tmp_path / "a.odt")], ".docx")):
         refused = runner.invoke(args=["stats", "report", *args])
         assert refused.exit_code != 0 and message in refused.output
 
@@ -134,3 +136,43 @@ def test_handlers_get_no_bulletin_and_bad_requests_say_why(client, login_as, wor
     last_month = client.get("/staff/stats/bulletin.docx")
     assert last_month.status_code == 200 and last_month.headers["Content-Disposition"].startswith(
         'attachment; filename="tongbao-t-')
+
+
+def pdf_text(body: bytes) -> str:
+    """The PDF's text without whitespace (the converter spaces digits apart from Chinese)."""
+    return "".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages).split())
+
+
+def test_the_command_writes_a_pdf_through_libreoffice(runner, session, world, tmp_path):
+    assert bulletin_pdf.converter(), "LibreOffice (soffice) is missing: scripts/test installs libreoffice-writer-nogui"
+    session.commit()
+    path = tmp_path / "tongbao.pdf"
+    result = runner.invoke(args=["stats", "report", "--campaign", "t", "--month", "2021-03", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.read_bytes().startswith(b"%PDF-")
+    text = pdf_text(path.read_bytes())
+    assert "关于2021年3月群众意见建议办理情况的通报" in text and "一、总体情况" in text and "四、存在问题" in text
+
+
+def test_without_a_converter_the_command_says_so_and_the_page_offers_word_only(
+        runner, client, session, login_as, world, tmp_path, monkeypatch):
+    monkeypatch.setattr(bulletin_pdf, "converter", lambda: None)
+    session.commit()
+    path = tmp_path / "tongbao.pdf"
+    result = runner.invoke(args=["stats", "report", "--campaign", "t", "--month", "2021-03", str(path)])
+    assert result.exit_code != 0 and "没有安装 PDF 转换程序" in result.output and not path.exists()
+    login_as(world.supervisor)
+    html = client.get("/staff/stats?campaign=t").get_data(as_text=True)
+    assert 'action="/staff/stats/bulletin.docx"' in html and "bulletin.pdf" not in html
+    response = client.get("/staff/stats/bulletin.pdf?campaign=t&month=2021-03")
+    assert response.status_code == 503 and "没有安装 PDF 转换程序" in response.get_data(as_text=True)
+
+
+def test_the_page_offers_the_pdf_and_it_has_the_title(client, session, login_as, world):
+    login_as(world.supervisor)
+    html = client.get("/staff/stats?campaign=t").get_data(as_text=True)
+    assert 'formaction="/staff/stats/bulletin.pdf"' in html
+    response = client.get("/staff/stats/bulletin.pdf?campaign=t&month=2021-03")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="tongbao-t-2021-03.pdf"'
+    assert "关于2021年3月群众意见建议办理情况的通报" in pdf_text(response.get_data())

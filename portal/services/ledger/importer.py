@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models import Campaign, Category, Measure, MeasureUpdate, Problem, utcnow
+from portal.services.follow import events as follow_events
 from portal.services.ledger import deadlines, departments
 from portal.services.ledger.reader import (
     PROBLEM_COLUMNS,
@@ -270,6 +271,8 @@ class _Applier:
         if not self.dry_run:
             self.session.add(MeasureUpdate(measure=measure, actor=self.actor, changed_at=self.now,
                                            field=name, old_value=old, new_value=new))
+            if measure is not None and measure.id is not None:
+                follow_events.measure_changed(self.session, measure, name, old, new, self.now)
 
     def _note(self, change: Change) -> None:
         """Note a change in the result."""

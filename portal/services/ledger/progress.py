@@ -30,6 +30,7 @@ from portal.services.common.errors import ServiceError
 from portal.services.common.text import clean_text
 from portal.services.feedback import attachments
 from portal.services.feedback.attachments import Upload
+from portal.services.follow import events as follow_events
 from portal.services.ledger.departments import split_departments
 
 NOTE_LENGTH = 2000
@@ -160,6 +161,7 @@ def approve(session: Session, actor: User, update: ProgressUpdate) -> None:
         if old != new:
             session.add(MeasureUpdate(measure=measure, actor=f"{actor.name}（{actor.email}）"[:200], changed_at=now,
                                       field=name, old_value=_text(old), new_value=_text(new), note=note))
+            follow_events.measure_changed(session, measure, name, _text(old), _text(new), now)
             setattr(measure, name, new)
     update.state, update.reviewer_id, update.reviewed_at = APPROVED, actor.id, now
     campaign = session.get(Campaign, measure.campaign_id)

@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -71,12 +71,14 @@ class UnsafeRecipient(ServiceError):
 
 def enqueue(session: Session, settings: MailSettings, *, to: str, subject: str, text: str, kind: str,
             item: FeedbackItem | None = None, html: str | None = None, in_reply_to: str | None = None,
-            automatic: bool = True, files: Sequence[tuple[str, str, bytes]] = ()) -> OutboxMessage:
+            automatic: bool = True, files: Sequence[tuple[str, str, bytes]] = (),
+            headers: Mapping[str, str] | None = None, flush: bool = True) -> OutboxMessage:
     """Queue one email in the current transaction; it is sent only if the transaction commits.
 
     to must be exactly one stored address (portal.services.common.addresses); anything else, a display name or a
     list included, raises UnsafeRecipient and nothing is queued. files, as (filename, content type, bytes), are
-    copied into the outbox with the message.
+    copied into the outbox with the message; headers are sent with it (List-Unsubscribe of a follow mail). Without
+    flush (and without files) the message is only added, for a caller queuing thousands to flush them at once.
     """
     if not addresses.is_bare(to):
         raise UnsafeRecipient(_("电子邮箱地址无效，邮件未发送。"), "email")
@@ -84,9 +86,13 @@ def enqueue(session: Session, settings: MailSettings, *, to: str, subject: str, 
     message = OutboxMessage(
         item_id=item.id if item is not None else None, kind=kind, to_address=to, subject=subject,
         body_text=text, body_html=html, message_id=new_message_id(settings, case_number), in_reply_to=in_reply_to,
-        headers=dict(AUTO_GENERATED) if automatic else {},
+        headers={**(AUTO_GENERATED if automatic else {}), **(headers or {})},
     )
     session.add(message)
+    if not files:
+        if flush:
+            session.flush()
+        return message
     session.flush()
     session.add_all([OutboxAttachment(message_id=message.id, filename=name, content_type=content_type, data=data)
                      for name, content_type, data in files])

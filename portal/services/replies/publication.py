@@ -13,6 +13,7 @@ from portal.models.feedback import NOT_PUBLISHED, PROPOSED, PUBLISHED, SENT
 from portal.services.common import audit, authz
 from portal.services.common.errors import ServiceError
 from portal.services.common.text import clean_text
+from portal.services.follow import events as follow_events
 from portal.services.replies import redaction
 
 MAX_TEXT = 5000
@@ -117,6 +118,7 @@ def publish(session: Session, actor: User, reply: Reply, confirmed: bool, spans_
                                "spans_checked")
     reply.publish_status, reply.published_at, reply.published_by_id = PUBLISHED, now or datetime.now(UTC), actor.id
     audit.record(session, actor, "reply.publish", "reply", reply.id, item_id=item.id)
+    follow_events.answer_published(session, reply)
     session.flush()
 
 

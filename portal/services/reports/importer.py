@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from portal.models import Campaign, ProgressReport
 from portal.services.common import audit
+from portal.services.follow import events as follow_events
 from portal.services.ledger import figures
 from portal.services.reports.figures import declared_figures
 from portal.services.reports.repair.engine import MARK_OPEN, repair_report
@@ -36,6 +37,7 @@ def import_report(session: Session, campaign: Campaign, text: str, *, as_of: dat
     campaign.touch()
     session.add(report)
     session.flush()
+    follow_events.report_published(session, report)
     audit.record(session, None, "report.import", "progress_report", report.id, actor_label=actor,
                  campaign=campaign.slug, as_of=as_of.isoformat(), unrepaired=report.unrepaired_count)
     return report

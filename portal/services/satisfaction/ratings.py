@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, ColumnExpressionArgument, and_, exists, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from portal.models import AnswerRating, FeedbackItem, Reply, User
@@ -74,14 +75,16 @@ def rate(session: Session, found: RatingTarget, level: str | None, comment: str 
         raise RatingError(_("意见不能超过%(max)s个字（现为%(count)s个字）。", max=MAX_COMMENT, count=len(comment)),
                           "comment")
     now = now or datetime.now(UTC)
-    before = found.rating.level if found.rating else None
-    rating = found.rating or AnswerRating(item_id=found.item.id, reply_id=found.reply.id, rated_at=now)
+    fields = {"level": level, "comment": comment or None, "source": source,
+              "recorded_by_id": recorded_by.id if recorded_by else None}
     if found.rating is None:
-        session.add(rating)
+        rating, before = _insert(session, found, now, fields)
     else:
+        rating, before = found.rating, found.rating.level
+    if before is not None:
         rating.updated_at = now
-    rating.level, rating.comment, rating.source = level, comment or None, source
-    rating.recorded_by_id = recorded_by.id if recorded_by else None
+        for name, value in fields.items():
+            setattr(rating, name, value)
     session.flush()
     label, item_id = (None if recorded_by else audit.CITIZEN), found.item.id
     details = {"level": level, "rating_source": source, "length": len(comment)}
@@ -93,6 +96,22 @@ def rate(session: Session, found: RatingTarget, level: str | None, comment: str 
                      actor_label=label, previous_level=before, **details)
     session.flush()
     return rating
+
+
+def _insert(session: Session, found: RatingTarget, now: datetime, fields: dict) -> tuple[AnswerRating, str | None]:
+    """(rating, level before): the answer's first rating, inserted in a savepoint; or, when a simultaneous request
+    rated the same answer first (its row holds the unique reply_id), that rating and its level, to be changed."""
+    rating = AnswerRating(item_id=found.item.id, reply_id=found.reply.id, rated_at=now, **fields)
+    try:
+        with session.begin_nested():
+            session.add(rating)
+    except IntegrityError:
+        earlier = session.scalar(select(AnswerRating).where(AnswerRating.reply_id == found.reply.id)
+                                 .execution_options(populate_existing=True))
+        if earlier is None:
+            raise
+        return earlier, earlier.level
+    return rating, None
 
 
 def for_case(session: Session, item: FeedbackItem, clocks: ClockSettings,

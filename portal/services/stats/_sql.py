@@ -1,7 +1,7 @@
 """SQL expressions that differ between PostgreSQL and SQLite: office-local dates, periods, durations, percentiles."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from math import floor
 from zoneinfo import ZoneInfo
 
@@ -38,10 +38,21 @@ def period(column, dialect: str, timezone: str, unit: str) -> ColumnElement:
     return func.strftime("%Y-%m", column, modifier)
 
 
+def period_starts(first: date, last: date, unit: str) -> list[date]:
+    """The first days of the months (or the Mondays of the weeks) from the one holding first to the one holding
+    last."""
+    if unit == "week":
+        start, step = first - timedelta(days=first.weekday()), timedelta(days=7)
+        return [start + step * n for n in range((last - start).days // 7 + 1)]
+    index = first.year * 12 + first.month - 1
+    return [date(n // 12, n % 12 + 1, 1) for n in range(index, last.year * 12 + last.month)]
+
+
 def days_between(later, earlier, dialect: str) -> ColumnElement:
-    """later - earlier in days, fractional."""
+    """later - earlier in days, fractional (double precision: EXTRACT's numeric made the percentiles a third
+    slower)."""
     if dialect == "postgresql":
-        return func.extract("epoch", later - earlier) / literal(SECONDS_PER_DAY)
+        return cast(func.date_part("epoch", later - earlier), Float) / literal(SECONDS_PER_DAY)
     return cast(func.julianday(later) - func.julianday(earlier), Float)
 
 

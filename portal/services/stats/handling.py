@@ -80,7 +80,7 @@ def _decided() -> ColumnElement[bool]:
 
 
 def _count(condition) -> ColumnElement[int]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    return func.count().filter(condition)
 
 
 def count_columns(clock: Clock) -> dict[str, ColumnElement]:
@@ -89,20 +89,20 @@ def count_columns(clock: Clock) -> dict[str, ColumnElement]:
     replied = FeedbackItem.replied_at.is_not(None)
     replied_on = clock.local_date(FeedbackItem.replied_at)
     return {
-        "received": func.count(FeedbackItem.id),
+        "received": func.count(),
         "assigned": _count(FeedbackItem.department_id.is_not(None)),
-        "accepted": _count(FeedbackItem.accepted_at.is_not(None)),
+        "accepted": func.count(FeedbackItem.accepted_at),
         "decided": _count(decided),
         "decided_on_time": _count(and_(decided, clock.local_date(_decision_at()) <= FeedbackItem.accept_due)),
         "decision_overdue": _count(and_(FeedbackItem.state == RECEIVED, FeedbackItem.accept_due < clock.today)),
-        "answered": _count(replied),
+        "answered": func.count(FeedbackItem.replied_at),
         "answered_on_time": _count(and_(replied, replied_on <= FeedbackItem.handle_due)),
         "answered_late": _count(and_(replied, or_(FeedbackItem.handle_due.is_(None),
                                                   replied_on > FeedbackItem.handle_due))),
         "answer_overdue": _count(and_(FeedbackItem.replied_at.is_(None), FeedbackItem.state.in_((ACCEPTED, HANDLING)),
                                       FeedbackItem.handle_due < clock.today)),
         "overdue_now": _count(FeedbackItem.due_date < clock.today),
-        "extensions": _count(FeedbackItem.extension_days.is_not(None)),
+        "extensions": func.count(FeedbackItem.extension_days),
     }
 
 
@@ -113,18 +113,19 @@ def percentiles(session: Session, conditions: list, clock: Clock) -> dict[Any, d
     accept = case((_decided(), _sql.days_between(_decision_at(), FeedbackItem.received_at, clock.dialect)))
     answer = _sql.days_between(FeedbackItem.replied_at, FeedbackItem.received_at, clock.dialect)
     department = FeedbackItem.department_id
+    # items with neither duration (undecided and unanswered) change no percentile: left out before the sorts
+    timed = or_(_decided(), FeedbackItem.replied_at.is_not(None))
     result: dict[Any, dict[str, float | None]] = defaultdict(dict)
     if clock.dialect == "postgresql":
         query = select(func.grouping(department).label("total"), department,
                        *(func.percentile_cont(fraction).within_group(duration.asc())
                          for duration in (accept, answer) for fraction in (0.5, 0.9))
-                       ).where(*conditions).group_by(func.grouping_sets(tuple_(), tuple_(department)))
+                       ).where(*conditions, timed).group_by(func.grouping_sets(tuple_(), tuple_(department)))
         for total, key, *values in session.execute(query):
             if total or key is not None:
                 result[ALL if total else key] = dict(zip(_TIMES, map(_days, values), strict=True))
         return result
     durations: dict[Any, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
-    timed = or_(_decided(), FeedbackItem.replied_at.is_not(None))
     for key, accepted, answered in session.execute(select(department, accept, answer).where(*conditions, timed)):
         for group in (ALL, key) if key is not None else (ALL,):
             for values, days in zip(durations[group], (accepted, answered), strict=True):

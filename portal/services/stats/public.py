@@ -60,21 +60,17 @@ def _figures(session: Session, campaign_id: int, clocks: ClockSettings, today: d
             query = query.join(pairs, pairs.c.item_id == FeedbackItem.id).where(pairs.c.problem_id == problem_id)
         return query.where(*conditions)
 
-    def count_of(query):
-        return narrowed(query).scalar_subquery().correlate(None)
-
-    sent = count_of(select(func.count(Reply.id)).select_from(Reply)
-                    .join(FeedbackItem, FeedbackItem.id == Reply.item_id).where(Reply.status == SENT))
-    levels = [count_of(select(func.count(AnswerRating.id)).select_from(AnswerRating)
-                       .join(Reply, Reply.id == AnswerRating.reply_id)
-                       .join(FeedbackItem, FeedbackItem.id == Reply.item_id)
-                       .where(AnswerRating.level == level, Reply.status == SENT))
-              for level in RATING_LEVELS]
     columns = count_columns(clock)
-    row = session.execute(narrowed(select(*(columns[name].label(name) for name in _COUNTS), sent, *levels)
+    row = session.execute(narrowed(select(*(columns[name].label(name) for name in _COUNTS))
                                    .select_from(FeedbackItem))).one()
     handling = Handling(**{name: int(row[i]) for i, name in enumerate(_COUNTS)})
-    satisfied, basically, unsatisfied = (int(v or 0) for v in row[len(_COUNTS) + 1:])
-    satisfaction = Satisfaction(satisfied, basically, unsatisfied, int(row[len(_COUNTS)] or 0))
+    # the answers sent and their ratings by level in one scan of the items, not one per figure
+    sent, *levels = session.execute(narrowed(
+        select(func.count(Reply.id), *(func.count(AnswerRating.id).filter(AnswerRating.level == level)
+                                       for level in RATING_LEVELS))
+        .select_from(Reply).join(FeedbackItem, FeedbackItem.id == Reply.item_id)
+        .outerjoin(AnswerRating, AnswerRating.reply_id == Reply.id).where(Reply.status == SENT))).one()
+    satisfied, basically, unsatisfied = (int(v or 0) for v in levels)
+    satisfaction = Satisfaction(satisfied, basically, unsatisfied, int(sent or 0))
     return PublicFigures(handling.received, handling.accepted, handling.answered, handling.on_time_answer_rate,
                          satisfaction.satisfaction_rate, satisfaction.rated)
