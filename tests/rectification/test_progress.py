@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from portal.models import AuditEvent, Measure, MeasureUpdate, Problem
+from portal.models import AuditEvent, FollowEvent, Measure, MeasureUpdate, Problem
 from portal.models.progress import APPROVED, RETURNED, SUBMITTED, ProgressEvidence
 from portal.services.common.authz import PermissionDenied
 from portal.services.feedback.attachments import Upload
@@ -113,3 +113,11 @@ def test_evidence_files_are_checked_stored_under_random_names_and_only_the_offic
     assert progress.evidence_for_office(session, office, update.evidence[0].id) is update.evidence[0]
     with pytest.raises(PermissionDenied):
         progress.evidence_for_office(session, handler, update.evidence[0].id)
+
+
+def test_an_approved_update_is_told_to_the_measures_followers_like_an_import(session, make_user, measure):
+    update = progress.submit(session, make_user("handler", department="组织部"), measure, "done", TODAY, "完成。",
+                             TODAY)
+    progress.approve(session, make_user("rectification"), update)
+    events = session.scalars(select(FollowEvent).where(FollowEvent.measure_id == measure.id)).all()
+    assert {e.details["field"] for e in events} == {"status", "completed_on", "progress_note"}
