@@ -34,7 +34,8 @@ KINDS = {"suggestion": _l("建议意见"), "report": _l("检举控告"), "appeal
          "praise": _l("表扬")}
 CHANNELS = {"web": _l("网上留言"), "phone": _l("来电"), "letter": _l("来信"), "email": _l("电子邮件")}
 ROLES = {"admin": _l("系统管理员"), "clerk": _l("登记员"), "triager": _l("分办员"), "handler": _l("承办部门"),
-         "research": _l("政研室审核员"), "supervisor": _l("监督人员")}
+         "research": _l("政研室审核员"), "supervisor": _l("监督人员"),
+         "rectification": _l("整改办")}
 #: the workflow's transitions (portal.services.feedback.workflow.TRANSITIONS)
 TRANSITIONS = {"accept": _l("受理"), "reject": _l("不予受理"), "transfer": _l("转办"), "merge": _l("重复件"),
                "spam": _l("无效件"), "assign": _l("交办"), "extend": _l("延期"), "reply": _l("答复"),
@@ -79,6 +80,10 @@ ACTIONS = {
     "extension.refuse": _l("不同意延期"), "reply.review_edit": _l("审核时修改答复稿"),
     "reply.edit_seen": _l("知悉审核修改"), "reply.attach": _l("添加答复附件"), "reply.detach": _l("删除答复附件"),
     "reply.download_attachment": _l("下载答复附件"),
+    "campaign.create": _l("新建整改任务"), "campaign.update": _l("修改整改任务"),
+    "campaign.home": _l("设为首页展示的整改任务"), "ledger.import": _l("导入整改台账"),
+    "progress.submit": _l("报送措施进展"), "progress.approve": _l("采纳措施进展"),
+    "progress.return": _l("退回措施进展"),
     "recheck.schedule": _l("安排回头看"), "recheck.record": _l("记录回头看结果"),
     "follow.subscribe": _l("申请关注"), "follow.confirm": _l("确认关注"), "follow.unsubscribe": _l("退订关注"),
     "follow.frequency": _l("修改关注的接收方式"),
@@ -95,7 +100,10 @@ DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "origin
            "action": _l("操作"), "actor_id": _l("操作人编号"), "case_number": _l("受理编号"),
            "date_from": _l("起始日期"), "date_to": _l("结束日期"), "level": _l("评价"),
            "previous_level": _l("原评价"), "rating_source": _l("评价方式"), "attempts": _l("回访次数"),
-           "name": _l("名称"), "decision": _l("审批意见"), "frequency": _l("接收方式"), "language": _l("语言"),
+           "name": _l("名称"), "decision": _l("审批意见"), "slug": _l("标识"), "filename": _l("文件名"),
+           "sha256": _l("文件SHA-256"), "measures": _l("措施数"), "created": _l("新增措施数"),
+           "changed": _l("修改措施数"), "update": _l("报送编号"),
+           "frequency": _l("接收方式"), "language": _l("语言"),
            "how": _l("方式")}
 #: a submitter's contact fields
 CONTACT_FIELDS = {"name": _l("姓名"), "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址")}
@@ -116,7 +124,9 @@ AUDIT_COLUMNS = {"at": _l("时间"), "actor": _l("操作人"), "action": _l("操
                  "case_number": _l("受理编号"), "details": _l("变更与详情")}
 #: fields whose before → after an audit event records (corrections, accounts, departments)
 CHANGED_FIELDS = {**CORRECTED_FIELDS, "role": _l("角色"), "department_id": _l("所属部门"), "active": _l("启用"),
-                  "department.name": _l("部门名称")}
+                  "department.name": _l("部门名称"), "title": _l("标题"), "unit": _l("被巡视单位"),
+                  "inspecting_body": _l("巡视组"), "feedback_date": _l("反馈日期"), "contact_phone": _l("联系电话"),
+                  "contact_address": _l("通信地址"), "contact_email": _l("联系邮箱")}
 #: kinds of personal data found in a text before publication (portal.services.replies.redaction)
 PERSONAL_DATA = {"name": _l("姓名"), "mobile": _l("手机号码"), "landline": _l("固定电话"), "id_card": _l("身份证号码"),
                  "email": _l("电子邮箱"), "address": _l("地址")}
@@ -130,9 +140,15 @@ LANGUAGES = {"zh": _l("中文"), "en": _l("英文")}
 FOLLOW_FREQUENCIES = {"immediate": _l("有新动态时立即发送"), "weekly": _l("每周汇总一次")}
 #: 完成情况 of a measure
 MEASURE_STATUSES = {"done": _l("已完成"), "in_progress": _l("正在整改")}
+#: where a department's progress update stands (portal.models.progress)
+PROGRESS_STATES = {"submitted": _l("待整改办审核"), "approved": _l("已采纳"), "returned": _l("已退回")}
 #: fields of a measure's history (measure_update.field)
 MEASURE_FIELDS = {"created": _l("录入台账"), "status": _l("完成情况"), "completed_on": _l("完成时间"),
                   "progress_note": _l("进展说明"), "text": _l("整改措施"), "problem": _l("所属问题")}
+#: fields of a problem an uploaded ledger changes (portal.services.ledger.importer.Change)
+PROBLEM_FIELDS = {"created": _l("新增问题"), "category": _l("问题类别"), "description": _l("问题描述"),
+                  "deadline_label": _l("整改时限"), "due_date": _l("到期日"), "lead_leader": _l("牵头领导"),
+                  "departments": _l("责任部门"), "goal": _l("成效目标")}
 #: the figures of a campaign and of a progress report (portal.services.ledger.figures)
 FIGURES = {"categories": _l("方面"), "problems": _l("问题"), "rectified_problems": _l("已整改到位问题"),
            "measures": _l("整改措施"), "done": _l("已完成措施"), "in_progress": _l("正在整改措施"),
@@ -151,7 +167,8 @@ TABLES: dict[str, dict[str, str | LazyString]] = {
     "state": STATES, "kind": KINDS, "channel": CHANNELS, "role": ROLES, "transition": TRANSITIONS,
     "transition_field": TRANSITION_FIELDS, "action": ACTIONS, "detail": DETAILS, "contact": CONTACT_FIELDS,
     "personal_data": PERSONAL_DATA, "mail_outcome": MAIL_OUTCOMES, "phone_line": PHONE_LINES,
-    "measure_status": MEASURE_STATUSES, "measure_field": MEASURE_FIELDS, "figure": FIGURES,
+    "measure_status": MEASURE_STATUSES, "measure_field": MEASURE_FIELDS,
+    "problem_field": PROBLEM_FIELDS, "progress_state": PROGRESS_STATES, "figure": FIGURES,
     "class_figure": CLASS_FIGURES, "placeholder": PLACEHOLDERS,
     "corrected": CORRECTED_FIELDS, "object_type": OBJECT_TYPES, "changed_field": CHANGED_FIELDS,
     "audit_column": AUDIT_COLUMNS, "rating": RATING_LEVELS, "rating_source": RATING_SOURCES,

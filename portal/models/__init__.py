@@ -8,6 +8,7 @@ from .follow import FollowDelivery, FollowEvent, FollowSubscription
 from .handling import ExtensionRequest, ReplyEdit, SendBack
 from .ledger import DONE, IN_PROGRESS, MEASURE_STATUSES, Category, Measure, MeasureUpdate, Problem
 from .mail import InboundMessage, OutboxMessage
+from .progress import ProgressEvidence, ProgressUpdate
 from .public_version import PublicVersion
 from .ratelimit import RateLimitCounter
 from .rating import RATING_LEVELS, AnswerRating
@@ -20,7 +21,7 @@ from .staff import AccountToken, Department, DepartmentAlias, LoginFailure, User
 
 __all__ = [
     "Base", "utcnow", "Campaign", "Category", "Problem", "Measure", "MeasureUpdate",
-    "ProgressReport", "DONE", "IN_PROGRESS", "MEASURE_STATUSES",
+    "ProgressReport", "ProgressUpdate", "ProgressEvidence", "DONE", "IN_PROGRESS", "MEASURE_STATUSES",
     "AuditEvent", "Attachment", "FeedbackContact", "FeedbackItem", "FeedbackLink", "FollowUp", "Note", "Reply",
     "ReplyTemplate", "InboundMessage", "OutboxMessage", "RateLimitCounter", "IntakeReceipt",
     "AnswerRating", "RATING_LEVELS", "PublicVersion", "CallbackAttempt", "SavedQueueView",

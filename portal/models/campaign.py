@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, Integer, String, Text
+from sqlalchemy import Boolean, Date, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -34,6 +34,8 @@ class Campaign(Base):
     contact_email: Mapped[str | None] = mapped_column(String(200))
     #: 示例数据: shown as a sample wherever the campaign appears
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: chosen by the rectification office as the campaign the public home page shows (at most one is)
+    shown_on_home: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: bumped by every change to the ledger or reports, so cached public figures know they are stale
     data_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,7 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base, UTCDateTime, utcnow
 
 ADMIN, CLERK, TRIAGER, HANDLER, RESEARCH, SUPERVISOR = "admin", "clerk", "triager", "handler", "research", "supervisor"
-ROLES = (ADMIN, CLERK, TRIAGER, HANDLER, RESEARCH, SUPERVISOR)
+#: 整改办: keeps the campaigns and their ledgers
+RECTIFICATION = "rectification"
+ROLES = (ADMIN, CLERK, TRIAGER, HANDLER, RESEARCH, SUPERVISOR, RECTIFICATION)
 DEPARTMENT_NAME_LENGTH = 100
 
 

@@ -11,8 +11,10 @@ from flask_babel.speaklater import LazyString
 
 from .. import db
 from ..auth import current_staff, signed_in
+from ..services.common import authz
 from ..services.common.clocks import ClockSettings
 from ..services.feedback import workspace
+from ..services.ledger import campaign_office, progress
 from ..services.satisfaction import callbacks
 from . import bp
 
@@ -65,5 +67,10 @@ bp.record_once(_navigation)
 @bp.get("/")
 def index() -> str:
     clocks = ClockSettings.from_config(current_app.config)
-    home = workspace.home(db.session(), current_staff(), clocks)
-    return render_template("staff/home.html", home=home, limit=workspace.LIMIT, reminder_days=callbacks.REMINDER_DAYS)
+    user = current_staff()
+    home = workspace.home(db.session(), user, clocks)
+    campaigns = campaign_office.overview(db.session(), user, current_app.config["DEFAULT_CAMPAIGN"]) \
+        if authz.can(user, "manage_campaigns") else []
+    updates = progress.pending(db.session(), user) if authz.can(user, "review_progress") else []
+    return render_template("staff/home.html", home=home, limit=workspace.LIMIT, reminder_days=callbacks.REMINDER_DAYS,
+                           campaigns=campaigns, updates=updates)

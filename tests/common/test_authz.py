@@ -16,7 +16,7 @@ OFFICE_ITEM = FeedbackItem(department_id=7)
 
 @pytest.mark.parametrize("action", sorted(ACTION_ROLES))
 def test_exactly_the_listed_roles_may_act(action):
-    roles = ("admin", "clerk", "triager", "handler", "research", "supervisor")
+    roles = ("admin", "clerk", "triager", "handler", "research", "supervisor", "rectification")
     assert {role for role in roles if can(staff(role, 7), action)} == ACTION_ROLES[action]
 
 

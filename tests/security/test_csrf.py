@@ -20,7 +20,7 @@ from sqlalchemy import select
 from werkzeug.routing import Rule
 
 from tests.conftest import CSRF_FIELD, csrf_token
-from portal.models import Base, FollowSubscription, InboundMessage, Reply, ReplyTemplate, User
+from portal.models import Base, FollowSubscription, InboundMessage, Measure, Reply, ReplyTemplate, User
 from portal.models.mail import QUARANTINED, SENDING_FAILED
 from portal.services.mail import outbox
 from portal.services.feedback import saved_views, workflow
@@ -30,6 +30,7 @@ from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.intake import Contact
 from portal.services.feedback.queue import QueueFilters
 from portal.services.reports.importer import import_report
+from portal.services.ledger import progress
 from portal.services.satisfaction.links import token_for
 from portal.services.follow import subscriptions, targets
 from portal.services.follow import tokens as follow_tokens
@@ -39,7 +40,7 @@ from tests.samples import pdf
 
 PASSWORD = "correct horse 1"
 PDF = pdf()
-ROLES = ("admin", "clerk", "triager", "handler_in", "handler_out", "research", "supervisor")
+ROLES = ("admin", "clerk", "triager", "handler_in", "handler_out", "research", "supervisor", "rectification")
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: what logging in and out (and changing one's own password) changes: left out where nothing else may change
 LOGIN_TABLES = frozenset({"audit_event", "login_failure"})
@@ -79,6 +80,10 @@ class World:
     view_id: int = 0
     #: a file attached to the world's reply draft
     reply_file_id: int = 0
+    #: measure 1-1, whose 责任部门 is the world's item's department (办公室), and handler_in's update of it
+    measure_id: int = 0
+    progress_id: int = 0
+    evidence_id: int = 0
     #: the signed links of a pending follow subscription (关注): confirm, one-click unsubscribe, manage
     follow_confirm_token: str = ""
     follow_unsubscribe_token: str = ""
@@ -128,12 +133,17 @@ def build_world(session, new_item, make_user, campaign) -> World:
     session.flush()
     (reply_file,) = reply_files.add(session, accounts["research"], reply, [Upload("答复附件.pdf", PDF)],
                                     Path(current_app.config["UPLOAD_DIR"]))
+    measure = session.scalar(select(Measure).where(Measure.campaign_id == campaign.id, Measure.code == "1-1"))
+    measure.problem.departments = "办公室"
+    update = progress.submit(session, accounts["handler_in"], measure, "in_progress", None, "正在推进。", date.today(),
+                             [Upload("会议纪要.pdf", PDF)], Path(current_app.config["UPLOAD_DIR"]))
     world = World(campaign.slug, item.case_number, code, item.id, original.case_number, item.attachments[0].id,
                   item.links[0].id, report.id, message.id, inbound.id, template.id, reply.id, office.id, other.id,
                   target.id, accounts, logged_case_number=logged.case_number,
                   answered_case_number=answered.case_number,
                   rating_token=token_for(sent.id, current_app.config["SECRET_KEY"]), view_id=view.id,
-                  reply_file_id=reply_file.id)
+                  reply_file_id=reply_file.id, measure_id=measure.id, progress_id=update.id,
+                  evidence_id=update.evidence[0].id)
     follow_world(session, world, campaign)
     session.commit()
     return world
@@ -173,6 +183,9 @@ ARGUMENTS: dict[str, Callable[[World], object]] = {
     "table": lambda w: "departments",
     "fmt": lambda w: "csv",
     "file_id": lambda w: w.reply_file_id,
+    "measure_id": lambda w: w.measure_id,
+    "update_id": lambda w: w.progress_id,
+    "evidence_id": lambda w: w.evidence_id,
 }
 #: (endpoint, argument) whose value is not the argument's usual one
 ENDPOINT_ARGUMENTS: dict[tuple[str, str], Callable[[World], object]] = {
@@ -270,6 +283,10 @@ PLAUSIBLE: dict[str, Callable[[World, dict[str, object]], dict]] = {
     "staff.department_merge": lambda w, v: {"target": str(w.office_id), "confirm": "1"},
     "staff.extension_request": lambda w, v: {"days": "10", "reason": "需要补充调查"},
     "staff.extension_decide": lambda w, v: {"decision": "refuse", "decision_reason": "理由不充分"},
+    "staff.campaign_new": lambda w, v: {"slug": "round-2", "title": "第二轮巡视整改", "feedback_date": "2021-06-01"},
+    "staff.progress_new": lambda w, v: {"status": "in_progress", "progress_note": "已完成调研。"},
+    "staff.progress_return": lambda w, v: {"comment": "请补充说明。"},
+    "staff.campaign_edit": lambda w, v: {"title": "巡视反馈意见整改（修订）", "feedback_date": "2020-11-16"},
 }
 
 

@@ -39,7 +39,7 @@ QUERY_NAMES = ("page", "q", "state", "channel", "kind", "measure", "problem", "d
 #: who sends the requests: anonymous and each role (the handler in the department of the world's item)
 #: stands for the hostile value while a URL is built (an int converter would refuse "abc" itself)
 SENTINEL = 918273645
-ROLES = ("anonymous", "admin", "clerk", "triager", "handler_in", "research", "supervisor")
+ROLES = ("anonymous", "admin", "clerk", "triager", "handler_in", "research", "supervisor", "rectification")
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
 ACTION = re.compile(r'action="([^"]*)"')
 FIELD_NAME = re.compile(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"', re.I)

@@ -85,9 +85,22 @@ MATRIX: dict[str, str] = {
     "staff.reply_files_add": "draft_reply",
     "staff.reply_file_delete": "draft_reply",
     "staff.reply_file": "download_attachment",
+    "staff.campaigns": "manage_campaigns",
+    "staff.campaign_new": "manage_campaigns",
+    "staff.campaign_edit": "manage_campaigns",
+    "staff.campaign_home": "manage_campaigns",
+    "staff.campaign_ledger": "import_ledger",
+    "staff.campaign_ledger_confirm": "import_ledger",
+    "staff.campaign_ledger_download": "import_ledger",
+    "staff.department_measures": "report_progress",
+    "staff.progress_new": "report_progress",
+    "staff.progress_list": "review_progress",
+    "staff.progress_approve": "review_progress",
+    "staff.progress_return": "review_progress",
+    "staff.progress_evidence": "review_progress",
 }
 #: URL arguments that point into one item: a handler of another department may not reach them at all
-ITEM_ARGUMENTS = frozenset({"case_number", "attachment_id", "link_id", "reply_id", "file_id"})
+ITEM_ARGUMENTS = frozenset({"case_number", "attachment_id", "link_id", "reply_id", "file_id", "measure_id"})
 #: what an allowed request may answer: done (a redirect: 303 after an intake or correction form), or refused for the
 #: object's state (409, 422), never for the role
 ALLOWED = frozenset({200, 302, 303, 409, 422})

@@ -4,10 +4,12 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, true
 
 from portal.models import FeedbackItem, User
-from portal.models.staff import ADMIN, CLERK, HANDLER, RESEARCH, SUPERVISOR, TRIAGER
+from portal.models.staff import ADMIN, CLERK, HANDLER, RECTIFICATION, RESEARCH, SUPERVISOR, TRIAGER
 
 #: roles that may perform each action (on an item they can see, when an item is involved)
 ACTION_ROLES: dict[str, frozenset[str]] = {
+    #: 工作台: every role has a home page; what it lists depends on the role
+    "view_home": frozenset({ADMIN, CLERK, TRIAGER, HANDLER, RESEARCH, SUPERVISOR, RECTIFICATION}),
     "view_queue": frozenset({ADMIN, CLERK, TRIAGER, HANDLER, RESEARCH, SUPERVISOR}),
     "log_phone": frozenset({CLERK, TRIAGER}),
     "log_letter": frozenset({CLERK, TRIAGER}),
@@ -47,6 +49,14 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "view_inbound": frozenset({TRIAGER, RESEARCH, SUPERVISOR, ADMIN}),
     "view_outbox": frozenset({RESEARCH, SUPERVISOR, ADMIN}),
     "retry_outbox": frozenset({RESEARCH, ADMIN}),
+    #: 整改办: create and edit campaigns, choose the one the public home page shows
+    "manage_campaigns": frozenset({RECTIFICATION}),
+    #: 整改办: upload a ledger (preview, then confirm) and download the current one
+    "import_ledger": frozenset({RECTIFICATION}),
+    #: 部门进展报送: a handler, for measures whose 责任部门 names their department (portal.services.ledger.progress)
+    "report_progress": frozenset({HANDLER}),
+    #: 整改办 approves a department's update (it then enters the measure) or returns it with a comment
+    "review_progress": frozenset({RECTIFICATION}),
 }
 
 

@@ -25,7 +25,7 @@ from portal.models import (
 )
 from portal.models.feedback import ACCEPTED, APPROVED, HANDLING, RECEIVED, RETURNED, REVIEW, SUBMITTED
 from portal.models.mail import PENDING, SENDING_FAILED
-from portal.models.staff import ADMIN, CLERK, HANDLER, RESEARCH, ROLES, SUPERVISOR, TRIAGER
+from portal.models.staff import ADMIN, CLERK, HANDLER, RECTIFICATION, RESEARCH, ROLES, SUPERVISOR, TRIAGER
 from portal.services.common import authz
 from portal.services.common.clocks import ClockSettings, start_of_local_day
 from portal.services.feedback import handoffs, similar
@@ -128,11 +128,11 @@ class Home:
 
 def home(session: Session, user: User, clocks: ClockSettings, now: datetime | None = None) -> Home:
     """The home page of user's role."""
-    authz.require(user, "view_queue")
+    authz.require(user, "view_home")
     now = now or datetime.now(UTC)
     today = clocks.today(now)
     builders = {TRIAGER: _triager, HANDLER: _handler, RESEARCH: _research, CLERK: _clerk, SUPERVISOR: _supervisor,
-                ADMIN: _admin}
+                ADMIN: _admin, RECTIFICATION: _rectification}
     built = builders[user.role](session, user, clocks, today, now)
     built.sections.extend(_handoffs(session, user))
     return built
@@ -183,6 +183,8 @@ def _count_queries(user: User, clocks: ClockSettings, today: date, now: datetime
                 "callbacks": callbacks.count_due(user, clocks, now)}
     if user.role == SUPERVISOR:
         return {"overdue": _count_items(visible, FeedbackItem.due_date < today)}
+    if user.role == RECTIFICATION:
+        return {}
     return {"failed": failed}
 
 
@@ -312,6 +314,11 @@ def _admin(session: Session, user: User, clocks: ClockSettings, today: date, now
         .where(Department.active)).one()
     return Home(ADMIN, [_mail(session, "failed", (OutboxMessage.status == SENDING_FAILED,))],
                 accounts=Accounts(by_role, inactive, departments, unstaffed))
+
+
+def _rectification(session: Session, user: User, clocks: ClockSettings, today: date, now: datetime) -> Home:
+    """整改办 has no items to handle: its home lists the campaigns (portal.services.ledger.campaign_office)."""
+    return Home(RECTIFICATION, [])
 
 
 def _replies(session: Session, visible: ColumnElement[bool], status: str,

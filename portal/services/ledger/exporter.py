@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 from datetime import date
+from io import BytesIO
 from itertools import groupby
 from pathlib import Path
 
@@ -49,6 +50,13 @@ def export_ledger(session: Session, campaign: Campaign, path: Path | str) -> int
     return len(rows)
 
 
+def ledger_xlsx(session: Session, campaign: Campaign) -> bytes:
+    """The campaign's ledger as an .xlsx file's bytes (a download in the browser)."""
+    buffer = BytesIO()
+    _write_xlsx(buffer, campaign, list(_rows(session, campaign)))
+    return buffer.getvalue()
+
+
 def _rows(session: Session, campaign: Campaign) -> Iterator[tuple[Measure, list]]:
     """(measure, its 13 ledger cells) in ledger order."""
     measures = session.scalars(
@@ -73,7 +81,7 @@ def _write_csv(path: Path, rows: list[tuple[Measure, list]]) -> None:
                              else formula_safe(v) if isinstance(v, str) else v for v in cells])
 
 
-def _write_xlsx(path: Path, campaign: Campaign, rows: list[tuple[Measure, list]]) -> None:
+def _write_xlsx(path: Path | BytesIO, campaign: Campaign, rows: list[tuple[Measure, list]]) -> None:
     """A title row, a bold header, problem-level cells merged per problem and category cells per category."""
     book = Workbook()
     sheet = book.active

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal.models import DONE, Campaign, Category, Measure, Problem
 from portal.services.ledger import deadlines
+from portal.services.ledger.reader import CheckedRow
 
 
 @dataclass(frozen=True)
@@ -57,25 +58,43 @@ def problem_progress(session: Session, problems: list[Problem]) -> dict[int, Pro
 def campaign_figures(session: Session, campaign: Campaign) -> dict:
     """Every published figure of a campaign, computed from its ledger in three queries."""
     counts = measure_counts(session, campaign.id)
-    categories = session.scalars(
-        select(Category).where(Category.campaign_id == campaign.id).order_by(Category.position)
+    titles = session.scalars(
+        select(Category.title).where(Category.campaign_id == campaign.id).order_by(Category.position)
     ).all()
     problems = session.execute(
-        select(Problem.id, Problem.category_id, Problem.deadline_label)
+        select(Problem.id, Category.title, Problem.deadline_label).join(Category)
         .where(Problem.campaign_id == campaign.id)
     ).all()
+    return _figures(campaign.slug, list(titles),
+                    [(title, label, counts.get(problem_id, (0, 0))) for problem_id, title, label in problems])
 
-    by_category: dict[int, dict[str, Any]] = {
-        c.id: {"title": c.title, "problems": 0, "measures": 0, "done": 0, "rectified": 0} for c in categories}
+
+def ledger_figures(slug: str, rows: list[CheckedRow]) -> dict:
+    """The figures campaign_figures would publish once these ledger rows are imported (an upload's preview)."""
+    problems: dict[int, tuple[str, str]] = {}
+    counts: dict[int, list[int]] = {}
+    for row in rows:
+        problems.setdefault(row.number, (row.category, row.deadline_label))
+        tally = counts.setdefault(row.number, [0, 0])
+        tally[0] += 1
+        tally[1] += row.status == DONE
+    return _figures(slug, list(dict.fromkeys(row.category for row in rows)),
+                    [(title, label, (counts[n][0], counts[n][1])) for n, (title, label) in problems.items()])
+
+
+def _figures(slug: str, titles: list[str], problems: list[tuple[str, str, tuple[int, int]]]) -> dict:
+    """The published figures of categories (titles in order) and problems (category title, deadline label,
+    (measures, done))."""
+    by_category: dict[str, dict[str, Any]] = {
+        title: {"title": title, "problems": 0, "measures": 0, "done": 0, "rectified": 0} for title in titles}
     classes: dict[str, dict] = {}
     measures_total = done_total = rectified_total = 0
-    for problem_id, category_id, label in problems:
-        total, done = counts.get(problem_id, (0, 0))
+    for title, label, (total, done) in problems:
         rectified = total > 0 and done == total
         measures_total += total
         done_total += done
         rectified_total += rectified
-        cat = by_category[category_id]
+        cat = by_category[title]
         cat["problems"] += 1
         cat["measures"] += total
         cat["done"] += done
@@ -87,8 +106,8 @@ def campaign_figures(session: Session, campaign: Campaign) -> dict:
     for cat in by_category.values():
         cat["rate"] = rate(cat["done"], cat["measures"])
     return {
-        "campaign": campaign.slug,
-        "categories": len(categories),
+        "campaign": slug,
+        "categories": len(titles),
         "problems": len(problems),
         "measures": measures_total,
         "done": done_total,

@@ -60,6 +60,8 @@ class ImportResult:
     modified: bool = False
     #: names in 责任部门 that do not read as department names → why no department is made of them
     skipped_departments: dict[str, str] = field(default_factory=dict)
+    #: the ledger's rows as read, in ledger order
+    rows: list[CheckedRow] = field(default_factory=list)
 
     def problem_count(self, created: bool) -> int:
         """How many problems were created (True) or had a field changed (False)."""
@@ -78,6 +80,7 @@ def import_ledger(session: Session, campaign: Campaign, path: Path | str, *, act
     rows = [checked(row) for row in sheet.rows]
     result = _Applier(session, campaign, existing, actor, dry_run).apply(rows, progress)
     result.skipped_departments = departments.skipped_names([row.departments for row in rows])
+    result.rows = rows
     if not dry_run:
         departments.sync_from_ledger(session, campaign)
     return result
