@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,7 +32,7 @@ def schedule(session: Session, campaign: Campaign, due_on: date, *, actor: str, 
     """Schedule a re-check on due_on of the measures named by code, or of every completed measure whose problem has
     deadline_label; a measure that is not completed or already has an open re-check is skipped."""
     if due_on < (today or date.today()):
-        raise RecheckError(f"回头看日期{due_on.isoformat()}已过，请选择今天或以后的日期。")
+        raise RecheckError(_("回头看日期%(day)s已过，请选择今天或以后的日期。", day=due_on.isoformat()))
     measures = _chosen(session, campaign, list(codes), deadline_label)
     open_ids = set(session.scalars(select(Recheck.measure_id).where(Recheck.campaign_id == campaign.id,
                                                                     Recheck.result.is_(None))))
@@ -48,18 +49,18 @@ def schedule(session: Session, campaign: Campaign, due_on: date, *, actor: str, 
 
 def _chosen(session: Session, campaign: Campaign, codes: list[str], deadline_label: str | None) -> list[Measure]:
     if bool(codes) == bool(deadline_label):
-        raise RecheckError("请指定措施编号，或指定整改时限类别（二者选一）。")
+        raise RecheckError(_("请指定措施编号，或指定整改时限类别（二者选一）。"))
     query = select(Measure).where(Measure.campaign_id == campaign.id).order_by(Measure.position)
     if deadline_label:
         label = normalise_label(deadline_label)
         found = list(session.scalars(query.join(Problem).where(Problem.deadline_label == label)))
         if not found:
-            raise RecheckError(f"整改时限为“{label}”的问题没有措施。")
+            raise RecheckError(_("整改时限为“%(label)s”的问题没有措施。", label=label))
         return found
     found = list(session.scalars(query.where(Measure.code.in_(codes))))
     unknown = sorted(set(codes) - {m.code for m in found})
     if unknown:
-        raise RecheckError(f"没有编号为{'、'.join(unknown)}的措施。")
+        raise RecheckError(_("没有编号为%(codes)s的措施。", codes="、".join(unknown)))
     return found
 
 
@@ -69,13 +70,13 @@ def record(session: Session, recheck: Recheck, result: str, note: str, *, actor:
     now = now or utcnow()
     note = note.strip()
     if recheck.result is not None:
-        raise RecheckError("这次回头看已经记录过结果。")
+        raise RecheckError(_("这次回头看已经记录过结果。"))
     if result not in RECHECK_RESULTS:
-        raise RecheckError("回头看结果只能是“巩固”或“反弹”。")
+        raise RecheckError(_("回头看结果只能是“巩固”或“反弹”。"))
     if not note:
-        raise RecheckError("请填写回头看情况说明。")
+        raise RecheckError(_("请填写回头看情况说明。"))
     if len(note) > NOTE_LIMIT:
-        raise RecheckError(f"情况说明过长（{len(note)}个字，最多{NOTE_LIMIT}个）。")
+        raise RecheckError(_("情况说明过长（%(length)s个字，最多%(limit)s个）。", length=len(note), limit=NOTE_LIMIT))
     recheck.result, recheck.note, recheck.recorded_at, recheck.recorded_by = result, note, now, actor[:200]
     measure = recheck.measure
     if result == RELAPSED and measure.status == DONE:
@@ -110,5 +111,5 @@ def open_rechecks(session: Session, campaign: Campaign, until: date | None = Non
 def get(session: Session, recheck_id: int) -> Recheck:
     recheck = session.get(Recheck, recheck_id)
     if recheck is None:
-        raise RecheckError(f"没有编号为{recheck_id}的回头看。")
+        raise RecheckError(_("没有编号为%(id)s的回头看。", id=recheck_id))
     return recheck
