@@ -13,7 +13,6 @@ from ..auth import current_staff
 from ..models import Campaign
 from ..services.common.errors import ServiceError
 from ..services.ledger import import_preview, uploads
-from ..services.ledger.exporter import ledger_xlsx
 from ..services.ledger.rejects import LedgerRejected
 from . import bp
 from .campaign_forms import LedgerConfirmForm, LedgerUploadForm
@@ -92,6 +91,7 @@ def campaign_ledger_confirm(slug: str) -> Response | str:
 @bp.get("/campaigns/<slug>/ledger.xlsx", endpoint="campaign_ledger_download")
 def campaign_ledger_download(slug: str) -> Response:
     campaign = office_campaign_or_404(slug, "import_ledger")
+    from ..services.ledger.exporter import ledger_xlsx  # openpyxl loads for a download only
     data = ledger_xlsx(db.session(), campaign)
     return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=f"{campaign.slug}-整改台账.xlsx",
                      max_age=0)

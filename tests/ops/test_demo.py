@@ -20,7 +20,7 @@ def test_demo_load_creates_the_founding_campaign_once(app, runner, session):
     report = session.scalar(select(ProgressReport))
     assert report.as_of.isoformat() == "2021-03-31" and report.mismatches == []
     assert session.scalar(select(func.count(FeedbackItem.id))) == 5
-    assert session.scalar(select(func.count(User.id))) == 6
+    assert session.scalar(select(func.count(User.id))) == 7
 
 
 def test_demo_accounts_are_written_to_a_private_file(app, runner):
@@ -28,4 +28,5 @@ def test_demo_accounts_are_written_to_a_private_file(app, runner):
     path = Path(app.instance_path) / "demo-accounts.txt"
     assert path.stat().st_mode & 0o077 == 0
     lines = path.read_text(encoding="utf-8").splitlines()[1:]
-    assert {line.split("\t")[0] for line in lines} == {"admin", "clerk", "triager", "handler", "research", "supervisor"}
+    assert {line.split("\t")[0] for line in lines} == {"admin", "clerk", "triager", "handler", "research", "supervisor",
+                                                      "rectification"}

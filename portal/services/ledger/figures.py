@@ -65,7 +65,7 @@ def campaign_figures(session: Session, campaign: Campaign) -> dict:
         select(Problem.id, Category.title, Problem.deadline_label).join(Category)
         .where(Problem.campaign_id == campaign.id)
     ).all()
-    return _figures(campaign.slug, list(titles),
+    return figures_of(campaign.slug, list(titles),
                     [(title, label, counts.get(problem_id, (0, 0))) for problem_id, title, label in problems])
 
 
@@ -78,11 +78,11 @@ def ledger_figures(slug: str, rows: list[CheckedRow]) -> dict:
         tally = counts.setdefault(row.number, [0, 0])
         tally[0] += 1
         tally[1] += row.status == DONE
-    return _figures(slug, list(dict.fromkeys(row.category for row in rows)),
+    return figures_of(slug, list(dict.fromkeys(row.category for row in rows)),
                     [(title, label, (counts[n][0], counts[n][1])) for n, (title, label) in problems.items()])
 
 
-def _figures(slug: str, titles: list[str], problems: list[tuple[str, str, tuple[int, int]]]) -> dict:
+def figures_of(slug: str, titles: list[str], problems: list[tuple[str, str, tuple[int, int]]]) -> dict:
     """The published figures of categories (titles in order) and problems (category title, deadline label,
     (measures, done))."""
     by_category: dict[str, dict[str, Any]] = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -69,8 +69,12 @@ class ImportResult:
 
 
 def import_ledger(session: Session, campaign: Campaign, path: Path | str, *, actor: str,
-                  dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
-    """Import a ledger file into campaign, or raise LedgerRejected listing everything wrong with it."""
+                  dry_run: bool = False, progress: Progress | None = None,
+                  recorded_at: datetime | None = None) -> ImportResult:
+    """Import a ledger file into campaign, or raise LedgerRejected listing everything wrong with it.
+
+    recorded_at dates the changes in the measures' history (now by default): the moment the ledger describes, for a
+    ledger entered after the fact (the demo's sample ledger is the state of 2021-03-31)."""
     sheet = read_ledger(Path(path))
     existing = _Existing(session, campaign)
     errors = (sheet.errors + _consistency_errors(sheet) + _due_date_errors(sheet, campaign)
@@ -78,7 +82,7 @@ def import_ledger(session: Session, campaign: Campaign, path: Path | str, *, act
     if errors:
         raise LedgerRejected(errors)
     rows = [checked(row) for row in sheet.rows]
-    result = _Applier(session, campaign, existing, actor, dry_run).apply(rows, progress)
+    result = _Applier(session, campaign, existing, actor, dry_run, recorded_at).apply(rows, progress)
     result.skipped_departments = departments.skipped_names([row.departments for row in rows])
     result.rows = rows
     if not dry_run:
@@ -154,10 +158,11 @@ def _value(value: object) -> str | None:
 class _Applier:
     """Applies validated rows: matches categories by title, problems by number, measures by code."""
 
-    def __init__(self, session: Session, campaign: Campaign, existing: _Existing, actor: str, dry_run: bool):
+    def __init__(self, session: Session, campaign: Campaign, existing: _Existing, actor: str, dry_run: bool,
+                 recorded_at: datetime | None = None):
         self.session, self.campaign, self.existing = session, campaign, existing
         self.actor, self.dry_run = actor, dry_run
-        self.now = utcnow()
+        self.now = recorded_at or utcnow()
         self.result = ImportResult()
 
     def apply(self, rows: list[CheckedRow], progress: Progress | None) -> ImportResult:

@@ -1,8 +1,9 @@
 """示例数据: the founding campaign (甘肃省总工会, 省委第八巡视组) with the sample ledger and the 2021 report."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -30,7 +31,9 @@ def load_demo(session: Session) -> Campaign | None:
         contact_email="gsghzys@163.com",
         is_sample=True,
     )
-    import_ledger(session, campaign, DEMO_DIR / "sample-ledger.xlsx", actor="示例数据")
+    # the sample ledger is the state the 2021-03-31 report describes: its history is dated so (flask figures --as-of)
+    import_ledger(session, campaign, DEMO_DIR / "sample-ledger.xlsx", actor="示例数据",
+                  recorded_at=datetime(2021, 3, 31, 18, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     import_report(session, campaign, (DEMO_DIR / "report-2021-zh-Hans.txt").read_text(encoding="utf-8"),
                   as_of=date(2021, 3, 31), title="中共甘肃省总工会党组关于巡视整改进展情况的通报")
     return campaign
