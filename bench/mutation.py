@@ -37,7 +37,7 @@ MODULE_TESTS = {
     "portal/services/common/clocks.py": ["tests/common/test_clocks.py"],
     "portal/services/common/authz.py": ["tests/common/test_authz.py"],
     "portal/services/ledger/figures.py": ["tests/ledger/test_figures.py", "tests/reports/test_figures.py"],
-    "portal/services/feedback/workflow.py": ["tests/feedback/test_workflow.py"],
+    "portal/services/feedback/workflow.py": ["tests/feedback/test_workflow.py", "tests/feedback/test_handoffs.py"],
     "portal/services/ledger/reader.py": ["tests/ledger/test_reader_edges.py", "tests/ledger/test_import.py",
                                          "tests/ledger/test_import_messy.py", "tests/ledger/test_import_rejects.py",
                                          "tests/ledger/test_import_hostile.py"],

@@ -137,6 +137,22 @@ def test_a_pending_request_blocks_the_send_back(session, staff, assigned):
         workflow.apply(session, item, "send_back", staff.handler, CLOCKS, reason="不属于本部门")
 
 
+def test_only_this_items_pending_request_blocks_a_direct_extension_or_a_send_back(session, staff, assigned):
+    waiting, refused, other = assigned(), assigned(), assigned()
+    extensions.request(session, staff.handler, waiting, "10", "需要调查", CLOCKS)
+    extensions.request(session, staff.handler, refused, "10", "需要调查", CLOCKS)
+    extensions.decide(session, staff.triager, refused, False, "请按期办结", CLOCKS)
+    for item in (refused, other):
+        workflow.apply(session, item, "extend", staff.triager, CLOCKS, days=5, approver="张主任", reason="直接延期")
+        assert item.extension_days == 5
+    spare = assigned()
+    workflow.apply(session, spare, "send_back", staff.handler, CLOCKS, reason="不属于本部门")
+    assert spare.state == "accepted"
+    with pytest.raises(WorkflowError, match="请在“延期申请”处同意或不同意"):
+        workflow.apply(session, waiting, "extend", staff.triager, CLOCKS, days=5, approver="张主任", reason="直接延期")
+    assert waiting.extension_days is None
+
+
 def test_home_pages_list_send_backs_and_requests_with_nav_counts(session, staff, assigned):
     sent_back, asked = assigned(), assigned()
     workflow.apply(session, sent_back, "send_back", staff.handler, CLOCKS, reason="应由组织部办理")

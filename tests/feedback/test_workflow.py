@@ -157,8 +157,10 @@ def test_review_only_within_thirty_days_of_the_reply(session, new_item, actors):
     assert item.state == "review" and item.needs_attention and item.due_date == CLOCKS.accept_due(asked)
     closed = asked + timedelta(days=3)
     workflow.apply(session, item, "assign", actors["triager"], CLOCKS, now=closed, department=dept.id)
+    assert item.handle_due == item.due_date == CLOCKS.handle_due(closed)
     workflow.apply(session, item, "reply", actors["research"], CLOCKS, now=closed,
                    reply=approved_reply(session, item, actors["research"]))
+    assert not item.needs_attention and item.due_date is None
     workflow.apply(session, item, "close", actors["triager"], CLOCKS, now=closed)
     assert item.state == "closed" and item.closed_at == closed
 
@@ -166,10 +168,20 @@ def test_review_only_within_thirty_days_of_the_reply(session, new_item, actors):
 def test_duplicate_names_the_original_on_both_items(session, new_item, actors):
     original, _ = new_item()
     item, _ = new_item()
-    workflow.apply(session, item, "merge", actors["triager"], CLOCKS, original=original.case_number.lower())
+    merged = datetime(2021, 3, 5, 2, tzinfo=UTC)
+    workflow.apply(session, item, "merge", actors["triager"], CLOCKS, now=merged, original=original.case_number.lower())
     assert item.duplicate_of_id == original.id
+    assert (item.state, item.closed_at, item.due_date) == ("duplicate", merged, None)
     events = session.scalars(select(AuditEvent).where(AuditEvent.item_id == original.id)).all()
     assert any(e.action == "item.duplicate_received" and e.details["duplicate"] == item.case_number for e in events)
+
+
+def test_an_unknown_original_is_named_in_the_refusal_cut_to_forty_characters(session, new_item, actors):
+    item, _ = new_item()
+    typed = "GH-2026-" + "9" * 60
+    with pytest.raises(WorkflowError) as refused:
+        workflow.apply(session, item, "merge", actors["triager"], CLOCKS, original=typed)
+    assert str(refused.value) == f"找不到原件“{typed[:40]}”。" and refused.value.field == "original"
 
 
 def test_item_cannot_duplicate_itself_or_a_duplicate(session, new_item, actors):
