@@ -85,3 +85,23 @@ def test_a_problem_without_measures_counts_as_in_progress_in_every_figure(sessio
     assert [c["rate"] for c in figures["by_category"]] == ["75.00", "100.00"]
     assert problem_progress(session, [empty])[empty.id] == ProblemProgress(0, 0, empty.due_date)
     assert not problem_progress(session, [empty])[empty.id].rectified and problem_progress(session, []) == {}
+
+
+def test_an_uploads_preview_figures_are_those_its_import_then_publishes(session, tmp_path):
+    """ledger_figures (the 整改办's upload preview) counts rows as campaign_figures counts the imported ledger."""
+    from portal.services.ledger.figures import ledger_figures
+    from portal.services.ledger.importer import import_ledger
+    from portal.services.ledger.reader import checked, read_ledger
+    from tests import ledger_files
+
+    rows = [list(row) for row in ledger_files.ROWS]
+    rows.append([4, ledger_files.CAT_B, 3, "调研不深入", "长期坚持", "书记", "办公室", "", "3-1", "建立调研制度",
+                 "正在整改", "", ""])
+    path = ledger_files.write_csv(tmp_path / "ledger.csv", rows)
+    preview = ledger_figures("test-2020", [checked(row) for row in read_ledger(path).rows])
+    campaign = ledger_files.campaign(session)
+    import_ledger(session, campaign, path, actor="导入")
+    published = campaign_figures(session, campaign)
+    assert preview == published
+    assert (preview["problems"], preview["measures"], preview["done"], preview["rectified_problems"]) == (3, 4, 2, 1)
+    assert [c["label"] for c in preview["deadline_classes"]] == ["1个月内整改到位", "3个月内整改到位", "长期坚持"]
