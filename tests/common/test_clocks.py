@@ -78,3 +78,31 @@ def test_today_is_the_office_date_and_settings_are_values():
     assert CLOCKS.today(datetime(2021, 3, 31, 15, 59, tzinfo=UTC)) == date(2021, 3, 31)
     assert CLOCKS.today() == datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).date()
     assert len({CLOCKS, ClockSettings()}) == 1
+
+
+def test_records_may_predate_the_feedback_date_by_a_year_and_nothing_predates_2000():
+    from portal.services.common.clocks import earliest_date
+    assert earliest_date(date(2020, 11, 16)) == date(2019, 11, 17)
+    assert earliest_date(date(2000, 6, 1)) == date(2000, 1, 1)
+    assert earliest_date(None) == date(2000, 1, 1)
+
+
+def test_safe_day_keeps_days_two_days_inside_the_calendar_and_leaves_real_days_alone():
+    from datetime import timedelta
+
+    from portal.services.common.clocks import safe_day
+    assert safe_day(date(2021, 3, 31)) == date(2021, 3, 31)
+    assert safe_day(date.min) == date.min + timedelta(days=2)
+    assert safe_day(date.max) == date.max - timedelta(days=2)
+    assert safe_day(date.min + timedelta(days=3)) == date.min + timedelta(days=3)
+
+
+def test_local_wall_clock_times_become_utc_and_aware_ones_are_only_converted():
+    from datetime import UTC, datetime
+
+    from portal.services.common.clocks import local_to_utc, start_of_local_day
+    assert local_to_utc(datetime(2021, 3, 31, 8, 30), "Asia/Shanghai") == datetime(2021, 3, 31, 0, 30, tzinfo=UTC)
+    aware = datetime(2021, 3, 31, 8, 30, tzinfo=UTC)
+    assert local_to_utc(aware, "Asia/Shanghai") == aware
+    assert local_to_utc(datetime(1, 1, 1, 0, 0), "Asia/Shanghai").year == 1
+    assert start_of_local_day(date(2021, 4, 1), "Asia/Shanghai") == datetime(2021, 3, 31, 16, 0, tzinfo=UTC)
