@@ -34,7 +34,7 @@ MODULE_TESTS = {
     "portal/services/common/privacy.py": ["tests/common/test_privacy.py", "tests/replies/test_redaction.py"],
     "portal/services/replies/redaction.py": ["tests/replies/test_redaction.py"],
     "portal/services/feedback/case_codes.py": ["tests/feedback/test_case_codes.py"],
-    "portal/services/common/clocks.py": ["tests/common/test_clocks.py"],
+    "portal/services/common/clocks.py": ["tests/common/test_clocks.py", "tests/feedback/test_clerk_intake.py"],
     "portal/services/common/authz.py": ["tests/common/test_authz.py"],
     "portal/services/ledger/figures.py": ["tests/ledger/test_figures.py", "tests/reports/test_figures.py"],
     "portal/services/feedback/workflow.py": ["tests/feedback/test_workflow.py", "tests/feedback/test_handoffs.py"],

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -36,6 +37,19 @@ def test_a_call_in_the_future_is_refused_with_the_other_errors(session, make_use
                   intake_settings, make_user("clerk"), None, now=NOW)
     assert set(refused.value.errors) == {"call_at", "content", "phone_line"}
     assert session.scalar(select(func.count(FeedbackItem.id))) == 0
+
+
+def test_a_call_up_to_five_minutes_ahead_of_the_server_clock_is_taken_six_are_refused(session, make_user,
+                                                                                       intake_settings):
+    from datetime import timedelta
+    clerk = make_user("clerk")
+    local_now = NOW.astimezone(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
+    with pytest.raises(IntakeError) as refused:
+        log_phone(session, call(call_at=local_now + timedelta(minutes=6)), intake_settings, clerk, None, now=NOW)
+    assert set(refused.value.errors) == {"call_at"}
+    item, _code = log_phone(session, call(call_at=local_now + timedelta(minutes=5)), intake_settings, clerk, None,
+                            now=NOW)
+    assert item.call_at == NOW + timedelta(minutes=5)
 
 
 @pytest.mark.parametrize("year", [1, 202, 1900, 1999])
