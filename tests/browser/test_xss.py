@@ -61,7 +61,11 @@ INJECTED = r"""() => {
     if (tag === 'script' && !(el.getAttribute('src') || '').startsWith('/static/')) found.push('an inline or foreign <script>');
     if (tag === 'style') found.push('a <style> element');
     if (tag === 'meta' && el.hasAttribute('http-equiv')) found.push('<meta http-equiv>');
-    if (tag === 'link' && !(el.getAttribute('href') || '').startsWith('/static/')) found.push('<link href=' + el.getAttribute('href') + '>');
+    // a stylesheet, or the page's own Atom feed named in <head> (campaign, problem and measure pages)
+    const href = el.getAttribute('href') || '';
+    const feed = el.rel === 'alternate' && el.type === 'application/atom+xml' && el.parentElement.tagName === 'HEAD'
+      && /^\/campaigns\/[^/]+\/(?:[^?#]*\/)?feed\.atom$/.test(href);
+    if (tag === 'link' && !href.startsWith('/static/') && !feed) found.push('<link href=' + href + '>');
     if (tag === 'img' && el.getAttribute('src') === 'x') found.push('<img src=x>');
     if (tag === 'svg' && el.querySelector('script, animate, a')) found.push('an <svg> with script, animate or a link');
   }
