@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from math import floor
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Date, Float, cast, func, literal
+from sqlalchemy import ColumnElement, Date, Float, Integer, cast, func, literal, type_coerce
 
 SECONDS_PER_DAY = 86400.0
+#: a zone whose UTC offset is the same on the first of every month from this year to next year counts as fixed
+FIXED_SINCE_YEAR = 2000
+EPOCH = date(1970, 1, 1)
 
 
 def _sqlite_offset(timezone: str) -> str:
@@ -23,6 +27,30 @@ def local_date(column, dialect: str, timezone: str) -> ColumnElement:
     if dialect == "postgresql":
         return cast(func.timezone(timezone, column), Date)
     return func.date(column, _sqlite_offset(timezone))
+
+
+@lru_cache(maxsize=8)
+def fixed_offset(timezone: str, until_year: int) -> int | None:
+    """The zone's UTC offset in seconds when it is the same on the first of every month from FIXED_SINCE_YEAR to
+    until_year (Asia/Shanghai: +8 hours since 1991), else None (a zone with daylight saving time)."""
+    zone = ZoneInfo(timezone)
+    offsets = {datetime(year, month, 1, 12, tzinfo=zone).utcoffset()
+               for year in range(FIXED_SINCE_YEAR, until_year + 1) for month in range(1, 13)}
+    if len(offsets) != 1:
+        return None
+    offset = offsets.pop()
+    return int(offset.total_seconds()) if offset else 0
+
+
+def local_day_number(column, offset: int) -> ColumnElement:
+    """The office-local date of a UTC timestamp column as days since 1970-01-01, in a zone of fixed offset seconds:
+    arithmetic on the epoch, a tenth of the cost of converting each value with timezone() (PostgreSQL)."""
+    return func.floor((func.date_part("epoch", column) + offset) / SECONDS_PER_DAY)
+
+
+def day_number(column) -> ColumnElement:
+    """A Date column as days since 1970-01-01 (PostgreSQL: date - date is an integer)."""
+    return type_coerce(column - literal(EPOCH, Date), Integer)
 
 
 def period(column, dialect: str, timezone: str, unit: str) -> ColumnElement:

@@ -262,12 +262,16 @@ def _tally(groups: list[_Group], attribute: str, codes: tuple[str, ...]) -> dict
 
 
 def _satisfaction(session: Session, conditions) -> dict[Any, Satisfaction]:
-    """ALL and each department id → the answers sent to its items and their ratings per level, in one query."""
+    """ALL and each department id → the answers sent to its items and their ratings per level, in one query.
+
+    Only items with a reply date can have a sent answer (sending one sets it): saying so lets the database leave the
+    unanswered items out before the join."""
     rows = session.execute(
         select(FeedbackItem.department_id, AnswerRating.level, func.count(Reply.id)).select_from(Reply)
         .join(FeedbackItem, FeedbackItem.id == Reply.item_id)
         .outerjoin(AnswerRating, AnswerRating.reply_id == Reply.id)
-        .where(*conditions, Reply.status == SENT).group_by(FeedbackItem.department_id, AnswerRating.level)).all()
+        .where(*conditions, FeedbackItem.replied_at.is_not(None), Reply.status == SENT)
+        .group_by(FeedbackItem.department_id, AnswerRating.level)).all()
     result = {}
     for group in {ALL, *(d for d, _level, _n in rows if d is not None)}:
         mine = [(level, int(n)) for d, level, n in rows if group == ALL or d == group]
@@ -291,24 +295,30 @@ def problem_links():
 
 def _top_targets(session: Session, conditions) -> tuple[list[TargetFigures], list[TargetFigures]]:
     """The TOP problems and the TOP measures with the most items in scope, in one statement: the links of those
-    items are read once (a CTE), then ranked by problem (an item counted once however many of the problem's measures
-    it names) and by measure; ties go to the lower problem number or the earlier measure."""
+    items are read once (a CTE) and counted by problem (an item counted once however many of the problem's measures
+    it names) and by measure before the counts meet the problems' and measures' texts; ties go to the lower problem
+    number or the earlier measure."""
     links = (select(FeedbackLink.item_id, FeedbackLink.measure_id, problem_key().label("problem_id"),
-                    FeedbackItem.replied_at)
+                    FeedbackItem.replied_at.is_not(None).label("answered"))
              .select_from(FeedbackLink).join(FeedbackItem, FeedbackItem.id == FeedbackLink.item_id)
              .outerjoin(Measure, Measure.id == FeedbackLink.measure_id).where(*conditions).cte("scoped_link"))
-    received = func.count(func.distinct(links.c.item_id))
-    answered = func.count(func.distinct(case((links.c.replied_at.is_not(None), links.c.item_id))))
+    item_problems = select(links.c.item_id, links.c.problem_id, links.c.answered).distinct().subquery("item_problem")
+    by_problem = (select(item_problems.c.problem_id, func.count().label("received"),
+                         func.count().filter(item_problems.c.answered).label("answered"))
+                  .group_by(item_problems.c.problem_id).subquery("by_problem"))
+    by_measure = (select(links.c.measure_id, func.count(func.distinct(links.c.item_id)).label("received"),
+                         func.count(func.distinct(links.c.item_id)).filter(links.c.answered).label("answered"))
+                  .where(links.c.measure_id.is_not(None)).group_by(links.c.measure_id).subquery("by_measure"))
     problems = (select(literal(PROBLEM).label("target"), Problem.id, cast(Problem.number, String).label("label"),
-                       Problem.description.label("text"), Problem.number.label("rank"), received, answered)
-                .select_from(links).join(Problem, Problem.id == links.c.problem_id)
-                .group_by(Problem.id, Problem.number, Problem.description)
-                .order_by(received.desc(), Problem.number).limit(TOP))
+                       Problem.description.label("text"), Problem.number.label("rank"), by_problem.c.received,
+                       by_problem.c.answered)
+                .join_from(by_problem, Problem, Problem.id == by_problem.c.problem_id)
+                .order_by(by_problem.c.received.desc(), Problem.number).limit(TOP))
     measures = (select(literal(MEASURE).label("target"), Measure.id, Measure.code.label("label"),
-                       Measure.text.label("text"), Measure.position.label("rank"), received, answered)
-                .select_from(links).join(Measure, Measure.id == links.c.measure_id)
-                .group_by(Measure.id, Measure.code, Measure.text, Measure.position)
-                .order_by(received.desc(), Measure.position).limit(TOP))
+                       Measure.text.label("text"), Measure.position.label("rank"), by_measure.c.received,
+                       by_measure.c.answered)
+                .join_from(by_measure, Measure, Measure.id == by_measure.c.measure_id)
+                .order_by(by_measure.c.received.desc(), Measure.position).limit(TOP))
     rows = session.execute(union_all(select(problems.subquery()), select(measures.subquery()))).all()
     found: dict[str, list[TargetFigures]] = {PROBLEM: [], MEASURE: []}
     for target, i, label, text, _rank, r, a in sorted(rows, key=lambda row: (-int(row[5]), int(row[4] or 0))):

@@ -70,6 +70,24 @@ class Clock:
     def local_date(self, column) -> ColumnElement:
         return _sql.local_date(column, self.dialect, self.timezone)
 
+    def on_or_before(self, instant, day) -> ColumnElement[bool]:
+        """The office-local date of the timestamp instant is day (a Date column) or earlier."""
+        offset = self._fixed_offset()
+        if offset is None:
+            return self.local_date(instant) <= day
+        return _sql.local_day_number(instant, offset) <= _sql.day_number(day)
+
+    def after(self, instant, day) -> ColumnElement[bool]:
+        """The office-local date of the timestamp instant is later than day (a Date column)."""
+        offset = self._fixed_offset()
+        if offset is None:
+            return self.local_date(instant) > day
+        return _sql.local_day_number(instant, offset) > _sql.day_number(day)
+
+    def _fixed_offset(self) -> int | None:
+        """On PostgreSQL in a zone without daylight saving time, the zone's offset: local dates by arithmetic."""
+        return _sql.fixed_offset(self.timezone, self.today.year + 1) if self.dialect == "postgresql" else None
+
 
 def _decision_at():
     return func.coalesce(FeedbackItem.accepted_at, FeedbackItem.closed_at)
@@ -87,18 +105,17 @@ def count_columns(clock: Clock) -> dict[str, ColumnElement]:
     """Handling's counts as SQL aggregates over FeedbackItem rows."""
     decided = _decided()
     replied = FeedbackItem.replied_at.is_not(None)
-    replied_on = clock.local_date(FeedbackItem.replied_at)
     return {
         "received": func.count(),
         "assigned": _count(FeedbackItem.department_id.is_not(None)),
         "accepted": func.count(FeedbackItem.accepted_at),
         "decided": _count(decided),
-        "decided_on_time": _count(and_(decided, clock.local_date(_decision_at()) <= FeedbackItem.accept_due)),
+        "decided_on_time": _count(and_(decided, clock.on_or_before(_decision_at(), FeedbackItem.accept_due))),
         "decision_overdue": _count(and_(FeedbackItem.state == RECEIVED, FeedbackItem.accept_due < clock.today)),
         "answered": func.count(FeedbackItem.replied_at),
-        "answered_on_time": _count(and_(replied, replied_on <= FeedbackItem.handle_due)),
+        "answered_on_time": _count(and_(replied, clock.on_or_before(FeedbackItem.replied_at, FeedbackItem.handle_due))),
         "answered_late": _count(and_(replied, or_(FeedbackItem.handle_due.is_(None),
-                                                  replied_on > FeedbackItem.handle_due))),
+                                                  clock.after(FeedbackItem.replied_at, FeedbackItem.handle_due)))),
         "answer_overdue": _count(and_(FeedbackItem.replied_at.is_(None), FeedbackItem.state.in_((ACCEPTED, HANDLING)),
                                       FeedbackItem.handle_due < clock.today)),
         "overdue_now": _count(FeedbackItem.due_date < clock.today),
