@@ -14,6 +14,7 @@ from portal.services.common.errors import ServiceError
 from portal.services.ledger.figures import campaign_figures
 from portal.services.ledger.importer import import_ledger
 from portal.services.reports import drafts
+from portal.services.reports.comparison import disagreement
 from portal.services.reports.drafts import DraftDetails, DraftMovedOn
 from portal.services.reports.importer import import_report
 from portal.services.reports.repair.engine import repair_report
@@ -70,12 +71,8 @@ def test_the_review_names_each_figure_against_the_ledger_as_of_the_date_and_now(
                     "in_progress": (1, 1, 1), "rate": ("66.67", "66.67", "66.67")}
     assert [row.figure for row in review.disagreements] == ["done"]
     (done,) = review.disagreements
-    assert drafts_sentence(done) == "通报称已整改3条，台账截至那天为2条。"
-
-
-def drafts_sentence(row) -> str:
-    from portal.services.reports.comparison import disagreement
-    return disagreement(row, "截至那天", row.as_of)
+    assert disagreement(done, done.as_of, "2021年3月31日") == "通报称已整改3条，台账截至2021年3月31日为2条。"
+    assert disagreement(done, done.now) == "通报称已整改3条，台账目前为2条。"
 
 
 def test_as_of_a_date_before_the_ledger_was_kept_the_ledger_held_nothing(session, ledger, office):

@@ -45,25 +45,36 @@ def compare(declared: dict, as_of: dict, now: dict) -> list[FigureComparison]:
     return rows
 
 
-#: how a disagreement is told, by figure (a deadline class's figures prefixed class:)
-SENTENCES = {
-    "categories": _l("通报称%(declared)s个方面，台账%(when)s为%(computed)s个。"),
-    "problems": _l("通报称问题%(declared)s个，台账%(when)s为%(computed)s个。"),
-    "rectified_problems": _l("通报称已整改到位的问题%(declared)s个，台账%(when)s为%(computed)s个。"),
-    "measures": _l("通报称整改措施%(declared)s条，台账%(when)s为%(computed)s条。"),
-    "done": _l("通报称已整改%(declared)s条，台账%(when)s为%(computed)s条。"),
-    "in_progress": _l("通报称正在整改%(declared)s条，台账%(when)s为%(computed)s条。"),
-    "rate": _l("通报称完成率%(declared)s%%，台账%(when)s为%(computed)s%%。"),
-    "class:problems": _l("通报称“%(label)s”的问题%(declared)s个，台账%(when)s为%(computed)s个。"),
-    "class:rectified": _l("通报称“%(label)s”的问题已整改到位%(declared)s个，台账%(when)s为%(computed)s个。"),
-    "class:in_progress": _l("通报称“%(label)s”的问题正在整改%(declared)s个，台账%(when)s为%(computed)s个。"),
+
+#: what the report says, by figure (a deadline class's figures prefixed class:), and the unit the ledger's count takes
+SAID = {
+    "categories": (_l("通报称%(declared)s个方面"), "个"),
+    "problems": (_l("通报称问题%(declared)s个"), "个"),
+    "rectified_problems": (_l("通报称已整改到位的问题%(declared)s个"), "个"),
+    "measures": (_l("通报称整改措施%(declared)s条"), "条"),
+    "done": (_l("通报称已整改%(declared)s条"), "条"),
+    "in_progress": (_l("通报称正在整改%(declared)s条"), "条"),
+    "rate": (_l("通报称完成率%(declared)s%%"), "%"),
+    "class:problems": (_l("通报称“%(label)s”的问题%(declared)s个"), "个"),
+    "class:rectified": (_l("通报称“%(label)s”的问题已整改到位%(declared)s个"), "个"),
+    "class:in_progress": (_l("通报称“%(label)s”的问题正在整改%(declared)s个"), "个"),
 }
+#: what the ledger gives, by unit: as of the report's date, and now
+LEDGER_AS_OF = {"个": _l("台账截至%(date)s为%(computed)s个。"), "条": _l("台账截至%(date)s为%(computed)s条。"),
+                "%": _l("台账截至%(date)s为%(computed)s%%。")}
+LEDGER_NOW = {"个": _l("台账目前为%(computed)s个。"), "条": _l("台账目前为%(computed)s条。"),
+              "%": _l("台账目前为%(computed)s%%。")}
 
 
-def disagreement(row: FigureComparison, when: str, computed: object) -> str:
-    """The disagreement in words: 通报称已整改30条，台账截至2021年3月31日为28条。 (when: 截至… or 目前)."""
-    if computed is None and row.deadline_class is not None:
-        return _("通报列出整改时限“%(label)s”，台账%(when)s没有这一整改时限。", label=row.deadline_class, when=when)
-    key = f"class:{row.figure}" if row.deadline_class is not None else row.figure
-    return str(SENTENCES[key]) % {"declared": row.declared, "computed": "—" if computed is None else computed,
-                                  "when": when, "label": row.deadline_class}
+def disagreement(row: FigureComparison, computed: object, day: str | None = None) -> str:
+    """The disagreement in words, against the ledger on day (its date as shown) or now (day None):
+    通报称已整改30条，台账截至2021年3月31日为28条。"""
+    said, unit = SAID[f"class:{row.figure}" if row.deadline_class is not None else row.figure]
+    if computed is None:
+        ledger = (_("台账截至%(date)s没有这一项。", date=day) if day is not None else _("台账目前没有这一项。"))
+    elif day is not None:
+        ledger = str(LEDGER_AS_OF[unit]) % {"date": day, "computed": computed}
+    else:
+        ledger = str(LEDGER_NOW[unit]) % {"computed": computed}
+    return _("%(said)s，%(ledger)s", said=str(said) % {"declared": row.declared, "label": row.deadline_class},
+             ledger=ledger)
