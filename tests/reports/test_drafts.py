@@ -104,6 +104,9 @@ def test_a_save_from_an_older_page_is_refused(session, ledger, office):
     (" \n ", DraftDetails(TODAY), "text"),
     ("通" * 500_001, DraftDetails(TODAY), "text"),
     (RIGHT, DraftDetails(None), "as_of"),
+    (RIGHT, DraftDetails(date(9999, 12, 31)), "as_of"),
+    (RIGHT, DraftDetails(date(1, 1, 1)), "as_of"),
+    (RIGHT, DraftDetails(date(2019, 11, 15)), "as_of"),
     (RIGHT, DraftDetails(TODAY, "标" * 301), "title"),
 ])
 def test_a_draft_without_text_or_date_or_with_an_overlong_title_is_refused(session, ledger, office, text, details,

@@ -76,7 +76,7 @@ def test_a_docx_that_unzips_beyond_the_limit_is_refused(monkeypatch):
 
 
 def test_pasted_text_or_a_file_but_not_both_nor_neither():
-    assert sources.received_text("正文\r\n第二行", None, None) == "正文\n第二行"
+    assert sources.received_text("正文\r\n第二\x00行\x7f", None, None) == "正文\n第二行"
     assert sources.received_text("", "通报.txt", io.BytesIO("文件正文".encode())) == "文件正文"
     with pytest.raises(ReportRejected, match="只选择一种方式"):
         sources.received_text("正文", "通报.txt", io.BytesIO("文件正文".encode()))

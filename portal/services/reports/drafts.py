@@ -3,7 +3,7 @@ figures, then publishes it exactly as `flask report import` would (or discards i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal.models import Campaign, ProgressReport, ReportDraft, User, utcnow
 from portal.services.common import audit, authz
+from portal.services.common.clocks import earliest_date
 from portal.services.common.errors import ServiceError
 from portal.services.common.text import clean_text
 from portal.services.ledger.figures import campaign_figures
@@ -83,7 +84,7 @@ def create_draft(session: Session, actor: User, campaign: Campaign, text: str, d
                  source_name: str | None = None) -> ReportDraft:
     """新建进展通报: repair the text as received and keep it as a draft (nothing is published), audited."""
     authz.require(actor, RIGHT)
-    as_of, title = _checked(details)
+    as_of, title = _checked(campaign, details)
     received = checked_text(text)
     draft = ReportDraft(campaign_id=campaign.id, title=title, as_of=as_of, source_text=received,
                         source_name=(source_name or "")[:255] or None, body=repair_report(received).text,
@@ -100,7 +101,7 @@ def save_draft(session: Session, actor: User, draft: ReportDraft, body: str, det
     """Save the office's corrections (text, date, title) to the revision it was shown; the fields changed."""
     authz.require(actor, RIGHT)
     _current(draft, revision)
-    as_of, title = _checked(details)
+    as_of, title = _checked(draft.campaign, details)
     values = {"body": checked_text(body), "as_of": as_of, "title": title}
     changed = [name for name, value in values.items() if getattr(draft, name) != value]
     if changed:
@@ -168,9 +169,13 @@ def marks(body: str) -> list[Mark]:
     return found
 
 
-def _checked(details: DraftDetails) -> tuple[date, str | None]:
+def _checked(campaign: Campaign, details: DraftDetails) -> tuple[date, str | None]:
+    """The 截至日期 (from the campaign's earliest plausible date to today, a day's slack for time zones) and title."""
     if details.as_of is None:
         raise ServiceError(_("请填写截至日期。"), "as_of")
+    start = earliest_date(campaign.feedback_date)
+    if not start <= details.as_of <= date.today() + timedelta(days=1):
+        raise ServiceError(_("截至日期须在%(start)s到今天之间，请检查年份。", start=start.isoformat()), "as_of")
     title = clean_text(details.title) or None
     if title is not None and len(title) > TITLE_LENGTH:
         raise ServiceError(_("标题过长（最多%(limit)d个字）。", limit=TITLE_LENGTH), "title")

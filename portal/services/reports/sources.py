@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 from flask_babel import gettext as _
 
+from portal.services.common.text import CONTROL_CHARS
 from portal.services.reports.repair.engine import ReportRejected, decode_report
 
 SUFFIXES = (".txt", ".docx")
@@ -52,8 +53,9 @@ def read_upload(filename: str, stream: BinaryIO) -> str:
 
 
 def checked_text(text: str, field: str = "text") -> str:
-    """A report's text, line ends normalised; ReportRejected (for field) when it is blank or too long."""
-    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    """A report's text, line ends normalised and control characters dropped; ReportRejected (for field) when it is
+    blank or too long."""
+    text = CONTROL_CHARS.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise ReportRejected(_("通报正文是空的：请粘贴通报正文，或上传通报文件。"), field)
     if len(text) > MAX_TEXT_CHARS:
