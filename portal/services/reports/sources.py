@@ -14,13 +14,13 @@ from portal.services.common.text import CONTROL_CHARS
 from portal.services.reports.repair.engine import ReportRejected, decode_report
 
 SUFFIXES = (".txt", ".docx")
-#: the file as uploaded; the founding report is 110 KB as text and about 60 KB as .docx
+#: the file as uploaded; the founding report is 40 KB as text
 MAX_FILE_BYTES = 10 * 2**20
 #: a .docx unzipped: the sum of the sizes its members declare (zipfile refuses a member larger than declared)
 MAX_UNZIPPED_BYTES = 50 * 2**20
 #: members of a .docx (a dozen or so; a few hundred with many images)
 MAX_ZIP_MEMBERS = 1_000
-#: characters of a report's text, pasted or read (the founding report has about 37,000)
+#: characters of a report's text, pasted or read (the founding report has about 16,000)
 MAX_TEXT_CHARS = 500_000
 ZIP_SIGNATURE = b"PK\x03\x04"
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
