@@ -85,6 +85,8 @@ ACTIONS = {
     "progress.submit": _l("报送措施进展"), "progress.approve": _l("采纳措施进展"),
     "progress.return": _l("退回措施进展"),
     "recheck.schedule": _l("安排回头看"), "recheck.record": _l("记录回头看结果"),
+    "report_draft.create": _l("新建进展通报草稿"), "report_draft.update": _l("修改进展通报草稿"),
+    "report_draft.discard": _l("放弃进展通报草稿"), "report_draft.publish": _l("发布进展通报草稿"),
     "follow.subscribe": _l("申请关注"), "follow.confirm": _l("确认关注"), "follow.unsubscribe": _l("退订关注"),
     "follow.frequency": _l("修改关注的接收方式"),
 }
@@ -104,7 +106,8 @@ DETAILS = {"reason": _l("理由"), "transferred_to": _l("转往单位"), "origin
            "sha256": _l("文件SHA-256"), "measures": _l("措施数"), "created": _l("新增措施数"),
            "changed": _l("修改措施数"), "update": _l("报送编号"),
            "frequency": _l("接收方式"), "language": _l("语言"),
-           "how": _l("方式")}
+           "how": _l("方式"), "as_of": _l("截至日期"), "unrepaired": _l("待核对处数"), "report": _l("通报编号"),
+           "edited": _l("修改的项目")}
 #: a submitter's contact fields
 CONTACT_FIELDS = {"name": _l("姓名"), "phone": _l("电话"), "email": _l("电子邮箱"), "address": _l("地址")}
 #: what a clerk may correct on a logged call or letter, and what follows (portal.services.feedback.corrections)
@@ -118,7 +121,8 @@ OBJECT_TYPES = {"feedback_item": _l("件"), "staff_user": _l("账号"), "departm
                 "database": _l("数据库"), "audit_event": _l("审计日志"), "campaign": _l("整改任务"),
                 "answer_rating": _l("答复评价"), "callback_attempt": _l("回访记录"),
                 "saved_queue_view": _l("队列视图"), "extension_request": _l("延期申请"),
-                "measure": _l("整改措施"), "follow_subscription": _l("关注"), "recheck": _l("回头看")}
+                "measure": _l("整改措施"), "follow_subscription": _l("关注"), "recheck": _l("回头看"),
+                "report_draft": _l("进展通报草稿")}
 #: the audit log export's columns (portal.services.common.audit_query.AUDIT_COLUMNS)
 AUDIT_COLUMNS = {"at": _l("时间"), "actor": _l("操作人"), "action": _l("操作"), "object": _l("对象"),
                  "case_number": _l("受理编号"), "details": _l("变更与详情")}

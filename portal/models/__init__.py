@@ -16,12 +16,13 @@ from .receipt import IntakeReceipt
 from .recheck import RECHECK_RESULTS, Recheck
 from .reply_files import OutboxAttachment, ReplyAttachment
 from .report import ProgressReport
+from .report_draft import ReportDraft
 from .saved_view import SavedQueueView
 from .staff import AccountToken, Department, DepartmentAlias, LoginFailure, User
 
 __all__ = [
     "Base", "utcnow", "Campaign", "Category", "Problem", "Measure", "MeasureUpdate",
-    "ProgressReport", "ProgressUpdate", "ProgressEvidence", "DONE", "IN_PROGRESS", "MEASURE_STATUSES",
+    "ProgressReport", "ReportDraft", "ProgressUpdate", "ProgressEvidence", "DONE", "IN_PROGRESS", "MEASURE_STATUSES",
     "AuditEvent", "Attachment", "FeedbackContact", "FeedbackItem", "FeedbackLink", "FollowUp", "Note", "Reply",
     "ReplyTemplate", "InboundMessage", "OutboxMessage", "RateLimitCounter", "IntakeReceipt",
     "AnswerRating", "RATING_LEVELS", "PublicVersion", "CallbackAttempt", "SavedQueueView",

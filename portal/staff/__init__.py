@@ -63,6 +63,7 @@ from . import (  # noqa: E402,F401
     queue_bulk,
     replies,
     reply_files,
+    reports,
     satisfaction,
     stats,
     stats_bulletin,

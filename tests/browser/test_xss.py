@@ -11,19 +11,21 @@ from email.utils import format_datetime, make_msgid
 
 import pytest
 from tests.browser.fixtures import login, new_page
+from tests.browser.test_rectification import office_account
 from tests.ledger_files import write_csv
 from playwright.sync_api import expect
 from sqlalchemy import select
 from tests.xss_corpus import PAYLOADS
 
 from portal import db
-from portal.models import FeedbackItem, ProgressReport, Reply, User, utcnow
+from portal.models import Campaign, FeedbackItem, ProgressReport, Reply, User, utcnow
 from portal.services.replies import publication, drafting as replies
 from portal.services.feedback import workflow
 from portal.services.ledger.campaigns import create_campaign
 from portal.services.feedback.intake import IntakeSettings
 from portal.services.ledger.importer import import_ledger
 from portal.services.mail.ingest import IngestSettings, ingest
+from portal.services.reports import drafts
 from portal.services.reports.importer import import_report
 from portal.services.accounts.users import department_named
 
@@ -104,6 +106,24 @@ def store_ledger_and_report(app, tmp_path) -> list[str]:
         + [f"{base}/categories/{k}" for k in range(1, categories + 1)]\
         + [f"{base}/problems/{i + 1}" for i in range(len(texts))]\
         + [f"{base}/measures/{i + 1}-1" for i in range(len(texts))]
+
+
+def store_report_draft(app, portal) -> list[str]:
+    """A 进展通报 draft of the payload campaign with payloads in its title, file name, text (one garbled place, so a
+    mark shows them) and a deadline class label (named in a disagreement); the office's paths to open."""
+    office_account(portal)
+    text = (f"共5个方面54个问题，其中“3个月内{SAMPLE[2]}整改到位”的2个问题。\n{ALL}\n"
+            f"全总下?lián)芎{SAMPLE[0]}和省总列支的专项资金。")
+    with app.test_request_context():
+        session = db.session()
+        office = _user(session, portal.accounts["rectification"])
+        campaign = session.scalar(select(Campaign).where(Campaign.slug == SLUG))
+        draft = drafts.create_draft(session, office, campaign, text, drafts.DraftDetails(date.today(), SAMPLE[4]),
+                                    source_name=SAMPLE[3])
+        session.commit()
+        base = f"/staff/campaigns/{SLUG}/reports"
+        return [base, f"{base}/drafts/{draft.id}", f"{base}/drafts/{draft.id}/publish",
+                f"{base}/drafts/{draft.id}/discard"]
 
 
 def mail(subject: str, body: str, html: bool = False) -> bytes:
@@ -245,8 +265,14 @@ def test_stored_payloads_are_inert_in_the_browser_on_public_and_staff_pages(brow
     supervisor = new_page(browser)
     login(supervisor, portal, "supervisor")
     found += visit(supervisor, portal, ["/staff/audit"])
+    draft_paths = store_report_draft(app, portal)
+    office = new_page(browser)
+    login(office, portal, "rectification")
+    found += visit(office, portal, draft_paths)
+    office.goto(portal.url + draft_paths[1])
+    expect(office.locator("#draft-marks")).to_contain_text("<script>ale")  # the mark's context, shown as text
 
-    pages = [citizen, triager, research, supervisor]
+    pages = [citizen, triager, research, supervisor, office]
     dialogs = [d for p in pages for d in p.dialogs]
     for p in pages:
         p.context.close()

@@ -29,6 +29,7 @@ from portal.services.feedback.attachments import Upload
 from portal.services.common.clocks import ClockSettings
 from portal.services.feedback.intake import Contact
 from portal.services.feedback.queue import QueueFilters
+from portal.services.reports import drafts
 from portal.services.reports.importer import import_report
 from portal.services.ledger import progress
 from portal.services.satisfaction.links import token_for
@@ -88,6 +89,9 @@ class World:
     follow_confirm_token: str = ""
     follow_unsubscribe_token: str = ""
     follow_manage_token: str = ""
+    #: two 进展通报 drafts of the rectification office: one to correct and publish, a spare to discard
+    draft_id: int = 0
+    spare_draft_id: int = 0
 
 
 def account(make_user, role: str) -> User:
@@ -145,6 +149,9 @@ def build_world(session, new_item, make_user, campaign) -> World:
                   reply_file_id=reply_file.id, measure_id=measure.id, progress_id=update.id,
                   evidence_id=update.evidence[0].id)
     follow_world(session, world, campaign)
+    world.draft_id, world.spare_draft_id = (
+        drafts.create_draft(session, accounts["rectification"], campaign, REPORT_TEXT,
+                            drafts.DraftDetails(date(2021, 3, 31))).id for _ in range(2))
     session.commit()
     return world
 
@@ -186,6 +193,7 @@ ARGUMENTS: dict[str, Callable[[World], object]] = {
     "measure_id": lambda w: w.measure_id,
     "update_id": lambda w: w.progress_id,
     "evidence_id": lambda w: w.evidence_id,
+    "draft_id": lambda w: w.draft_id,
 }
 #: (endpoint, argument) whose value is not the argument's usual one
 ENDPOINT_ARGUMENTS: dict[tuple[str, str], Callable[[World], object]] = {
@@ -195,6 +203,7 @@ ENDPOINT_ARGUMENTS: dict[tuple[str, str], Callable[[World], object]] = {
     ("public.follow_confirm", "token"): lambda w: w.follow_confirm_token,
     ("public.follow_unsubscribe", "token"): lambda w: w.follow_unsubscribe_token,
     ("public.follow_manage", "token"): lambda w: w.follow_manage_token,
+    ("staff.campaign_report_discard", "draft_id"): lambda w: w.spare_draft_id,
 }
 #: state-changing endpoints that take no CSRF token, and why: each has its own test of what it accepts
 CSRF_EXEMPT = {
@@ -287,6 +296,11 @@ PLAUSIBLE: dict[str, Callable[[World, dict[str, object]], dict]] = {
     "staff.progress_new": lambda w, v: {"status": "in_progress", "progress_note": "已完成调研。"},
     "staff.progress_return": lambda w, v: {"comment": "请补充说明。"},
     "staff.campaign_edit": lambda w, v: {"title": "巡视反馈意见整改（修订）", "feedback_date": "2020-11-16"},
+    "staff.campaign_report_new": lambda w, v: {"as_of": "2021-06-30", "text": REPORT_TEXT},
+    "staff.campaign_report_draft": lambda w, v: {"as_of": "2021-03-31", "revision": "1",
+                                                 "body": REPORT_TEXT.replace("170", "171")},
+    # the draft page's POST (before it in path order) saved revision 2
+    "staff.campaign_report_publish": lambda w, v: {"revision": "2"},
 }
 
 

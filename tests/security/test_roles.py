@@ -98,6 +98,11 @@ MATRIX: dict[str, str] = {
     "staff.progress_approve": "review_progress",
     "staff.progress_return": "review_progress",
     "staff.progress_evidence": "review_progress",
+    "staff.campaign_reports": "publish_reports",
+    "staff.campaign_report_new": "publish_reports",
+    "staff.campaign_report_draft": "publish_reports",
+    "staff.campaign_report_publish": "publish_reports",
+    "staff.campaign_report_discard": "publish_reports",
 }
 #: URL arguments that point into one item: a handler of another department may not reach them at all
 ITEM_ARGUMENTS = frozenset({"case_number", "attachment_id", "link_id", "reply_id", "file_id", "measure_id"})

@@ -57,6 +57,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "report_progress": frozenset({HANDLER}),
     #: 整改办 approves a department's update (it then enters the measure) or returns it with a comment
     "review_progress": frozenset({RECTIFICATION}),
+    #: 进展通报: paste or upload a report, correct it beside the ledger's figures, publish it (or discard the draft)
+    "publish_reports": frozenset({RECTIFICATION, ADMIN}),
 }
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models import Campaign, ProgressReport
+from portal.models import Campaign, ProgressReport, User
 from portal.services.common import audit
 from portal.services.follow import events as follow_events
 from portal.services.ledger import figures
@@ -18,10 +18,13 @@ TITLE_MAX = 60
 
 
 def import_report(session: Session, campaign: Campaign, text: str, *, as_of: date, title: str | None = None,
-                  actor: str | None = None) -> ProgressReport:
+                  actor: str | None = None, user: User | None = None,
+                  source_text: str | None = None) -> ProgressReport:
     """Repair text, read its declared figures, freeze the computed ones, and add the report (flushed, not committed).
 
-    Raises ReportRejected when the text is empty or not text at all.
+    actor labels the command that imports, user the staff member who publishes; source_text is the text as received
+    when text is already a corrected version of it (a draft checked in the browser). Raises ReportRejected when the
+    text is empty or not text at all.
     """
     repaired = repair_report(text)
     report = ProgressReport(
@@ -29,7 +32,7 @@ def import_report(session: Session, campaign: Campaign, text: str, *, as_of: dat
         title=(title or "").strip()[:300] or default_title(repaired.text, as_of),
         as_of=as_of,
         body=repaired.text,
-        source_text=text,
+        source_text=text if source_text is None else source_text,
         unrepaired_count=repaired.unrepaired_count,
         declared=declared_figures(repaired.text),
         snapshot=figures.campaign_figures(session, campaign),
@@ -38,7 +41,7 @@ def import_report(session: Session, campaign: Campaign, text: str, *, as_of: dat
     session.add(report)
     session.flush()
     follow_events.report_published(session, report)
-    audit.record(session, None, "report.import", "progress_report", report.id, actor_label=actor,
+    audit.record(session, user, "report.import", "progress_report", report.id, actor_label=actor,
                  campaign=campaign.slug, as_of=as_of.isoformat(), unrepaired=report.unrepaired_count)
     return report
 

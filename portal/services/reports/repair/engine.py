@@ -2,18 +2,23 @@
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portal.services.common.errors import ServiceError
 from portal.services.reports.repair._mojibake import Piece, merge, repair_line
 from portal.services.reports.repair._plausibility import Document, converter, is_han, pinyin_readings
 
 MARK_OPEN, MARK_CLOSE = "【待核对：", "】"
-SIGNATURES = {b"%PDF": "PDF", b"PK\x03\x04": "Word/Excel 或压缩包", b"\xd0\xcf\x11\xe0": "Word/Excel",
-              b"\x89PNG": "图片", b"\xff\xd8\xff": "图片", b"GIF8": "图片", b"{\\rtf": "RTF"}
+SIGNATURES = {b"%PDF": "PDF", b"PK\x03\x04": _l("Word/Excel 或压缩包"), b"\xd0\xcf\x11\xe0": "Word/Excel",
+              b"\x89PNG": _l("图片"), b"\xff\xd8\xff": _l("图片"), b"GIF8": _l("图片"), b"{\\rtf": "RTF"}
+#: a mark an earlier repair left (【待核对：…】): a text repaired again keeps it whole, so repair is idempotent
+KEPT_MARK = re.compile(r"(【待核对[：:][^】\n]*】)")
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 
 
@@ -36,10 +41,11 @@ class RepairedReport:
 def decode_report(data: bytes) -> str:
     """The text of a report file: UTF-8 (with or without BOM), then GB18030, then the best guess."""
     if not data.strip():
-        raise ReportRejected("文件是空的，没有可导入的通报内容。")
+        raise _empty()
     for magic, kind in SIGNATURES.items():
         if data.startswith(magic):
-            raise ReportRejected(f"这看起来是{kind}文件，不是纯文本。请把通报另存为纯文本（.txt）后再导入。")
+            raise ReportRejected(_("这看起来是%(kind)s文件，不是纯文本。请把通报另存为纯文本（.txt）后再导入。",
+                                   kind=kind))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _checked(data.decode("utf-16", errors="replace"))
     if b"\x00" in data:
@@ -64,32 +70,45 @@ def _mostly_utf8(data: bytes) -> bool:
 
 
 def _binary() -> ReportRejected:
-    return ReportRejected("文件不是文本（含有二进制内容），无法作为通报导入。请导入纯文本（.txt）文件。")
+    return ReportRejected(_("文件不是文本（含有二进制内容），无法作为通报导入。请导入纯文本（.txt）文件。"))
+
+
+def _empty() -> ReportRejected:
+    return ReportRejected(_("文件是空的，没有可导入的通报内容。"))
 
 
 def _checked(text: str) -> str:
     """The text, unless it is blank or mostly control characters (a binary file decoded by force)."""
     if not text.strip():
-        raise ReportRejected("文件是空的，没有可导入的通报内容。")
+        raise _empty()
     controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f")
     if "\x00" in text or controls * 20 > len(text):
         raise _binary()
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise ReportRejected("文本中有无效字符（孤立的代理码位），无法保存。请检查文件编码后重新导入。") from exc
+        raise ReportRejected(_("文本中有无效字符（孤立的代理码位），无法保存。请检查文件编码后重新导入。")) from exc
     return text
 
 
 def repair_report(text: str) -> RepairedReport:
-    """Repair a report as received: mojibake decoded or marked, pinyin dropped, simplified, full-width punctuation."""
+    """Repair a report as received: mojibake decoded or marked, pinyin dropped, simplified, full-width punctuation.
+
+    Marks already in the text are kept as they are and counted, so a repaired text repairs to itself."""
     text = _checked(text.lstrip("\ufeff")).replace("\r\n", "\n").replace("\r", "\n")
     doc = Document(text)
     lines, unrepaired = [], []
     for line in text.split("\n"):
-        pieces = _punctuate(_simplify(_drop_pinyin(repair_line(line, doc))))
-        unrepaired += [p.text for p in pieces if p.unrepaired]
-        lines.append("".join(_marked(p.text) if p.unrepaired else p.text for p in pieces))
+        parts = []
+        for i, part in enumerate(KEPT_MARK.split(line)):
+            if i % 2:  # a mark of an earlier repair, left for staff as it stands
+                unrepaired.append(part[len(MARK_OPEN):-len(MARK_CLOSE)])
+                parts.append(part)
+                continue
+            pieces = _punctuate(_simplify(_drop_pinyin(repair_line(part, doc))))
+            unrepaired += [p.text for p in pieces if p.unrepaired]
+            parts.append("".join(_marked(p.text) if p.unrepaired else p.text for p in pieces))
+        lines.append("".join(parts))
     return RepairedReport("\n".join(lines), tuple(unrepaired))
 
 
