@@ -28,7 +28,8 @@ def office_campaign_or_404(slug: str, action: str = "manage_campaigns") -> Campa
 @bp.get("/campaigns", endpoint="campaigns")
 def campaign_list() -> str:
     rows = campaign_office.overview(db.session(), current_staff(), current_app.config["DEFAULT_CAMPAIGN"])
-    due = recheck_office.due_counts(db.session(), current_staff(), ClockSettings.from_config(current_app.config).today())
+    today = ClockSettings.from_config(current_app.config).today()
+    due = recheck_office.due_counts(db.session(), current_staff(), today)
     return render_template("staff/campaigns.html", rows=rows, can_import=authz.can(current_staff(), "import_ledger"),
                            rechecks_due=due)
 

@@ -24,8 +24,8 @@ class ScheduleForm(FlaskForm):
 class RecordForm(FlaskForm):
     """记录回头看结果: 巩固 or 反弹, 情况说明, evidence files, and the confirmation a 反弹 needs."""
 
-    result = RadioField(_l("回头看结果"), choices=[SelectChoice(code, text) for code, text in RECHECK_RESULTS.items()], validate_choice=False,
-                        validators=[InputRequired(_l("请选择回头看结果。"))])
+    result = RadioField(_l("回头看结果"), choices=[SelectChoice(code, text) for code, text in RECHECK_RESULTS.items()],
+                        validators=[InputRequired(_l("请选择回头看结果。"))], validate_choice=False)
     note = TextAreaField(_l("情况说明"), [InputRequired(_l("请填写回头看情况说明。")), Length(max=NOTE_LIMIT)])
     evidence = MultipleFileField(_l("佐证材料（可选，PDF或图片）"))
     confirm_relapse = BooleanField(_l("确认反弹：反弹将把措施恢复为正在整改，公开页面的整改数字随之变化"))

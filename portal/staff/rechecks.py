@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from .. import db
 from ..auth import current_staff
@@ -39,8 +40,8 @@ def campaign_rechecks(slug: str) -> Response | str:
             show_service_error(form, exc)
         else:
             session.commit()
-            flash(_("已安排%(count)d项回头看，日期%(day)s。", count=len(scheduled), day=scheduled[0].due_on.isoformat()),
-                  "success")
+            day = scheduled[0].due_on.isoformat()
+            flash(_("已安排%(count)d项回头看，日期%(day)s。", count=len(scheduled), day=day), "success")
             return redirect(url_for("staff.campaign_rechecks", slug=campaign.slug))
     return _list_page(campaign, form)
 
@@ -48,7 +49,8 @@ def campaign_rechecks(slug: str) -> Response | str:
 def _list_page(campaign: Campaign, form: ScheduleForm) -> str:
     session, user = db.session(), current_staff()
     found = recheck_office.choices(session, user, campaign)
-    form.deadline_label.choices = [("", _("（不按时限类别）")), *((label, label) for label in found.deadline_labels)]
+    form.deadline_label.choices = [SelectChoice("", _("（不按时限类别）")),
+                                   *(SelectChoice(label, label) for label in found.deadline_labels)]
     overview = recheck_office.overview(session, user, campaign, _today(), page_number(request.args.get("page")))
     return render_template("staff/rechecks.html", campaign=campaign, form=form, choices=found, overview=overview,
                            chosen=set(form.codes.data or []))

@@ -108,7 +108,7 @@ def test_a_schedule_the_service_refuses_shows_why_and_schedules_nothing(client, 
 @pytest.mark.parametrize(("data", "message"), [
     ({"result": "held", "note": "  "}, "请填写回头看情况说明。"),
     ({"note": "说明"}, "请选择回头看结果。"),
-    ({"result": "held", "note": "说明", "evidence": (io.BytesIO(b"MZ\x90\x00"), "记录.pdf")},
+    ({"result": "held", "note": "说明", "evidence": (b"MZ\x90\x00", "记录.pdf")},
      "文件“记录.pdf”不是PDF、JPEG或PNG文件。"),
 ])
 def test_a_result_the_service_refuses_shows_why_and_records_nothing(client, session, office, post_form, data,
@@ -116,6 +116,9 @@ def test_a_result_the_service_refuses_shows_why_and_records_nothing(client, sess
     (recheck,) = rechecks.schedule(session, _campaign(session), date.today(), actor="整改办", codes=["1-1"])
     session.commit()
     url = f"{URL}/{recheck.id}"
+    if "evidence" in data:
+        content, filename = data["evidence"]
+        data = {**data, "evidence": (io.BytesIO(content), filename)}
     response = post_form(url, data, page=url, content_type="multipart/form-data")
     assert response.status_code == 200 and message in response.get_data(as_text=True)
     session.expire_all()
