@@ -11,17 +11,19 @@ from email.utils import format_datetime, make_msgid
 
 import pytest
 from tests.browser.fixtures import login, new_page
+from tests.browser.test_rectification import office_account
 from tests.ledger_files import write_csv
 from playwright.sync_api import expect
 from sqlalchemy import select
 from tests.xss_corpus import PAYLOADS
 
 from portal import db
-from portal.models import FeedbackItem, ProgressReport, Reply, User, utcnow
+from portal.models import Campaign, FeedbackItem, ProgressReport, Reply, User, utcnow
 from portal.services.replies import publication, drafting as replies
 from portal.services.feedback import workflow
 from portal.services.ledger.campaigns import create_campaign
 from portal.services.feedback.intake import IntakeSettings
+from portal.services.ledger import rechecks
 from portal.services.ledger.importer import import_ledger
 from portal.services.mail.ingest import IngestSettings, ingest
 from portal.services.reports.importer import import_report
@@ -104,6 +106,21 @@ def store_ledger_and_report(app, tmp_path) -> list[str]:
         + [f"{base}/categories/{k}" for k in range(1, categories + 1)]\
         + [f"{base}/problems/{i + 1}" for i in range(len(texts))]\
         + [f"{base}/measures/{i + 1}-1" for i in range(len(texts))]
+
+
+def store_rechecks(app) -> list[str]:
+    """回头看 of three completed measures, by and noted with payloads: a 反弹 (its note also in the measure's public
+    history), a 巩固 and one still open; the office's paths to open."""
+    with app.test_request_context():
+        session = db.session()
+        campaign = session.scalar(select(Campaign).where(Campaign.slug == SLUG))
+        relapsed, held, waiting = rechecks.schedule(session, campaign, date.today(), actor=SAMPLE[3],
+                                                    codes=["2-1", "4-1", "6-1"])
+        rechecks.record(session, relapsed, "relapsed", "\n".join(SAMPLE), actor=SAMPLE[4])
+        rechecks.record(session, held, "held", "\n".join(SAMPLE), actor=SAMPLE[5])
+        session.commit()
+        base = f"/staff/campaigns/{SLUG}/rechecks"
+        return [base] + [f"{base}/{recheck.id}" for recheck in (relapsed, held, waiting)]
 
 
 def mail(subject: str, body: str, html: bool = False) -> bytes:
@@ -208,6 +225,7 @@ def visit(page, portal, paths: list[str]) -> list[str]:
 def test_stored_payloads_are_inert_in_the_browser_on_public_and_staff_pages(browser, live_portal, tmp_path):
     portal, app = live_portal, live_portal.app
     public_paths = store_ledger_and_report(app, tmp_path)
+    recheck_paths = store_rechecks(app)
 
     citizen = new_page(browser)
     answered, _ = submit_form(citizen, portal, SAMPLE[7], SAMPLE[8])
@@ -245,8 +263,13 @@ def test_stored_payloads_are_inert_in_the_browser_on_public_and_staff_pages(brow
     supervisor = new_page(browser)
     login(supervisor, portal, "supervisor")
     found += visit(supervisor, portal, ["/staff/audit"])
+    office_account(portal)
+    office = new_page(browser)
+    login(office, portal, "rectification")
+    found += visit(office, portal, ["/staff/", "/staff/campaigns", *recheck_paths])
+    expect(office.locator("main")).to_contain_text(SAMPLE[0])
 
-    pages = [citizen, triager, research, supervisor]
+    pages = [citizen, triager, research, supervisor, office]
     dialogs = [d for p in pages for d in p.dialogs]
     for p in pages:
         p.context.close()
