@@ -14,6 +14,7 @@ from .ratelimit import RateLimitCounter
 from .rating import RATING_LEVELS, AnswerRating
 from .receipt import IntakeReceipt
 from .recheck import RECHECK_RESULTS, Recheck
+from .recheck_evidence import RecheckEvidence
 from .reply_files import OutboxAttachment, ReplyAttachment
 from .report import ProgressReport
 from .report_draft import ReportDraft
@@ -27,6 +28,6 @@ __all__ = [
     "ReplyTemplate", "InboundMessage", "OutboxMessage", "RateLimitCounter", "IntakeReceipt",
     "AnswerRating", "RATING_LEVELS", "PublicVersion", "CallbackAttempt", "SavedQueueView",
     "ExtensionRequest", "ReplyEdit", "SendBack", "OutboxAttachment", "ReplyAttachment",
-    "FollowDelivery", "FollowEvent", "FollowSubscription", "Recheck", "RECHECK_RESULTS",
+    "FollowDelivery", "FollowEvent", "FollowSubscription", "Recheck", "RECHECK_RESULTS", "RecheckEvidence",
     "AccountToken", "Department", "DepartmentAlias", "LoginFailure", "User",
 ]

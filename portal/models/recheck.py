@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
 from .ledger import Measure
+
+if TYPE_CHECKING:
+    from .recheck_evidence import RecheckEvidence
 
 #: what a re-check found: the rectification holds, or the problem came back and the measure is reopened
 HELD, RELAPSED = "held", "relapsed"
@@ -34,3 +38,4 @@ class Recheck(Base):
     recorded_by: Mapped[str | None] = mapped_column(String(200))
 
     measure: Mapped[Measure] = relationship("Measure")
+    evidence: Mapped[list[RecheckEvidence]] = relationship(back_populates="recheck", order_by="RecheckEvidence.id")

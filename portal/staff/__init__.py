@@ -61,6 +61,7 @@ from . import (  # noqa: E402,F401
     progress,
     queue,
     queue_bulk,
+    rechecks,
     replies,
     reply_files,
     reports,

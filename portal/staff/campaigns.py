@@ -9,7 +9,8 @@ from .. import db
 from ..auth import current_staff
 from ..models import Campaign
 from ..services.common import authz
-from ..services.ledger import campaign_office
+from ..services.common.clocks import ClockSettings
+from ..services.ledger import campaign_office, recheck_office
 from ..services.ledger.campaigns import CampaignError
 from . import bp
 from .account_forms import show_service_error
@@ -27,7 +28,10 @@ def office_campaign_or_404(slug: str, action: str = "manage_campaigns") -> Campa
 @bp.get("/campaigns", endpoint="campaigns")
 def campaign_list() -> str:
     rows = campaign_office.overview(db.session(), current_staff(), current_app.config["DEFAULT_CAMPAIGN"])
-    return render_template("staff/campaigns.html", rows=rows, can_import=authz.can(current_staff(), "import_ledger"))
+    today = ClockSettings.from_config(current_app.config).today()
+    due = recheck_office.due_counts(db.session(), current_staff(), today)
+    return render_template("staff/campaigns.html", rows=rows, can_import=authz.can(current_staff(), "import_ledger"),
+                           rechecks_due=due)
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"], endpoint="campaign_new")

@@ -14,7 +14,7 @@ from ..auth import current_staff, signed_in
 from ..services.common import authz
 from ..services.common.clocks import ClockSettings
 from ..services.feedback import workspace
-from ..services.ledger import campaign_office, progress
+from ..services.ledger import campaign_office, progress, recheck_office
 from ..services.satisfaction import callbacks
 from . import bp
 
@@ -72,5 +72,7 @@ def index() -> str:
     campaigns = campaign_office.overview(db.session(), user, current_app.config["DEFAULT_CAMPAIGN"]) \
         if authz.can(user, "manage_campaigns") else []
     updates = progress.pending(db.session(), user) if authz.can(user, "review_progress") else []
+    rechecks_due = recheck_office.due_counts(db.session(), user, clocks.today()) \
+        if authz.can(user, "manage_campaigns") else {}
     return render_template("staff/home.html", home=home, limit=workspace.LIMIT, reminder_days=callbacks.REMINDER_DAYS,
-                           campaigns=campaigns, updates=updates)
+                           campaigns=campaigns, updates=updates, rechecks_due=rechecks_due)

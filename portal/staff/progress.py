@@ -42,7 +42,8 @@ def progress_new(measure_id: int) -> Response | str:
         today = ClockSettings.from_config(current_app.config).today()
         try:
             progress.submit(session, user, measure, form.status.data or "", form.completed_on.data,
-                            form.progress_note.data or "", today, _uploads(), Path(current_app.config["UPLOAD_DIR"]))
+                            form.progress_note.data or "", today, uploaded_evidence(),
+                            Path(current_app.config["UPLOAD_DIR"]))
         except progress.ProgressError as exc:
             session.rollback()
             show_service_error(form, exc)
@@ -54,7 +55,8 @@ def progress_new(measure_id: int) -> Response | str:
                            latest=progress.of_measures(session, [measure.id]).get(measure.id))
 
 
-def _uploads() -> list[Upload]:
+def uploaded_evidence() -> list[Upload]:
+    """The files of the request's evidence field (a progress update's or a 回头看's)."""
     return [Upload(f.filename or "", f.read()) for f in request.files.getlist("evidence") if f and f.filename]
 
 

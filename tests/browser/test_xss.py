@@ -23,6 +23,7 @@ from portal.services.replies import publication, drafting as replies
 from portal.services.feedback import workflow
 from portal.services.ledger.campaigns import create_campaign
 from portal.services.feedback.intake import IntakeSettings
+from portal.services.ledger import rechecks
 from portal.services.ledger.importer import import_ledger
 from portal.services.mail.ingest import IngestSettings, ingest
 from portal.services.reports import drafts
@@ -124,6 +125,21 @@ def store_report_draft(app, portal) -> list[str]:
         base = f"/staff/campaigns/{SLUG}/reports"
         return [base, f"{base}/drafts/{draft.id}", f"{base}/drafts/{draft.id}/publish",
                 f"{base}/drafts/{draft.id}/discard"]
+
+
+def store_rechecks(app) -> list[str]:
+    """回头看 of three completed measures, by and noted with payloads: a 反弹 (its note also in the measure's public
+    history), a 巩固 and one still open; the office's paths to open."""
+    with app.test_request_context():
+        session = db.session()
+        campaign = session.scalar(select(Campaign).where(Campaign.slug == SLUG))
+        relapsed, held, waiting = rechecks.schedule(session, campaign, date.today(), actor=SAMPLE[3],
+                                                    codes=["2-1", "4-1", "6-1"])
+        rechecks.record(session, relapsed, "relapsed", "\n".join(SAMPLE), actor=SAMPLE[4])
+        rechecks.record(session, held, "held", "\n".join(SAMPLE), actor=SAMPLE[5])
+        session.commit()
+        base = f"/staff/campaigns/{SLUG}/rechecks"
+        return [base] + [f"{base}/{recheck.id}" for recheck in (relapsed, held, waiting)]
 
 
 def mail(subject: str, body: str, html: bool = False) -> bytes:
@@ -228,6 +244,7 @@ def visit(page, portal, paths: list[str]) -> list[str]:
 def test_stored_payloads_are_inert_in_the_browser_on_public_and_staff_pages(browser, live_portal, tmp_path):
     portal, app = live_portal, live_portal.app
     public_paths = store_ledger_and_report(app, tmp_path)
+    recheck_paths = store_rechecks(app)
 
     citizen = new_page(browser)
     answered, _ = submit_form(citizen, portal, SAMPLE[7], SAMPLE[8])
@@ -271,6 +288,8 @@ def test_stored_payloads_are_inert_in_the_browser_on_public_and_staff_pages(brow
     found += visit(office, portal, draft_paths)
     office.goto(portal.url + draft_paths[1])
     expect(office.locator("#draft-marks")).to_contain_text("<script>ale")  # the mark's context, shown as text
+    found += visit(office, portal, ["/staff/", "/staff/campaigns", *recheck_paths])
+    expect(office.locator("main")).to_contain_text(SAMPLE[0])
 
     pages = [citizen, triager, research, supervisor, office]
     dialogs = [d for p in pages for d in p.dialogs]

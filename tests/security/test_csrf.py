@@ -31,7 +31,7 @@ from portal.services.feedback.intake import Contact
 from portal.services.feedback.queue import QueueFilters
 from portal.services.reports import drafts
 from portal.services.reports.importer import import_report
-from portal.services.ledger import progress
+from portal.services.ledger import progress, rechecks
 from portal.services.satisfaction.links import token_for
 from portal.services.follow import subscriptions, targets
 from portal.services.follow import tokens as follow_tokens
@@ -85,6 +85,9 @@ class World:
     measure_id: int = 0
     progress_id: int = 0
     evidence_id: int = 0
+    #: an open 回头看 of measure 1-2, and a file of a recorded one of measure 3-1
+    recheck_id: int = 0
+    recheck_evidence_id: int = 0
     #: the signed links of a pending follow subscription (关注): confirm, one-click unsubscribe, manage
     follow_confirm_token: str = ""
     follow_unsubscribe_token: str = ""
@@ -148,12 +151,22 @@ def build_world(session, new_item, make_user, campaign) -> World:
                   rating_token=token_for(sent.id, current_app.config["SECRET_KEY"]), view_id=view.id,
                   reply_file_id=reply_file.id, measure_id=measure.id, progress_id=update.id,
                   evidence_id=update.evidence[0].id)
+    recheck_world(session, world, campaign)
     follow_world(session, world, campaign)
     world.draft_id, world.spare_draft_id = (
         drafts.create_draft(session, accounts["rectification"], campaign, REPORT_TEXT,
                             drafts.DraftDetails(date(2021, 3, 31))).id for _ in range(2))
     session.commit()
     return world
+
+
+def recheck_world(session, world: World, campaign) -> None:
+    """An open re-check of measure 1-2, and a held one of 3-1 recorded with a PDF."""
+    (waiting,) = rechecks.schedule(session, campaign, date.today(), actor="整改办", codes=["1-2"])
+    (held,) = rechecks.schedule(session, campaign, date.today(), actor="整改办", codes=["3-1"])
+    rechecks.record(session, held, "held", "抽查符合规定。", actor="整改办", evidence=[Upload("抽查记录.pdf", PDF)],
+                    upload_dir=Path(current_app.config["UPLOAD_DIR"]))
+    world.recheck_id, world.recheck_evidence_id = waiting.id, held.evidence[0].id
 
 
 def follow_world(session, world: World, campaign) -> None:
@@ -194,6 +207,7 @@ ARGUMENTS: dict[str, Callable[[World], object]] = {
     "update_id": lambda w: w.progress_id,
     "evidence_id": lambda w: w.evidence_id,
     "draft_id": lambda w: w.draft_id,
+    "recheck_id": lambda w: w.recheck_id,
 }
 #: (endpoint, argument) whose value is not the argument's usual one
 ENDPOINT_ARGUMENTS: dict[tuple[str, str], Callable[[World], object]] = {
@@ -204,6 +218,7 @@ ENDPOINT_ARGUMENTS: dict[tuple[str, str], Callable[[World], object]] = {
     ("public.follow_unsubscribe", "token"): lambda w: w.follow_unsubscribe_token,
     ("public.follow_manage", "token"): lambda w: w.follow_manage_token,
     ("staff.campaign_report_discard", "draft_id"): lambda w: w.spare_draft_id,
+    ("staff.campaign_recheck_evidence", "evidence_id"): lambda w: w.recheck_evidence_id,
 }
 #: state-changing endpoints that take no CSRF token, and why: each has its own test of what it accepts
 CSRF_EXEMPT = {
@@ -301,6 +316,8 @@ PLAUSIBLE: dict[str, Callable[[World, dict[str, object]], dict]] = {
                                                  "body": REPORT_TEXT.replace("170", "171")},
     # the draft page's POST (before it in path order) saved revision 2
     "staff.campaign_report_publish": lambda w, v: {"revision": "2"},
+    "staff.campaign_rechecks": lambda w, v: {"due_on": date.today().isoformat(), "codes": ["1-1"]},
+    "staff.campaign_recheck": lambda w, v: {"result": "held", "note": "抽查会议记录均符合规定。"},
 }
 
 

@@ -103,6 +103,9 @@ MATRIX: dict[str, str] = {
     "staff.campaign_report_draft": "publish_reports",
     "staff.campaign_report_publish": "publish_reports",
     "staff.campaign_report_discard": "publish_reports",
+    "staff.campaign_rechecks": "manage_campaigns",
+    "staff.campaign_recheck": "manage_campaigns",
+    "staff.campaign_recheck_evidence": "manage_campaigns",
 }
 #: URL arguments that point into one item: a handler of another department may not reach them at all
 ITEM_ARGUMENTS = frozenset({"case_number", "attachment_id", "link_id", "reply_id", "file_id", "measure_id"})

@@ -3,8 +3,6 @@
 (it then enters the measure and its public history) or returns it with a comment."""
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -28,13 +26,13 @@ from portal.models.progress import APPROVED, RETURNED, SUBMITTED, ProgressEviden
 from portal.services.common import audit, authz
 from portal.services.common.errors import ServiceError
 from portal.services.common.text import clean_text
-from portal.services.feedback import attachments
 from portal.services.feedback.attachments import Upload
 from portal.services.follow import events as follow_events
+from portal.services.ledger import evidence as evidence_files
 from portal.services.ledger.departments import split_departments
 
 NOTE_LENGTH = 2000
-MAX_FILES = attachments.MAX_FILES
+MAX_FILES = evidence_files.MAX_FILES
 
 
 class ProgressError(ServiceError):
@@ -95,36 +93,20 @@ def submit(session: Session, user: User, measure: Measure, status: str, complete
         raise ProgressError(_("请填写进展说明。"), "progress_note")
     if len(note) > NOTE_LENGTH:
         raise ProgressError(_("进展说明过长（最多%(limit)d个字）。", limit=NOTE_LENGTH), "progress_note")
-    files = [upload for upload in evidence if upload.filename or upload.data]
-    if len(files) > MAX_FILES:
-        raise ProgressError(_("佐证材料最多%(count)d个文件。", count=MAX_FILES), "evidence")
     try:
-        types = [attachments.check_upload(upload) for upload in files]
-    except attachments.UploadRejected as exc:
-        raise ProgressError(exc.message, "evidence") from exc
+        files = evidence_files.check(evidence)
+    except evidence_files.EvidenceRejected as exc:
+        raise ProgressError(exc.message, exc.field) from exc
     update = ProgressUpdate(measure=measure, department_id=user.department_id, author_id=user.id, status=status,
                             completed_on=completed_on if status == DONE else None, progress_note=note)
     session.add(update)
     session.flush()
-    if files:
-        if upload_dir is None:
-            raise ValueError("evidence needs the upload folder")
-        _store(session, update, files, types, upload_dir)
+    session.add_all(ProgressEvidence(update_id=update.id, **vars(stored))
+                    for stored in evidence_files.store(files, upload_dir))
+    session.flush()
     audit.record(session, user, "progress.submit", "measure", measure.id, update=update.id,
                  attachments=len(files))
     return update
-
-
-def _store(session: Session, update: ProgressUpdate, evidence: list[Upload], types: list[str],
-           upload_dir: Path) -> None:
-    upload_dir.mkdir(parents=True, exist_ok=True)
-    for upload, content_type in zip(evidence, types, strict=True):
-        stored_name = secrets.token_hex(16)
-        (upload_dir / stored_name).write_bytes(upload.data)
-        session.add(ProgressEvidence(update_id=update.id, filename=attachments.clean_filename(upload.filename),
-                                     stored_name=stored_name, content_type=content_type, size=len(upload.data),
-                                     sha256=hashlib.sha256(upload.data).hexdigest()))
-    session.flush()
 
 
 def evidence_for_office(session: Session, actor: User, evidence_id: int) -> ProgressEvidence | None:
