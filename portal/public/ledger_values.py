@@ -16,7 +16,7 @@ from .. import db
 from ..models import Campaign
 from ..services.common.public_version import LEDGER
 from ..services.ledger import filters, history, pages, trend
-from .response_cache import current_versions
+from .response_cache import page_versions
 from .versioned_cache import VersionedCache
 
 VALUES_KEY = "portal.public_ledger_values"
@@ -30,7 +30,7 @@ def install(state: BlueprintSetupState) -> None:
 
 def _value(owner: int, key: Hashable, compute: Callable[[], Any]) -> Any:
     cache: VersionedCache = current_app.extensions[VALUES_KEY]
-    return cache.get(owner, current_versions().of((LEDGER,))[0], key, compute)
+    return cache.get(owner, page_versions().of((LEDGER,))[0], key, compute)
 
 
 def _timezone() -> str:

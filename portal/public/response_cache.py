@@ -34,6 +34,8 @@ from .common import local_today
 RESPONSES_KEY = "portal.public_responses"
 #: marks (in the WSGI environ: tests share g between requests) a request whose response shared caches may keep
 _SHARED = "portal.shared_cache"
+#: the versions a cached view's page is keyed by, for what the view computes per version (portal.public.ledger_values)
+_VERSIONS = "portal.page_versions"
 P = ParamSpec("P")
 
 
@@ -99,6 +101,12 @@ def current_versions() -> Versions:
     return cache.recent("public_versions", current_app.config["PUBLIC_VERSION_SECONDS"], lookup)
 
 
+def page_versions() -> Versions:
+    """The versions the current page is keyed by (read once per request by cached_response), else current_versions."""
+    versions = request.environ.get(_VERSIONS)
+    return versions if versions is not None else current_versions()
+
+
 def cached_response(*scopes: str) -> Callable[[Callable[P, Any]], Callable[P, WerkzeugResponse]]:
     """The view's 200 responses to anonymous GETs stored until the data of scopes changes, with validators.
 
@@ -110,7 +118,7 @@ def cached_response(*scopes: str) -> Callable[[Callable[P, Any]], Callable[P, We
         def cached(*args: P.args, **kwargs: P.kwargs) -> WerkzeugResponse:
             if request.method not in ("GET", "HEAD") or _has_private_cookie():
                 return current_app.make_response(view(*args, **kwargs))
-            versions = current_versions()
+            versions = request.environ[_VERSIONS] = current_versions()
             key = _page_key(scopes, versions)
             cache: ResponseCache = current_app.extensions[RESPONSES_KEY]
             stored: StoredResponse | None = cache.get(key)
