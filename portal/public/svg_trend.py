@@ -25,9 +25,10 @@ def _y(rate: str) -> float:
 
 
 def rate_chart(name: str, ledger: list[RatePoint], reports: list[RatePoint], describe: str) -> Markup:
-    """The chart; name is its accessible name, describe its text equivalent (the table below holds the points)."""
+    """The chart of at least one point; name is its accessible name, describe its text equivalent (the table below
+    holds the points)."""
     days = [p.day for p in ledger + reports]
-    first, last = (min(days), max(days)) if days else (date.today(), date.today())
+    first, last = min(days), max(days)
     grid = Markup("").join(
         Markup('<line class="chart-grid" x1="{l}" x2="{r}" y1="{y}" y2="{y}"/>'
                '<text class="chart-axis" x="{tx}" y="{ty}" text-anchor="end">{tick}%</text>').format(
@@ -37,7 +38,7 @@ def rate_chart(name: str, ledger: list[RatePoint], reports: list[RatePoint], des
     axis = Markup("").join(
         Markup('<text class="chart-axis" x="{x}" y="{y}" text-anchor="{anchor}">{day}</text>').format(
             x=_x(day, first, last), y=HEIGHT - 10, anchor=anchor, day=day.isoformat())
-        for day, anchor in (ends if days else []))
+        for day, anchor in ends)
     line = Markup('<polyline class="chart-line" points="{points}"/>').format(
         points=" ".join(f"{_x(p.day, first, last)},{_y(p.rate)}" for p in ledger)) if len(ledger) > 1 else Markup("")
     dots = Markup("").join(

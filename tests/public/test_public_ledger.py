@@ -8,9 +8,11 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from portal.models import Campaign
+from portal.public.svg_trend import rate_chart
+from portal.services.accounts.users import create_user
 from portal.services.ledger import rechecks
 from portal.services.ledger.campaign_office import CampaignDetails, create, show_on_home
-from portal.services.accounts.users import create_user
+from portal.services.ledger.trend import RatePoint
 from tests.public.factory import committed, count_queries, seed, seed_demo
 
 
@@ -146,3 +148,13 @@ def test_home_lists_every_campaign_when_there_are_several_the_shown_one_first(ap
     assert "全部整改任务" not in text(client.get(f"/campaigns/{slug}/"))
     english = text(client.get("/", headers={"Accept-Language": "en"}))
     assert "All campaigns" in english and "No ledger yet" in english
+
+
+def test_the_chart_runs_time_left_to_right_and_the_rate_bottom_to_top():
+    ledger = [RatePoint(date(2021, 1, 1), 4, 1, "25.00"), RatePoint(date(2021, 3, 1), 4, 4, "100.00")]
+    reports = [RatePoint(date(2021, 1, 31), 4, 2, "50.00", 7, "通报")]
+    svg = str(rate_chart("完成率", ledger, reports, "从25%到100%"))
+    assert '<polyline class="chart-line" points="48.0,174.0 624.0,12.0"/>' in svg
+    assert '<rect class="chart-report" x="336.4" y="115.5" width="9" height="9"/>' in svg  # 30 of 59 days, 50 %
+    assert '<title id="trend-title">完成率</title><desc id="trend-desc">从25%到100%</desc>' in svg
+    assert ">2021-01-01</text>" in svg and ">2021-03-01</text>" in svg

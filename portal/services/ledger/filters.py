@@ -83,7 +83,8 @@ def narrowed(problems: list[Problem], progress: dict[int, ProblemProgress], want
     return FilteredProblems(kept, {p.id: progress[p.id] for p in kept})
 
 
-def problem_list(session: Session, campaign: Campaign, wanted: LedgerFilter, choices: FilterChoices) -> FilteredProblems:
+def problem_list(session: Session, campaign: Campaign, wanted: LedgerFilter,
+                 choices: FilterChoices) -> FilteredProblems:
     """问题清单: the campaign's problems that wanted keeps, with their category and measures, in two queries (none for
     an unknown value); the database narrows by the department's name and the leader, the filter by whole names."""
     if not wanted.known(choices):
