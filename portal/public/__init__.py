@@ -1,7 +1,7 @@
 """Public site: progress, problems, measures, reports, contact, language switch."""
 from flask import Blueprint
 
-from . import ledger_values, response_cache
+from . import response_cache
 from .common import install_cache
 from .svg_bars import progress_bar
 from .svg_trend import rate_chart
@@ -9,7 +9,6 @@ from .svg_trend import rate_chart
 bp = Blueprint("public", __name__)
 bp.record_once(install_cache)
 bp.record_once(response_cache.install)
-bp.record_once(ledger_values.install)
 bp.add_app_template_global(progress_bar)
 bp.add_app_template_global(rate_chart)
 

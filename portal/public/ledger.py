@@ -7,7 +7,7 @@ from flask import abort, current_app, render_template, request
 from .. import db
 from ..services.common.clocks import ClockSettings
 from ..services.common.public_version import FEEDBACK, LEDGER
-from ..services.ledger.filters import ledger_filter, narrowed, problem_list
+from ..services.ledger.filters import LedgerFilter, ledger_filter, narrowed, problem_list
 from ..services.ledger.pages import category_page, feedback_counts, find_measure, problem_page
 from ..services.replies.published import latest_about
 from . import bp
@@ -16,7 +16,8 @@ from .ledger_values import filter_choices, ledger_as_of
 from .response_cache import cached_response
 
 
-def _wanted():
+def _wanted() -> LedgerFilter:
+    """责任部门 and 牵头领导 as the query string asks (portal.services.ledger.filters)."""
     return ledger_filter(request.args.get("department"), request.args.get("leader"))
 
 

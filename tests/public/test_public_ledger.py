@@ -158,3 +158,19 @@ def test_the_chart_runs_time_left_to_right_and_the_rate_bottom_to_top():
     assert '<rect class="chart-report" x="336.4" y="115.5" width="9" height="9"/>' in svg  # 30 of 59 days, 50 %
     assert '<title id="trend-title">完成率</title><desc id="trend-desc">从25%到100%</desc>' in svg
     assert ">2021-01-01</text>" in svg and ">2021-03-01</text>" in svg
+
+
+def test_a_relapse_moves_the_home_figures_the_chart_and_the_date_together(app, client):
+    slug = seed_demo(app)
+    stats = lambda page: dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", page))  # noqa: E731
+    assert stats(text(client.get(f"/campaigns/{slug}/")))["已完成措施"] == "170"
+    with committed(app) as session:
+        campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
+        (recheck,) = rechecks.schedule(session, campaign, date(2021, 9, 1), actor="整改办", codes=["1-1"],
+                                       today=date(2021, 8, 1))
+        rechecks.record(session, recheck, "relapsed", "问题再次出现。", actor="整改办",
+                        now=datetime(2021, 9, 1, 2, 0, tzinfo=UTC))
+    page = text(client.get(f"/campaigns/{slug}/"))
+    assert stats(page)["已完成措施"] == "169" and "台账数据截至 2021年9月1日" in page
+    chart = text(client.get(f"/campaigns/{slug}/progress"))
+    assert chart.count('class="chart-point"') == 2 and "87.56%" in chart
