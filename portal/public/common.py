@@ -46,7 +46,7 @@ def current_versions() -> Versions:
         with db.engine().connect() as connection:
             return public_version.read(connection)
 
-    cache: VersionedCache = current_app.extensions[CACHE_KEY]
+    cache = current_app.extensions[CACHE_KEY]
     return cache.recent("public_versions", current_app.config["PUBLIC_VERSION_SECONDS"], lookup)
 
 
