@@ -12,7 +12,14 @@ from portal.models import Problem, ProgressReport
 from portal.services.ledger import progress, rechecks
 from portal.services.ledger.figures import campaign_figures
 from portal.services.ledger.filters import filter_choices, ledger_filter, problem_list
-from portal.services.ledger.history import figures_as_of, last_changes, ledger_as_of
+from portal.services.ledger.history import (
+    LedgerHistory,
+    end_of_day,
+    figures_as_of,
+    last_changes,
+    ledger_as_of,
+    measures_as_of,
+)
 from portal.services.ledger.importer import import_ledger
 from portal.services.ledger.trend import MAX_POINTS, chart_days, completion_trend
 from portal.services.ops.demo import load_demo
@@ -156,3 +163,36 @@ def test_the_demo_figures_today_are_the_last_history_point(session):
     last = completion_trend(session, campaign, ZONE).ledger[-1]
     figures = campaign_figures(session, campaign)
     assert (last.measures, last.done, last.rate) == (figures["measures"], figures["done"], figures["rate"])
+
+
+def replayed_separately(session, campaign, day: date) -> tuple[int, int, int]:
+    """(problems, measures, done) at the end of day from measures_as_of, the replay that reads the history anew."""
+    measures = measures_as_of(session, campaign, end_of_day(day, ZONE))
+    return (len({number for number, _state in measures.values()}), len(measures),
+            sum(state == "done" for _number, state in measures.values()))
+
+
+def test_the_one_walk_replay_agrees_with_a_fresh_replay_on_every_day_moves_and_reopenings_included(session, tmp_path):
+    campaign = imported(session, tmp_path, datetime(2021, 1, 10, 4, 0, tzinfo=UTC))
+    rows = [list(row) for row in ledger_files.ROWS]
+    rows[1][10:12] = ["已完成", "2021-02-01"]
+    # 2-1 moves to problem 1
+    rows[2][1:8] = [ledger_files.CAT_A, 1, "议事制度不健全", "1个月内整改到位", "书记", "办公室", "制度健全"]
+    rows.append([4, ledger_files.CAT_B, 3, "学习不深入", "3个月内整改到位", "副主席", "组织部", "", "3-1",
+                 "制定学习计划", "正在整改", "", ""])
+    import_ledger(session, campaign, ledger_files.write_csv(tmp_path / "v2.csv", rows), actor="导入",
+                  recorded_at=datetime(2021, 2, 5, 4, 0, tzinfo=UTC))
+    (recheck,) = rechecks.schedule(session, campaign, date(2021, 6, 1), actor="整改办", codes=["1-1"],
+                                   today=date(2021, 5, 1))
+    rechecks.record(session, recheck, "relapsed", "又出现了。", actor="整改办",
+                    now=datetime(2021, 6, 1, 2, 0, tzinfo=UTC))
+    session.commit()
+    days = [date(2021, 1, 9) + timedelta(days=n) for n in range(0, 160, 3)]
+    walked = LedgerHistory(session, campaign).figures_on_days(days, ZONE)
+    assert len(walked) == len(days)
+    for day, figures in zip(days, walked, strict=True):
+        assert (figures["problems"], figures["measures"], figures["done"]) == replayed_separately(
+            session, campaign, day), day
+    now = campaign_figures(session, campaign)  # it still holds problem 2, emptied: history counts it no more
+    assert [walked[-1][key] for key in ("measures", "done", "rate")] == [now[key] for key in ("measures", "done", "rate")]
+    assert (walked[0]["measures"], walked[1]["measures"], walked[-1]["measures"]) == (0, 3, 4)

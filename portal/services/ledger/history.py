@@ -77,19 +77,65 @@ class LedgerHistory:
 
     def figures_on(self, day: date, timezone: str) -> dict:
         """The figures campaign_figures published at the end of day."""
-        counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        for problem_number, state in self.measures_at(end_of_day(day, timezone)).values():
-            counts[problem_number][0] += 1
-            counts[problem_number][1] += state == DONE
-        held = [(title, label, (counts[n][0], counts[n][1])) for n, title, label in self.problems if n in counts]
-        titles = list(dict.fromkeys(title for title, _label, _counts in held))
-        figures = figures_of(self.campaign.slug, titles, held)
-        figures["as_of"] = day.isoformat()
-        return figures
+        return self.figures_on_days([day], timezone)[0]
+
+    def figures_on_days(self, days: list[date], timezone: str) -> list[dict]:
+        """figures_on for each of days (oldest first), in one walk through the history: each measure's counted
+        (problem, done) is moved as its entries are passed, and measures that ever changed problem are placed again
+        at each day."""
+        moves: dict[int, list[tuple[datetime, str | None, str | None]]] = defaultdict(list)
+        for measure_id, field, old, new, at in self.entries:
+            if field == "problem" and measure_id in self.current:
+                moves[measure_id].append((at, old, new))
+        tally: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        placed: dict[int, tuple[int, bool]] = {}
+        status: dict[int, str] = {}
+
+        def place(measure_id: int, moment: datetime) -> None:
+            number = _number_at(moves[measure_id], moment, self.current[measure_id]) if measure_id in moves \
+                else self.current[measure_id]
+            counted = (number, status[measure_id] == DONE)
+            before = placed.get(measure_id)
+            if before == counted:
+                return
+            if before is not None:
+                tally[before[0]][0] -= 1
+                tally[before[0]][1] -= before[1]
+            tally[number][0] += 1
+            tally[number][1] += counted[1]
+            placed[measure_id] = counted
+
+        found, position = [], 0
+        for day in days:
+            moment = end_of_day(day, timezone)
+            while position < len(self.entries) and self.entries[position].changed_at < moment:
+                measure_id, field, _old, new, _at = self.entries[position]
+                position += 1
+                if field in ("created", "status") and new is not None and measure_id in self.current:
+                    status[measure_id] = new
+                    place(measure_id, moment)
+            for measure_id in moves:
+                if measure_id in status:
+                    place(measure_id, moment)
+            held = [(title, label, (tally[n][0], tally[n][1])) for n, title, label in self.problems
+                    if tally.get(n, (0, 0))[0] > 0]
+            figures = figures_of(self.campaign.slug, list(dict.fromkeys(title for title, _l, _c in held)), held)
+            figures["as_of"] = day.isoformat()
+            found.append(figures)
+        return found
 
     def change_days(self, timezone: str) -> list[date]:
         """Every local day on which the replayed history changed, oldest first."""
         return sorted({local_date(at, timezone) for *_values, at in self.entries})
+
+
+def _number_at(moves: list[tuple[datetime, str | None, str | None]], moment: datetime, now: int) -> int:
+    """A measure's problem number before moment, from its problem moves (oldest first) as measures_at reads them."""
+    earlier = [int(new) for at, _old, new in moves if at < moment and new is not None]
+    if earlier:
+        return earlier[-1]
+    later = [int(old) for at, old, _new in moves if at >= moment and old is not None]
+    return later[0] if later else now
 
 
 def measures_as_of(session: Session, campaign: Campaign, moment: datetime) -> dict[int, tuple[int, str]]:

@@ -54,10 +54,9 @@ def completion_trend(session: Session, campaign: Campaign, timezone: str) -> Tre
     """The completion rate at the end of each chart day (figures_as_of replayed from one read of the history) and in
     each published report's snapshot (a report without one is left out), in four queries."""
     history = LedgerHistory(session, campaign)
-    ledger = []
-    for day in chart_days(history.change_days(timezone)):
-        figures = history.figures_on(day, timezone)
-        ledger.append(RatePoint(day, figures["measures"], figures["done"], figures["rate"]))
+    days = chart_days(history.change_days(timezone))
+    ledger = [RatePoint(day, figures["measures"], figures["done"], figures["rate"])
+              for day, figures in zip(days, history.figures_on_days(days, timezone), strict=True)]
     reports = session.execute(
         select(ProgressReport.id, ProgressReport.title, ProgressReport.as_of, ProgressReport.snapshot)
         .where(ProgressReport.campaign_id == campaign.id).order_by(ProgressReport.as_of, ProgressReport.id)).all()
