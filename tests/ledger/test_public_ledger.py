@@ -194,5 +194,6 @@ def test_the_one_walk_replay_agrees_with_a_fresh_replay_on_every_day_moves_and_r
         assert (figures["problems"], figures["measures"], figures["done"]) == replayed_separately(
             session, campaign, day), day
     now = campaign_figures(session, campaign)  # it still holds problem 2, emptied: history counts it no more
-    assert [walked[-1][key] for key in ("measures", "done", "rate")] == [now[key] for key in ("measures", "done", "rate")]
+    headline = ("measures", "done", "rate")
+    assert [walked[-1][key] for key in headline] == [now[key] for key in headline]
     assert (walked[0]["measures"], walked[1]["measures"], walked[-1]["measures"]) == (0, 3, 4)
