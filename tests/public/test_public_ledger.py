@@ -174,3 +174,12 @@ def test_a_relapse_moves_the_home_figures_the_chart_and_the_date_together(app, c
     assert stats(page)["已完成措施"] == "169" and "台账数据截至 2021年9月1日" in page
     chart = text(client.get(f"/campaigns/{slug}/progress"))
     assert chart.count('class="chart-point"') == 2 and "87.56%" in chart
+
+
+def test_a_campaign_without_problems_says_so_rather_than_blaming_the_filter(app, client):
+    slug = seed(app, problems=0)
+    page = text(client.get(f"/campaigns/{slug}/problems/"))
+    assert "尚未导入整改台账，暂无问题。" in page and "没有符合筛选条件的问题。" not in page
+    assert "共0个问题、0条措施" in page
+    english = text(client.get(f"/campaigns/{slug}/problems/", headers={"Accept-Language": "en"}))
+    assert "No ledger has been imported yet, so there are no problems." in english
