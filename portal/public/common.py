@@ -5,18 +5,22 @@ from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
 
-from flask import abort, current_app
+from flask import abort, current_app, request
 from flask.blueprints import BlueprintSetupState
 
 from .. import db
 from ..models import Campaign
+from ..services.common import public_version
 from ..services.common.clocks import ClockSettings
+from ..services.common.public_version import LEDGER, Versions
 from ..services.ledger import campaigns
 from ..services.ledger.pages import CampaignSummary, campaign_summary, today
 from ..services.stats.public import PublicFigures, campaign_public
 from .versioned_cache import VersionedCache
 
 CACHE_KEY = "portal.public_cache"
+#: where cached_response leaves the versions a page is keyed by (the WSGI environ: tests share g between requests)
+PAGE_VERSIONS = "portal.page_versions"
 
 
 def install_cache(state: BlueprintSetupState) -> None:
@@ -36,10 +40,28 @@ def default_campaign() -> Campaign | None:
     return campaigns.default_campaign(db.session(), current_app.config["DEFAULT_CAMPAIGN"])
 
 
-def cached(campaign: Campaign, key: Hashable, compute: Callable[[], Any]) -> Any:
-    """compute() once per campaign data version (campaign.touch() moves it on every ledger or report change)."""
+def current_versions() -> Versions:
+    """The public data versions, read once per PUBLIC_VERSION_SECONDS per process (0: on every request)."""
+    def lookup() -> Versions:
+        with db.engine().connect() as connection:
+            return public_version.read(connection)
+
+    cache = current_app.extensions[CACHE_KEY]
+    return cache.recent("public_versions", current_app.config["PUBLIC_VERSION_SECONDS"], lookup)
+
+
+def page_versions() -> Versions:
+    """The versions the current page is keyed by (read once per request by cached_response), else current_versions."""
+    versions = request.environ.get(PAGE_VERSIONS)
+    return versions if versions is not None else current_versions()
+
+
+def cached(owner: int, key: Hashable, compute: Callable[[], Any]) -> Any:
+    """compute() once per public LEDGER data version for owner (a campaign's id). That version moves with every
+    committed change to the ledger, the reports, 回头看 and campaign details, on every host; Campaign.data_version
+    does not move when a 回头看 reopens a measure."""
     cache: VersionedCache = current_app.extensions[CACHE_KEY]
-    return cache.get(campaign.id, campaign.data_version or 0, key, compute)
+    return cache.get(owner, page_versions().of((LEDGER,))[0], key, compute)
 
 
 def public_feedback(campaign_id: int) -> PublicFigures:
@@ -49,7 +71,7 @@ def public_feedback(campaign_id: int) -> PublicFigures:
 
 def summary(campaign: Campaign) -> CampaignSummary:
     """The campaign's figures, category links and latest report, computed once per data version."""
-    return cached(campaign, "summary", lambda: campaign_summary(db.session(), campaign))
+    return cached(campaign.id, "summary", lambda: campaign_summary(db.session(), campaign))
 
 
 def local_today() -> date:

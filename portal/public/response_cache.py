@@ -24,12 +24,9 @@ from flask.blueprints import BlueprintSetupState
 from flask_babel import get_locale
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from .. import db
 from ..i18n import LOCALE_COOKIE
-from ..services.common import public_version
 from ..services.common.public_version import Versions
-from .common import CACHE_KEY as VERSION_CACHE_KEY
-from .common import local_today
+from .common import PAGE_VERSIONS, current_versions, local_today
 
 RESPONSES_KEY = "portal.public_responses"
 #: marks (in the WSGI environ: tests share g between requests) a request whose response shared caches may keep
@@ -89,16 +86,6 @@ def install(state: BlueprintSetupState) -> None:
         state.app.after_request(_cache_policy)
 
 
-def current_versions() -> Versions:
-    """The public data versions, read once per PUBLIC_VERSION_SECONDS per process (0: on every request)."""
-    def lookup() -> Versions:
-        with db.engine().connect() as connection:
-            return public_version.read(connection)
-
-    cache = current_app.extensions[VERSION_CACHE_KEY]
-    return cache.recent("public_versions", current_app.config["PUBLIC_VERSION_SECONDS"], lookup)
-
-
 def cached_response(*scopes: str) -> Callable[[Callable[P, Any]], Callable[P, WerkzeugResponse]]:
     """The view's 200 responses to anonymous GETs stored until the data of scopes changes, with validators.
 
@@ -110,7 +97,7 @@ def cached_response(*scopes: str) -> Callable[[Callable[P, Any]], Callable[P, We
         def cached(*args: P.args, **kwargs: P.kwargs) -> WerkzeugResponse:
             if request.method not in ("GET", "HEAD") or _has_private_cookie():
                 return current_app.make_response(view(*args, **kwargs))
-            versions = current_versions()
+            versions = request.environ[PAGE_VERSIONS] = current_versions()
             key = _page_key(scopes, versions)
             cache: ResponseCache = current_app.extensions[RESPONSES_KEY]
             stored: StoredResponse | None = cache.get(key)

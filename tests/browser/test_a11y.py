@@ -37,6 +37,7 @@ def public_pages(app) -> dict[str, str]:
         "public.home": "/", "public.campaign_home": f"/campaigns/{s}/", "public.category": f"/campaigns/{s}/categories/1",
         "public.problem": f"/campaigns/{s}/problems/35", "public.measure": f"/campaigns/{s}/measures/35-4",
         "public.reports": f"/campaigns/{s}/reports/", "public.report": f"/campaigns/{s}/reports/{report_id}",
+        "public.problems": f"/campaigns/{s}/problems/?department=办公室", "public.progress": f"/campaigns/{s}/progress",
         "public.answers": "/answers", "public.feedback": "/feedback", "public.lookup": "/lookup",
         "public.privacy": "/privacy", "public.contact": "/contact", "public.rate": f"/rate/{rating}",
         "public.site_search": "/search?q=劳模补助",

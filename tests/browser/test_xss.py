@@ -8,6 +8,7 @@ import re
 from datetime import date
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from urllib.parse import quote
 
 import pytest
 from tests.browser.fixtures import login, new_page
@@ -103,7 +104,8 @@ def store_ledger_and_report(app, tmp_path) -> list[str]:
         report_id = session.scalar(select(ProgressReport.id).where(ProgressReport.campaign_id == campaign.id))
         categories = len(set(row[1] for row in rows))
     base = f"/campaigns/{SLUG}"
-    return ["/", f"{base}/", f"{base}/reports/", f"{base}/reports/{report_id}", "/feedback?campaign=" + SLUG]\
+    return ["/", f"{base}/", f"{base}/reports/", f"{base}/reports/{report_id}", "/feedback?campaign=" + SLUG,
+            f"{base}/problems/", f"{base}/problems/?leader={quote(texts[1])}", f"{base}/progress"]\
         + [f"{base}/categories/{k}" for k in range(1, categories + 1)]\
         + [f"{base}/problems/{i + 1}" for i in range(len(texts))]\
         + [f"{base}/measures/{i + 1}-1" for i in range(len(texts))]
