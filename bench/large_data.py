@@ -81,7 +81,8 @@ SELECT 'LD-' || extract(year FROM r.received_at AT TIME ZONE 'Asia/Shanghai') ||
 FROM generate_series(CAST(:first AS int), CAST(:last AS int)) AS n
  JOIN bench_text t ON t.id = n % :texts,
  LATERAL (SELECT (CAST(:states AS text[]))[1 + (n * 13) % 10] AS state) s,
- LATERAL (SELECT CAST(:newest AS timestamptz) - ((n * 7919) % (400 * 1440)) * interval '1 minute' AS received_at) r,
+ LATERAL (SELECT CAST(:newest AS timestamptz) - ((n::bigint * 7919) % (400 * 1440)) * interval '1 minute'
+          AS received_at) r,
  LATERAL (SELECT CASE WHEN s.state IN ('accepted', 'handling', 'replied', 'review', 'closed')
                  THEN r.received_at + (n % 20) * interval '1 day' END AS accepted_at) a
 """

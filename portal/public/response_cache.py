@@ -118,6 +118,31 @@ def cached_response(*scopes: str) -> Callable[[Callable[P, Any]], Callable[P, We
     return decorate
 
 
+def streamed_response(*scopes: str) -> Callable[[Callable[P, Any]], Callable[P, WerkzeugResponse]]:
+    """cached_response for a body too long to keep in memory (an open data CSV): the same key, ETag, Last-Modified,
+    304 and shared Cache-Control, but a 200 streams the view's body afresh each time and nothing is stored here (a
+    reverse proxy may keep it for PUBLIC_MAX_AGE)."""
+    def decorate(view: Callable[P, Any]) -> Callable[P, WerkzeugResponse]:
+        @wraps(view)
+        def streamed(*args: P.args, **kwargs: P.kwargs) -> WerkzeugResponse:
+            if request.method not in ("GET", "HEAD") or _has_private_cookie():
+                return current_app.make_response(view(*args, **kwargs))
+            versions = request.environ[PAGE_VERSIONS] = current_versions()
+            etag = _etag(_page_key(scopes, versions))
+            since = request.if_modified_since
+            if (etag in request.if_none_match if request.if_none_match
+                    else since is not None and _last_modified(versions) <= since):
+                request.environ[_SHARED] = True
+                return _validated(Response(status=304), etag, versions)
+            response = current_app.make_response(view(*args, **kwargs))
+            if response.status_code != 200 or _private(response):
+                return response
+            request.environ[_SHARED] = True
+            return _validated(response, etag, versions)
+        return streamed
+    return decorate
+
+
 def page_with_fills(scopes: tuple[str, ...], render: Callable[[dict[str, str]], str],
                     fills: dict[str, Callable[[], str]]) -> str:
     """A page holding per-visitor values (a CSRF token, a form's submission token), rendered once per data version.

@@ -5,6 +5,7 @@ import io
 import pytest
 
 from portal.models import Campaign
+from portal.services.ledger import open_data
 from portal.services.ledger.figures import campaign_figures
 from tests.public.factory import committed, seed, seed_demo
 
@@ -99,3 +100,73 @@ def test_demo_open_data(app, client):
     assert sum(p["rectified"] for p in problems) == figures["rectified_problems"]
     measures = read_csv(client.get("/api/v1/campaigns/gansu-2020/measures.csv"))
     assert len(measures) == 193 and sum(m["完成情况"] == "done" for m in measures) == 170
+
+
+def test_a_list_longer_than_a_page_is_paginated_with_links_and_the_total(app, client):
+    slug = seed(app, problems=3, measures=2, open_problems=(2,))
+    first = client.get(f"/api/v1/campaigns/{slug}/measures?per_page=4")
+    assert [m["code"] for m in first.get_json()] == ["1-1", "1-2", "2-1", "2-2"]
+    assert first.headers["X-Total-Count"] == "6"
+    base = f"/api/v1/campaigns/{slug}/measures"
+    assert first.headers["Link"] == (f'<{base}?page=1&per_page=4>; rel="first", <{base}?page=2&per_page=4>; '
+                                     f'rel="next", <{base}?page=2&per_page=4>; rel="last"')
+    assert {"Link", "X-Total-Count"} <= {h.strip() for h in first.headers["Access-Control-Expose-Headers"].split(",")}
+    second = client.get(f"{base}?page=2&per_page=4")
+    assert [m["code"] for m in second.get_json()] == ["3-1", "3-2"]
+    assert second.headers["Link"] == (f'<{base}?page=1&per_page=4>; rel="first", <{base}?page=1&per_page=4>; '
+                                      f'rel="prev", <{base}?page=2&per_page=4>; rel="last"')
+    assert first.get_json() + second.get_json() == client.get(base).get_json()
+
+
+def test_problems_pages_keep_each_problems_derived_status(app, client):
+    slug = seed(app, problems=3, measures=2, open_problems=(2,))
+    whole = client.get(f"/api/v1/campaigns/{slug}/problems").get_json()
+    pages = [client.get(f"/api/v1/campaigns/{slug}/problems?page={n}&per_page=2") for n in (1, 2, 3)]
+    assert [p.headers["X-Total-Count"] for p in pages] == ["3", "3", "3"]
+    assert pages[0].get_json() + pages[1].get_json() == whole and pages[2].get_json() == []
+    assert [p["rectified"] for p in whole] == [True, False, True]
+
+
+@pytest.mark.parametrize("query, per_page", [("per_page=100000", open_data.PER_PAGE),
+                                             ("per_page=0", open_data.PER_PAGE),
+                                             ("per_page=abc", open_data.PER_PAGE), ("per_page=1", 1)])
+def test_page_size_is_bounded(app, client, query, per_page):
+    slug = seed(app, problems=2, measures=1)
+    response = client.get(f"/api/v1/campaigns/{slug}/measures?{query}")
+    assert len(response.get_json()) == min(2, per_page)
+    assert f"per_page={per_page}>" in response.headers["Link"]
+
+
+def test_demo_lists_are_one_page_as_before(app, client):
+    seed_demo(app)
+    response = client.get("/api/v1/campaigns/gansu-2020/measures")
+    assert len(response.get_json()) == 193 and response.headers["X-Total-Count"] == "193"
+    assert 'rel="next"' not in response.headers["Link"]
+    assert len(client.get("/api/v1/campaigns/gansu-2020/problems").get_json()) == 54
+
+
+@pytest.mark.parametrize("kind, columns", [("measures", open_data.MEASURE_COLUMNS),
+                                           ("problems", open_data.PROBLEM_COLUMNS)])
+def test_demo_csv_is_streamed_in_chunks_and_equals_the_csv_of_the_whole_list(app, client, monkeypatch, kind, columns):
+    """The CSV as it was built whole before it was streamed: the JSON list through the same writer."""
+    seed_demo(app)
+    monkeypatch.setattr(open_data, "CHUNK", 20)
+    response = client.get(f"/api/v1/campaigns/gansu-2020/{kind}.csv", buffered=False)
+    assert response.is_streamed
+    chunks = list(response.response)
+    response.close()
+    assert len(chunks) > 3 and chunks[0].startswith(b"\xef\xbb\xbf")
+    whole = client.get(f"/api/v1/campaigns/gansu-2020/{kind}").get_json()
+    assert b"".join(chunks) == open_data.to_csv(columns, whole)
+
+
+def test_streamed_csv_is_validated_like_every_public_response(app, client):
+    slug = seed(app, problems=2, measures=2)
+    response = client.get(f"/api/v1/campaigns/{slug}/measures.csv")
+    assert response.status_code == 200 and response.headers["ETag"]
+    assert "public" in response.headers["Cache-Control"]
+    again = client.get(f"/api/v1/campaigns/{slug}/measures.csv", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""
+    since = client.get(f"/api/v1/campaigns/{slug}/measures.csv",
+                       headers={"If-Modified-Since": response.headers["Last-Modified"]})
+    assert since.status_code == 304

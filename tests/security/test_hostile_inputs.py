@@ -35,7 +35,7 @@ HOSTILE = ("99999999999999999999", "2147483648", "-1", "0", "᧚", "²", "١٢",
 QUERY_NAMES = ("page", "q", "state", "channel", "kind", "measure", "problem", "department", "overdue", "due_soon",
                "actor", "action", "case_number", "date_from", "date_to", "template", "campaign", "outcome", "next",
                "lang", "link_q", "target", "role", "token", "level", "via", "saved", "format", "period", "case",
-               "type", "from", "to", "answer", "sort", "month", "leader")
+               "type", "from", "to", "answer", "sort", "month", "leader", "per_page")
 #: who sends the requests: anonymous and each role (the handler in the department of the world's item)
 #: stands for the hostile value while a URL is built (an int converter would refuse "abc" itself)
 SENTINEL = 918273645
