@@ -9,7 +9,9 @@ request allocated, by tracemalloc in a separate request).
 The ledger (500 problems in 10 categories, 10 measures each) and the items are inserted with INSERT … SELECT over
 generate_series, not through the ORM: the items' texts come from 20,000 texts generated and segmented as
 bench/staff_queue.py does (nine in ten a run of 20-120 of 26 common words, so 劳模 and 补助 are in most items; one in
-ten an opinion of bench/data/suggest_eval.jsonl), each used by 50 items; clocks fit the states as in bench/stats.py;
+ten an opinion of bench/data/suggest_eval.jsonl), each used by 50 items; each item stores three suggested measures,
+as intake stores what suggest.suggest found (not computed here: 39 ms per text over 5,000 measures); clocks fit the
+states as in bench/stats.py;
 every fifth item is linked to a measure and every 50th to a problem; answers are sent and half of them rated. The
 item table's secondary indexes are dropped for the fill and built again after it (as a restore does), then VACUUM
 ANALYZE (as autovacuum would). Before the items go in, the public pages are measured once with the ledger alone, so
@@ -63,11 +65,15 @@ OPINIONS = [json.loads(line)["text"] for line in
 #: one batch of items: n from :first to :last, text n % TEXTS, clocks fitting the state
 ITEMS = """
 INSERT INTO feedback_item (case_number, query_code_hash, campaign_id, channel, kind, content, search_words, text_key,
- state, received_at, accept_due, accepted_at, handle_due, due_date, replied_at, closed_at, department_id,
- wants_reply, consent_publish, needs_attention)
+ suggestions, state, received_at, accept_due, accepted_at, handle_due, due_date, replied_at, closed_at,
+ department_id, wants_reply, consent_publish, needs_attention)
 SELECT 'LD-' || extract(year FROM r.received_at AT TIME ZONE 'Asia/Shanghai') || '-' || lpad(n::text, 7, '0'),
  repeat('0', 64), :campaign, (CAST(:channels AS text[]))[1 + n % 4], (CAST(:kinds AS text[]))[1 + (n / 4) % 5],
- t.content, t.words, t.text_key, s.state, r.received_at,
+ t.content, t.words, t.text_key,
+ json_build_object('abstain', false, 'suggestions', (SELECT json_agg(json_build_object(
+   'measure', (1 + n % :problems) || '-' || k, 'problem', 1 + n % :problems, 'score', 20.0 - k,
+   'matched', json_build_array('劳模', '补助'))) FROM generate_series(1, 3) k)),
+ s.state, r.received_at,
  (r.received_at AT TIME ZONE 'Asia/Shanghai')::date + 15, a.accepted_at,
  (a.accepted_at AT TIME ZONE 'Asia/Shanghai')::date + 60,
  CASE WHEN s.state = 'received' THEN (r.received_at AT TIME ZONE 'Asia/Shanghai')::date + 15
@@ -155,7 +161,7 @@ def fill_items(app, campaign_id: int, items: int) -> None:
         session = db.session()
         values = {"campaign": campaign_id, "channels": list(CHANNELS), "kinds": list(KINDS), "states": list(STATES),
                   "departments": list(session.scalars(select(Department.id).order_by(Department.id))),
-                  "newest": datetime.now(UTC), "texts": TEXTS}
+                  "newest": datetime.now(UTC), "texts": TEXTS, "problems": PROBLEMS}
         session.close()
     with engine.begin() as connection:
         connection.execute(text("CREATE UNLOGGED TABLE bench_text (id int PRIMARY KEY, content text, words text[], "

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from portal.services.accounts.users import department_named
 from portal.services.common.clocks import ClockSettings
-from portal.services.feedback import workflow
+from portal.services.feedback import queue, workflow
 from portal.services.feedback.queue import QueueFilters, excerpt, queue_page
 
 CLOCKS = ClockSettings()
@@ -159,3 +161,30 @@ def test_excerpt_is_the_subject_or_forty_characters_of_content(new_item):
 def test_ids_from_forms_are_plain_digits_that_fit_a_column():
     from portal.services.common.numbers import parse_id
     assert [parse_id(v) for v in ("12", " 7 ", "²", "١٢", "-3", "9999999999", "", None)] == [12, 7] + [None] * 6
+
+
+def test_counts_and_pages_stay_exact_up_to_the_browse_cap(session, new_item, triager, monkeypatch):
+    monkeypatch.setattr(queue, "BROWSE_CAP", 4)
+    numbers = [received(new_item, 10 - i).case_number for i in range(4)]
+    result = queue_page(session, triager, QueueFilters(), 1, 3, CLOCKS)
+    assert (result.counts["received"], result.all_count, result.total, result.pages) == (4, 4, 4, 2)
+    assert result.cap is None and not result.capped
+    assert cases(triager, session, page_size=3, page=2) == numbers[3:]
+
+
+@pytest.mark.parametrize("sample", [2, 5, 20_000])
+def test_above_the_browse_cap_each_state_counts_to_the_cap_and_pages_stop_there(session, new_item, triager,
+                                                                                  monkeypatch, sample):
+    """What the tabs show does not depend on how many items the first pass of the counts reads."""
+    monkeypatch.setattr(queue, "BROWSE_CAP", 4)
+    monkeypatch.setattr(queue, "BROWSE_SAMPLE", sample)
+    items = [received(new_item, 10 - i) for i in range(7)]
+    for item in items[:2]:
+        workflow.apply(session, item, "accept", triager, CLOCKS)
+    result = queue_page(session, triager, QueueFilters(), 1, 3, CLOCKS)
+    assert (result.counts["received"], result.counts["accepted"], result.counts["spam"]) == (5, 2, 0)
+    assert result.cap == 4 and result.capped and result.pages == 2
+    last = queue_page(session, triager, QueueFilters(), 9, 3, CLOCKS)
+    assert last.page == 2 and len(last.rows) == 1
+    accepted = queue_page(session, triager, QueueFilters(state="accepted"), 1, 3, CLOCKS)
+    assert accepted.total == 2 and accepted.capped is False and len(accepted.rows) == 2

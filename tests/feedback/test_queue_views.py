@@ -8,7 +8,7 @@ import pytest
 
 from portal.services.accounts.users import department_named
 from portal.services.common.clocks import ClockSettings
-from portal.services.feedback import workflow
+from portal.services.feedback import queue, workflow
 
 CLOCKS = ClockSettings()
 NOW = datetime.now(UTC)
@@ -148,3 +148,26 @@ def test_a_search_past_the_cap_shows_cap_plus_and_says_so(session, client, new_i
     assert len(re.findall(r'name="item_ids"', html)) == 3
     plain = html_of(client.get("/staff/queue"))
     assert re.search(r'aria-current="page">全部 <span class="count">5</span>', plain) and "结果较多" not in plain
+
+
+def test_a_queue_above_the_browse_cap_says_so_and_below_it_shows_exact_counts(client, new_item, triager, login,
+                                                                              monkeypatch):
+    monkeypatch.setattr(queue, "BROWSE_CAP", 2)
+    new_item()
+    new_item()
+    login(triager)
+    exact = html_of(client.get("/staff/queue"))
+    assert "共2件" in exact and "2+" not in exact and "只显示前" not in exact
+    new_item()
+    capped = html_of(client.get("/staff/queue"))
+    assert "超过2件" in capped and "件数较多，只显示前2件，请用筛选条件、排序或搜索缩小范围" in capped
+
+
+def test_the_browse_cap_note_is_translated(client, new_item, triager, login, monkeypatch):
+    monkeypatch.setattr(queue, "BROWSE_CAP", 1)
+    new_item()
+    new_item()
+    client.set_cookie("lang", "en")
+    login(triager)
+    english = html_of(client.get("/staff/queue"))
+    assert "Many items: only the first 1 are shown. Narrow the queue with the filters, a sort or a search." in english

@@ -20,6 +20,11 @@ from portal.services.feedback import search, similar
 from portal.services.feedback.queue_sort import DEFAULT_ORDER, clean_sort, sorted_by
 
 EXCERPT_CHARS = 40
+#: without a search the tabs count exactly up to BROWSE_CAP items in view; above it each state is counted up to
+#: BROWSE_CAP + 1 (shown as "10000+") and the pages reach the BROWSE_CAP-th item, so that a queue of a million items
+#: costs what one of twenty thousand does (issue 19). The first pass reads BROWSE_SAMPLE items (search.capped_counts).
+BROWSE_CAP = 10_000
+BROWSE_SAMPLE = 20_000
 _TRUE = ("1", "on", "true", "yes")
 
 
@@ -102,7 +107,8 @@ class QueuePage:
     #: items per state under every filter except the state, and their sum
     counts: dict[str, int]
     all_count: int
-    #: when searching, counts stop past this (search.CAP): a count above it means "more", and pages stop at it
+    #: counts stop past this (search.CAP when searching, BROWSE_CAP when more items than that are in view): a count
+    #: above it means "more", and pages stop at it
     cap: int | None = None
 
     @property
@@ -163,20 +169,21 @@ def queue_page(session: Session, user: User, filters: QueueFilters, page: int, p
                clocks: ClockSettings, today: date | None = None) -> QueuePage:
     """One page of the queue in the chosen column's order (queue_sort), by default nearest due date first; when
     searching without a chosen order, the most relevant first; counts and pages bounded when searching
-    (portal.services.feedback.search)."""
+    (portal.services.feedback.search) and when more than BROWSE_CAP items are in view."""
     authz.require(user, "view_queue")
     today = today or clocks.today()
     dialect = session.get_bind().dialect.name
     conditions = _conditions(user, filters, today, clocks, dialect)
+    cap: int | None
     if filters.q:
-        counts = search.capped_counts(session, conditions, STATES)
+        counts, cap = search.capped_counts(session, conditions, STATES), search.CAP
     else:
-        counts = {state: count for state, count in session.execute(
-            select(FeedbackItem.state, func.count()).where(*conditions).group_by(FeedbackItem.state))}
+        counts = search.capped_counts(session, conditions, STATES, BROWSE_CAP, BROWSE_SAMPLE)
+        cap = BROWSE_CAP if sum(counts.values()) > BROWSE_CAP else None
     if filters.state:
         conditions.append(FeedbackItem.state == filters.state)
     total = counts.get(filters.state, 0) if filters.state else sum(counts.values())
-    shown = min(total, search.CAP) if filters.q else total
+    shown = min(total, cap) if cap is not None else total
     pages = max(1, -(-shown // page_size))
     page = min(max(1, page), pages)
     offset, limit = (page - 1) * page_size, min(page_size, shown - (page - 1) * page_size)
@@ -197,7 +204,7 @@ def queue_page(session: Session, user: User, filters: QueueFilters, page: int, p
                      tuple(targets.get(item.id, ())), attachments.get(item.id, 0)) for item in items]
     return QueuePage(rows=rows, total=total, page=page, pages=pages,
                      counts={state: counts.get(state, 0) for state in STATES}, all_count=sum(counts.values()),
-                     cap=search.CAP if filters.q else None)
+                     cap=cap)
 
 
 def matching_ids(session: Session, user: User, filters: QueueFilters, clocks: ClockSettings, limit: int) -> list[int]:

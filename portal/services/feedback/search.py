@@ -149,20 +149,22 @@ def _all_words(words: list[str], dialect: str) -> ColumnElement[bool]:
     return and_(*(_has_word(word, dialect) for word in words))
 
 
-def capped_counts(session: Session, conditions: list[ColumnElement[bool]], states: tuple[str, ...]) -> dict[str, int]:
-    """The items meeting conditions per state, each counted up to CAP + 1 (more than CAP). The first COUNT_SAMPLE
-    matches are counted in one pass (all of them when there are fewer: exact); a state with at most CAP among them
-    is then counted on its own, up to CAP + 1 — the same counts as counting every state on its own, in one pass when
-    the words are common."""
-    matches = select(FeedbackItem.state).where(*conditions).limit(COUNT_SAMPLE).subquery()
+def capped_counts(session: Session, conditions: list[ColumnElement[bool]], states: tuple[str, ...],
+                  cap: int | None = None, sample: int | None = None) -> dict[str, int]:
+    """The items meeting conditions per state, each counted up to cap + 1 (more than cap; CAP unless given). The
+    first sample (COUNT_SAMPLE) matches are counted in one pass (all of them when there are fewer: exact); a state
+    with at most cap among them is then counted on its own, up to cap + 1 — the same counts as counting every state
+    on its own, in one pass when the words are common."""
+    cap, sample = cap or CAP, sample or COUNT_SAMPLE
+    matches = select(FeedbackItem.state).where(*conditions).limit(sample).subquery()
     read = dict(session.execute(select(matches.c.state, func.count()).group_by(matches.c.state)).tuples().all())
-    counts = {state: min(count, CAP + 1) for state, count in read.items()}
-    if sum(read.values()) < COUNT_SAMPLE:
+    counts = {state: min(count, cap + 1) for state, count in read.items()}
+    if sum(read.values()) < sample:
         return counts
-    rest = [state for state in states if counts.get(state, 0) <= CAP]
+    rest = [state for state in states if counts.get(state, 0) <= cap]
     if rest:
         each = [select(func.count()).select_from(
-            select(literal(1)).where(*conditions, FeedbackItem.state == state).limit(CAP + 1).subquery()
+            select(literal(1)).where(*conditions, FeedbackItem.state == state).limit(cap + 1).subquery()
         ).scalar_subquery().label(f"n{index}") for index, state in enumerate(rest)]
         counts.update(zip(rest, session.execute(select(*each)).one(), strict=True))
     return counts
