@@ -82,7 +82,7 @@ SELECT 'LD-' || extract(year FROM r.received_at AT TIME ZONE 'Asia/Shanghai') ||
  CASE WHEN s.state IN ('closed', 'not_accepted', 'transferred', 'duplicate', 'spam')
       THEN coalesce(a.accepted_at, r.received_at) + (20 + n % 80) * interval '1 day' END,
  CASE WHEN s.state NOT IN ('received', 'spam', 'not_accepted', 'transferred', 'duplicate')
-      THEN (CAST(:departments AS int[]))[1 + (n * 7) % array_length(CAST(:departments AS int[]), 1)] END,
+      THEN (CAST(:departments AS int[]))[1 + (n / 10) % array_length(CAST(:departments AS int[]), 1)] END,
  false, false, false
 FROM generate_series(CAST(:first AS int), CAST(:last AS int)) AS n
  JOIN bench_text t ON t.id = n % :texts,

@@ -38,6 +38,10 @@ class FeedbackItem(Base):
         # 统计: a campaign's items by received date with every column the statistics read, so /staff/stats and the
         # 通报 scan this narrow index (index-only) instead of the wide rows with their texts
         Index("ix_feedback_item_stats", "campaign_id", "received_at", postgresql_include=STATS_COLUMNS),
+        # 分办队列: a state's items, and a department's items per state, in the queue's default order (due date, none
+        # last, then received) — a tab's page and its count read a few index entries, not every item of the state
+        Index("ix_feedback_item_queue_state", "state", "due_date", "received_at", "id"),
+        Index("ix_feedback_item_queue_department", "department_id", "state", "due_date", "received_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
