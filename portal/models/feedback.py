@@ -75,7 +75,7 @@ class FeedbackItem(Base):
     #: 转办: where the item was forwarded
     transferred_to: Mapped[str | None] = mapped_column(String(200))
     #: 重复: the original item
-    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_item.id"))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_item.id"), index=True)
     wants_reply: Mapped[bool] = mapped_column(Boolean, default=False)
     #: the language the opinion was submitted in (zh or en): acknowledgement and reply mails are written in it
     language: Mapped[str] = mapped_column(String(8), server_default=CHINESE)
