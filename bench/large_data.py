@@ -62,7 +62,8 @@ OPINIONS = [json.loads(line)["text"] for line in
             (Path(__file__).resolve().parent / "data" / "suggest_eval.jsonl").read_text(encoding="utf-8").splitlines()
             if line.strip()]
 
-#: one batch of items: n from :first to :last, text n % TEXTS, clocks fitting the state
+#: one batch of items: n from :first to :last, text (n / 10) % TEXTS (each text in every state), clocks fitting the
+#: state
 ITEMS = """
 INSERT INTO feedback_item (case_number, query_code_hash, campaign_id, channel, kind, content, search_words, text_key,
  suggestions, state, received_at, accept_due, accepted_at, handle_due, due_date, replied_at, closed_at,
@@ -85,7 +86,7 @@ SELECT 'LD-' || extract(year FROM r.received_at AT TIME ZONE 'Asia/Shanghai') ||
       THEN (CAST(:departments AS int[]))[1 + (n / 10) % array_length(CAST(:departments AS int[]), 1)] END,
  false, false, false
 FROM generate_series(CAST(:first AS int), CAST(:last AS int)) AS n
- JOIN bench_text t ON t.id = n % :texts,
+ JOIN bench_text t ON t.id = (n / 10) % :texts,
  LATERAL (SELECT (CAST(:states AS text[]))[1 + (n * 13) % 10] AS state) s,
  LATERAL (SELECT CAST(:newest AS timestamptz) - ((n::bigint * 7919) % (400 * 1440)) * interval '1 minute'
           AS received_at) r,
