@@ -6,7 +6,7 @@ list, the total and the links to the other pages go in the X-Total-Count and Lin
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from flask import Response, request, stream_with_context, url_for
 
@@ -55,7 +55,8 @@ def problems(slug: str) -> Response:
 @bp.get("/campaigns/<slug>/problems.csv")
 @streamed_response(LEDGER)
 def problems_csv(slug: str) -> Response:
-    rows = open_data.iter_problem_rows(db.session(), _campaign(slug), local_today())
+    campaign, today = _campaign(slug), local_today()
+    rows = _while_streaming(lambda: open_data.iter_problem_rows(db.session(), campaign, today))
     return _csv(open_data.csv_chunks(PROBLEM_COLUMNS, rows), f"{slug}-problems.csv")
 
 
@@ -69,7 +70,8 @@ def measures(slug: str) -> Response:
 @bp.get("/campaigns/<slug>/measures.csv")
 @streamed_response(LEDGER)
 def measures_csv(slug: str) -> Response:
-    rows = open_data.iter_measure_rows(db.session(), _campaign(slug))
+    campaign = _campaign(slug)
+    rows = _while_streaming(lambda: open_data.iter_measure_rows(db.session(), campaign))
     return _csv(open_data.csv_chunks(MEASURE_COLUMNS, rows), f"{slug}-measures.csv")
 
 
@@ -78,6 +80,13 @@ def _campaign(slug: str) -> Campaign:
     if campaign is None:
         raise UnknownCampaign(slug)
     return campaign
+
+
+def _while_streaming(rows: Callable[[], Iterator[dict]]) -> Iterator[dict]:
+    """rows() called once the body streams, so that it reads through the session of the streaming context, which
+    is closed when the body ends (the view's own session is closed when the view returns: a query through it then
+    would hold a connection that nothing gives back)."""
+    yield from rows()
 
 
 def _paging() -> tuple[int, int]:

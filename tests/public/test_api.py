@@ -4,6 +4,7 @@ import io
 
 import pytest
 
+from portal import db
 from portal.models import Campaign
 from portal.services.ledger import open_data
 from portal.services.ledger.figures import campaign_figures
@@ -170,3 +171,15 @@ def test_streamed_csv_is_validated_like_every_public_response(app, client):
     since = client.get(f"/api/v1/campaigns/{slug}/measures.csv",
                        headers={"If-Modified-Since": response.headers["Last-Modified"]})
     assert since.status_code == 304
+
+
+@pytest.mark.parametrize("kind", ["measures", "problems"])
+def test_a_streamed_csv_gives_its_database_connection_back(app, client, kind):
+    slug = seed(app, problems=3, measures=2)
+    with app.app_context():
+        pool = db.engine().pool
+    for _ in range(3):
+        response = client.get(f"/api/v1/campaigns/{slug}/{kind}.csv", buffered=False)
+        assert b"".join(response.response).count(b"\r\n") == 1 + (6 if kind == "measures" else 3)
+        response.close()
+        assert pool.checkedout() == 0
