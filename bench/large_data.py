@@ -352,6 +352,7 @@ def main() -> None:
             ("staff queue, first page", ["/staff/queue"], None, "staff"),
             ("staff queue, state 办理中 + department 办公室", [f"/staff/queue?state=handling&department={office}"],
              None, "staff"),
+            ("staff queue, tab 已办结 (items without a due date)", ["/staff/queue?state=closed"], None, "staff"),
             ("search 劳模 补助 (words in most items)", ["/staff/queue?q=劳模 补助"], None, "staff"),
             ("search 劳模补助资金什么时候发放", ["/staff/queue?q=劳模补助资金什么时候发放"], None, "staff"),
             ("search 公车私用 (words in few items)", ["/staff/queue?q=公车私用"], None, "staff"),
