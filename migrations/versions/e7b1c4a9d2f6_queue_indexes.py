@@ -1,9 +1,9 @@
 """staff queue and item page at a million items: the queue's order within a state and within a department's state;
 an item's duplicates
 
-Revision ID: d9f3b5a7c1e4
-Revises: b7d3e9a1c5f2
-Create Date: 2026-12-05 11:00:00
+Revision ID: e7b1c4a9d2f6
+Revises: d5f2a8c4e1b7
+Create Date: 2026-12-05 11:40:00
 
 A state tab (and each state's count) reads ix_feedback_item_queue_state in the queue's default order (due date, none
 last, then received, then id) and stops after a page; a department's queue, its tabs and a handler's queue read
@@ -13,8 +13,8 @@ duplicates read the whole table (bench/RESULTS.md, "Large data").
 """
 from alembic import op
 
-revision = 'd9f3b5a7c1e4'
-down_revision = 'b7d3e9a1c5f2'
+revision = 'e7b1c4a9d2f6'
+down_revision = 'd5f2a8c4e1b7'
 branch_labels = None
 depends_on = None
 
