@@ -19,8 +19,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_wtf import FlaskForm
-from wtforms.fields.core import UnboundField
 from werkzeug.routing import Rule
+from wtforms.fields.core import UnboundField
 
 from tests.conftest import CSRF_FIELD
 from tests.security.test_csrf import PASSWORD, STATE_CHANGING, World, plausible, routes, url_of, url_values

@@ -285,14 +285,6 @@ def problem_key():
     return func.coalesce(FeedbackLink.problem_id, Measure.problem_id)
 
 
-def problem_links():
-    """(item, problem) pairs, each once however many of the problem's measures the item names."""
-    key = problem_key()
-    return (select(FeedbackLink.item_id.label("item_id"), key.label("problem_id"))
-            .select_from(FeedbackLink).outerjoin(Measure, Measure.id == FeedbackLink.measure_id)
-            .group_by(FeedbackLink.item_id, key).subquery("problem_link"))
-
-
 def _top_targets(session: Session, conditions) -> tuple[list[TargetFigures], list[TargetFigures]]:
     """The TOP problems and the TOP measures with the most items in scope, in one statement: the links of those
     items are read once (a CTE) and counted by problem (an item counted once however many of the problem's measures

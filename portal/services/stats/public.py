@@ -7,16 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Subquery, func, select, union
 from sqlalchemy.orm import Session
 
-from portal.models import AnswerRating, FeedbackItem, Reply
+from portal.models import AnswerRating, FeedbackItem, FeedbackLink, Measure, Reply
 from portal.models.feedback import SENT
 from portal.models.rating import RATING_LEVELS
 from portal.services.common.clocks import ClockSettings
 
 from .definitions import EXCLUDED_STATES
-from .figures import Satisfaction, problem_links
+from .figures import Satisfaction
 from .handling import Clock, Handling, count_columns
 
 #: the counts of Handling the public figures need
@@ -53,24 +53,50 @@ def _figures(session: Session, campaign_id: int, clocks: ClockSettings, today: d
              problem_id: int | None = None) -> PublicFigures:
     clock = Clock(session.get_bind().dialect.name, clocks.timezone, today or clocks.today())
     conditions = [FeedbackItem.campaign_id == campaign_id, FeedbackItem.state.not_in(EXCLUDED_STATES)]
-    pairs = problem_links() if problem_id is not None else None
+    linked = _problem_items(problem_id) if problem_id is not None else None
 
     def narrowed(query):
-        if pairs is not None:
-            query = query.join(pairs, pairs.c.item_id == FeedbackItem.id).where(pairs.c.problem_id == problem_id)
+        if linked is not None:
+            query = query.join(linked, linked.c.item_id == FeedbackItem.id)
         return query.where(*conditions)
 
     columns = count_columns(clock)
     row = session.execute(narrowed(select(*(columns[name].label(name) for name in _COUNTS))
                                    .select_from(FeedbackItem))).one()
     handling = Handling(**{name: int(row[i]) for i, name in enumerate(_COUNTS)})
-    # the answers sent and their ratings by level in one scan of the items, not one per figure
-    sent, *levels = session.execute(narrowed(
-        select(func.count(Reply.id), *(func.count(AnswerRating.id).filter(AnswerRating.level == level)
-                                       for level in RATING_LEVELS))
-        .select_from(Reply).join(FeedbackItem, FeedbackItem.id == Reply.item_id)
-        .outerjoin(AnswerRating, AnswerRating.reply_id == Reply.id).where(Reply.status == SENT))).one()
+    # only an item with a reply date can have a sent answer (sending one sets it)
+    if linked is None:
+        # the answers sent and their ratings by level in one scan of the items, not one per figure
+        sent, *levels = session.execute(narrowed(
+            select(func.count(Reply.id), *(func.count(AnswerRating.id).filter(AnswerRating.level == level)
+                                           for level in RATING_LEVELS))
+            .select_from(Reply).join(FeedbackItem, FeedbackItem.id == Reply.item_id)
+            .outerjoin(AnswerRating, AnswerRating.reply_id == Reply.id)
+            .where(FeedbackItem.replied_at.is_not(None), Reply.status == SENT))).one()
+    else:
+        # a problem's few items: each answered item's answers looked up by its id, not every answer scanned
+        sent, *levels = session.execute(narrowed(select(*(func.sum(per_item) for per_item in _answers_per_item()))
+                                                 .select_from(FeedbackItem)
+                                                 .where(FeedbackItem.replied_at.is_not(None)))).one()
     satisfied, basically, unsatisfied = (int(v or 0) for v in levels)
     satisfaction = Satisfaction(satisfied, basically, unsatisfied, int(sent or 0))
     return PublicFigures(handling.received, handling.accepted, handling.answered, handling.on_time_answer_rate,
                          satisfaction.satisfaction_rate, satisfaction.rated)
+
+
+def _problem_items(problem_id: int) -> Subquery:
+    """The ids of the items linked to the problem or to one of its measures, each once (a link names one or the
+    other): read through the links' indexes, so a problem's figures cost its own links, not every link."""
+    direct = select(FeedbackLink.item_id).where(FeedbackLink.problem_id == problem_id)
+    through_measures = (select(FeedbackLink.item_id).join(Measure, Measure.id == FeedbackLink.measure_id)
+                        .where(Measure.problem_id == problem_id))
+    return union(direct, through_measures).subquery("linked_item")
+
+
+def _answers_per_item():
+    """Correlated with FeedbackItem: the item's sent answers, then how many of them were rated at each level."""
+    sent = (Reply.item_id == FeedbackItem.id, Reply.status == SENT)
+    yield select(func.count(Reply.id)).where(*sent).scalar_subquery()
+    for level in RATING_LEVELS:
+        yield (select(func.count(AnswerRating.id)).join(Reply, Reply.id == AnswerRating.reply_id)
+               .where(*sent, AnswerRating.level == level).scalar_subquery())
