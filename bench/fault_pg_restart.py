@@ -124,10 +124,12 @@ def main() -> None:
         p50, p95, p99 = percentiles([(p[1] - p[0]) * 1000 for p in group if p[3]])
         statuses = sorted({p[2] for p in group if not p[3]})
         print(f"| {label} | {len(group)} | {sum(p[3] for p in group)} | {sum(not p[3] for p in group)}"
-              f"{' (status ' + ', '.join(map(str, statuses)) + ')' if statuses else ''} | {p50:.0f} / {p95:.0f} / {p99:.0f} |")
+              f"{' (status ' + ', '.join(map(str, statuses)) + ')' if statuses else ''} "
+              f"| {p50:.0f} / {p95:.0f} / {p99:.0f} |")
     last = [p for p in posts if p[0] >= deadline - 5]
     print(f"\nrecovery: first success {recovered - times['up']:.2f} s after PostgreSQL was back "
-          f"({recovered - times['stop']:.2f} s after the stop)" if recovered else "\nrecovery: NO success after the stop")
+          f"({recovered - times['stop']:.2f} s after the stop)"
+          if recovered else "\nrecovery: NO success after the stop")
     print(f"last 5 s: {sum(p[3] for p in last)} successes, {sum(not p[3] for p in last)} failures")
     missing, doubled = set(cases) - set(stored), len(stored) - len(set(stored)) + len(cases) - len(set(cases))
     orphans = set(stored) - set(cases)

@@ -1,7 +1,8 @@
 """The SMTP server down for a while as approved replies are being mailed by two `flask mail send --loop` workers.
 
 Items are brought to 办理中 with a submitted reply by the services; during the run the research office approves them
-one by one (portal/services/replies/drafting.py approve: the reply email is queued in the outbox in the same transaction).
+one by one (portal/services/replies/drafting.py approve: the reply email is queued in the outbox in the same
+transaction).
 Two sender processes send to an aiosmtpd sink on loopback (tests/smtp_fixtures.py) with a short retry schedule;
 at a third of the run the sink stops for --outage seconds, then listens again on the same port.
 Checks, once nothing is pending: every outbox message marked sent reached the sink exactly once (by Message-ID),
@@ -33,11 +34,11 @@ from wrk import ROOT  # noqa: E402
 sys.path.insert(0, str(ROOT))
 from portal import db  # noqa: E402
 from portal.models import OutboxMessage, Reply  # noqa: E402
-from portal.services.replies import drafting as replies  # noqa: E402
-from portal.services.feedback import workflow  # noqa: E402
-from portal.services.common.clocks import ClockSettings  # noqa: E402
-from portal.services.feedback.intake import Contact, IntakeSettings, NewItem, create_item  # noqa: E402
 from portal.services.accounts.users import create_user, department_named  # noqa: E402
+from portal.services.common.clocks import ClockSettings  # noqa: E402
+from portal.services.feedback import workflow  # noqa: E402
+from portal.services.feedback.intake import Contact, IntakeSettings, NewItem, create_item  # noqa: E402
+from portal.services.replies import drafting as replies  # noqa: E402
 from tests.smtp_fixtures import SmtpSink  # noqa: E402
 
 PASSWORD = "bench password 1"
@@ -65,7 +66,8 @@ def prepare(app, count: int) -> tuple[int, list[int]]:
         office = department_named(session, "办公室")
         ids = []
         for i in range(count):
-            item, _ = create_item(session, NewItem(channel="web", kind="suggestion", content=f"第{i}条：建议公开整改台账进展。",
+            item, _ = create_item(session, NewItem(channel="web", kind="suggestion",
+                                                   content=f"第{i}条：建议公开整改台账进展。",
                                                    contact=Contact(email=f"citizen{i}@example.org")),
                                   IntakeSettings.from_config(app.config))
             workflow.apply(session, item, "accept", triager, clocks)
@@ -97,7 +99,8 @@ def sender(url: str, sink: SmtpSink, schedule: list[int], log: Path) -> subproce
     env = {**os.environ, "FLASK_APP": "wsgi", "PORTAL_DATABASE_URL": url, "PORTAL_SECRET_KEY": SECRET,
            "PORTAL_MAIL_SERVER": sink.host, "PORTAL_MAIL_PORT": str(sink.port), "PORTAL_MAIL_TIMEOUT": "5",
            "PORTAL_OUTBOX_RETRY_SCHEDULE": json.dumps(schedule)}
-    return subprocess.Popen([sys.executable, "-m", "flask", "mail", "send", "--loop", "--interval", "0.3", "--batch", "20"],
+    return subprocess.Popen([sys.executable, "-m", "flask", "mail", "send", "--loop", "--interval", "0.3",
+                             "--batch", "20"],
                             cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
 
 
@@ -162,7 +165,8 @@ def main() -> None:
     twice = {mid: n for mid, n in at_sink.items() if n > 1}
     not_received = sent - set(at_sink)
     unexpected = set(at_sink) - sent
-    print(f"\n{machine}\ntwo `flask mail send --loop --interval 0.3 --batch 20` workers; {args.replies} replies approved "
+    print(f"\n{machine}\ntwo `flask mail send --loop --interval 0.3 --batch 20` workers; "
+          f"{args.replies} replies approved "
           f"over {args.seconds} s; SMTP down from {down_at - started:.1f} s for {args.outage:g} s; "
           f"OUTBOX_RETRY_SCHEDULE {schedule}\n")
     print("| figure | value |\n|---|---|")

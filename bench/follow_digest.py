@@ -120,7 +120,8 @@ def main() -> None:
           f"| {seconds:.1f} |")
     twice = digests - addresses
     print(f"\nsent twice: {twice} digests, {deliveries - distinct} deliveries; "
-          f"every follower got one digest of every event: {digests == args.followers and deliveries == events * digests}")
+          "every follower got one digest of every event: "
+          f"{digests == args.followers and deliveries == events * digests}")
     print("target: < 60 s through the outbox with nothing sent twice (issue 16)")
 
 

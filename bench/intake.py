@@ -34,7 +34,8 @@ from portal.services.ops.demo import load_demo  # noqa: E402
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 #: a stored submission answers 303 to its result page, /feedback/done/<case number>
 CASE = re.compile(r'/feedback/done/([A-Z]+-\d{4}-\d{6,})$')
-PHRASES = ("建议加快劳模补助办法出台", "希望公开整改台账的进展说明", "反映基层工会经费使用不规范", "咨询职工书屋建设规划",
+PHRASES = ("建议加快劳模补助办法出台", "希望公开整改台账的进展说明", "反映基层工会经费使用不规范",
+           "咨询职工书屋建设规划",
            "表扬政研室答复及时", "请核查技能竞赛奖励发放情况")
 
 
@@ -115,7 +116,8 @@ def main() -> None:
             stored = set(conn.scalars(select(FeedbackItem.case_number)))
             total = conn.scalar(select(func.count(FeedbackItem.id)))
         engine.dispose()
-    print(f"\n{datetime.now():%Y-%m-%d %H:%M}, {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+    print(f"\n{datetime.now():%Y-%m-%d %H:%M}, {platform.node()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, "
           f"gunicorn {args.workers} sync workers, PostgreSQL, {args.clients} clients for {args.seconds} s\n")
     print(f"accepted submissions: {len(cases)} in {elapsed:.1f} s = {len(cases) / elapsed:.1f}/s (target ≥ 100/s)")
     print(f"latency p50 {statistics.median(latencies):.0f} ms, p95 {statistics.quantiles(latencies, n=20)[-1]:.0f} ms; "

@@ -63,7 +63,8 @@ def main() -> None:
     print(f"\n{args.checkout}, gunicorn 2 sync workers, wrk -t2 -c{args.connections} -d{args.duration}s, "
           f"{'SQLite' if not database_url else 'BENCH_DATABASE_URL'}\n")
     baseline = results["bare Flask hello (baseline)"].requests_per_s
-    print("| page | requests/s | share of bare Flask | p50 ms | p99 ms | errors | target |\n|---|---|---|---|---|---|---|")
+    print("| page | requests/s | share of bare Flask | p50 ms | p99 ms | errors | target |\n"
+          "|---|---|---|---|---|---|---|")
     for label, result in results.items():
         name = label.split()[0]
         share = 100 * result.requests_per_s / baseline

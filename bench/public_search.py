@@ -40,7 +40,8 @@ def make_app(folder: Path):
     engine.dispose()
     (folder / "instance").mkdir()
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "PUBLIC_VERSION_SECONDS": 0,
-                      "RATELIMIT_STORAGE_URI": "memory://", "LOG_REQUESTS": False}, instance_path=str(folder / "instance"))
+                      "RATELIMIT_STORAGE_URI": "memory://", "LOG_REQUESTS": False},
+                     instance_path=str(folder / "instance"))
     with app.app_context():
         load_demo(db.session())
         db.session().commit()

@@ -30,10 +30,10 @@ from wrk import gunicorn  # noqa: E402
 
 from portal import db  # noqa: E402
 from portal.models import AuditEvent, Department, FeedbackItem, Note  # noqa: E402
-from portal.services.feedback import workflow  # noqa: E402
-from portal.services.common.clocks import ClockSettings  # noqa: E402
-from portal.services.feedback.intake import Contact, IntakeSettings, NewItem, create_item  # noqa: E402
 from portal.services.accounts.users import create_user  # noqa: E402
+from portal.services.common.clocks import ClockSettings  # noqa: E402
+from portal.services.feedback import workflow  # noqa: E402
+from portal.services.feedback.intake import Contact, IntakeSettings, NewItem, create_item  # noqa: E402
 
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 PASSWORD = "bench password 1"
@@ -149,7 +149,8 @@ def populate(app, items: int, triagers: int, handlers: int) -> dict:
         for i in range(items):
             content = "，".join(rng.choice(WORDS) + "问题需要落实" for _ in range(rng.randrange(3, 12))) + "。"
             item, _ = create_item(session, NewItem(channel=rng.choice(["web", "phone", "letter", "email"]),
-                                                   kind=rng.choice(["suggestion", "inquiry", "report"]), content=content,
+                                                   kind=rng.choice(["suggestion", "inquiry", "report"]),
+                                                   content=content,
                                                    contact=Contact(email=f"c{i}@example.org"), campaign_id=campaign_id,
                                                    targets=[rng.choice(["35-4", "3-3", "20"])]), settings)
             if i % 3 == 0:
@@ -214,7 +215,8 @@ def main() -> None:
             clients = [StaffClient(port, email, TRIAGER_MIX, world["received"][i::args.triagers], [],
                                    world["departments"], deadline, i) for i, email in enumerate(world["triagers"])]
             clients += [StaffClient(port, email, HANDLER_MIX, [], list(world["assigned"][HANDLER_DEPARTMENTS[i % 2]]),
-                                    world["departments"], deadline, 100 + i) for i, email in enumerate(world["handlers"])]
+                                    world["departments"], deadline, 100 + i)
+                        for i, email in enumerate(world["handlers"])]
             started = time.monotonic()
             for client in clients:
                 client.start()
