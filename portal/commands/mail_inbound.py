@@ -36,6 +36,33 @@ def receive(session: Session, raw: bytes, source: str, settings: IngestSettings)
     return result
 
 
+def receive_batch(session: Session, raws: list[bytes], source: str, settings: IngestSettings
+                  ) -> list[IngestResult | Exception]:
+    """Ingest several messages in one transaction: one commit and one public-version bump for all of them.
+
+    When any of them fails, the whole transaction is rolled back and each message is taken again in a transaction
+    of its own (receive), so a bad message costs only itself: the list holds its exception, the others their
+    results. Nothing in the list is true before the commit that stored it.
+    """
+    try:
+        results: list[IngestResult | Exception] = [mail_ingest.ingest(session, raw, source, settings) for raw in raws]
+        session.commit()
+        return results
+    except BaseException as exc:
+        session.rollback()
+        if not isinstance(exc, Exception):
+            raise
+        if len(raws) == 1:
+            return [exc]
+    alone: list[IngestResult | Exception] = []
+    for raw in raws:
+        try:
+            alone.append(receive(session, raw, source, settings))
+        except Exception as exc:  # noqa: BLE001 - reported in the list for this message alone
+            alone.append(exc)
+    return alone
+
+
 def _tempfail(message: str) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(EX_TEMPFAIL)
@@ -89,11 +116,21 @@ def _retry_later(message: str, loop: bool) -> None:
     click.echo(message, err=True)
 
 
+def stored_outcomes(session: Session, raws: list[bytes], source: str, settings: IngestSettings) -> list[str]:
+    """The outcome of each message, stored in one transaction (receive_batch); the first failure is raised after the
+    others are committed, so the batch stays unread and the next run finds them stored."""
+    results = receive_batch(session, raws, source, settings)
+    failure = next((r for r in results if isinstance(r, Exception)), None)
+    if failure is not None:
+        raise failure
+    return [r.outcome for r in results if isinstance(r, IngestResult)]
+
+
 def _fetch_once(imap: imap_fetch.ImapSettings, settings: IngestSettings) -> None:
     session = db.session()
     total = 0
-    for number, counts in enumerate(imap_fetch.fetch(imap, lambda raw: receive(session, raw, "imap", settings).outcome),
-                                    start=1):
+    batches = imap_fetch.fetch(imap, lambda raws: stored_outcomes(session, raws, "imap", settings))
+    for number, counts in enumerate(batches, start=1):
         total += sum(counts.values())
         parts = "，".join(f"{chinese('mail_outcome', key)}{counts[key]}" for key in MAIL_OUTCOMES)
         click.echo(f"第{number}批：收取{sum(counts.values())}封（{parts}）")
