@@ -138,12 +138,14 @@ def _deliver_all(port: int, messages: list[bytes]) -> Counter:
 
 
 def _pipe_all(port: int, messages: list[bytes]) -> Counter:
-    """One scripts/mailgate process per message, in turn, as an MTA's pipe transport runs them."""
+    """One scripts/mailgate process per message, in turn, as an MTA's pipe transport runs them: the script by its own
+    #! line (python3 -I -S, this interpreter's directory first on PATH)."""
     outcomes: Counter = Counter()
-    env = {"PATH": os.environ["PATH"], "SENDER": "citizen@example.cn", "RECIPIENT": "gsghzys@163.com"}
+    env = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "SENDER": "citizen@example.cn",
+           "RECIPIENT": "gsghzys@163.com"}
     for raw in messages:
-        done = subprocess.run([sys.executable, "-I", str(ROOT / "scripts" / "mailgate"), "--listener",
-                               f"127.0.0.1:{port}"], input=raw, capture_output=True, env=env)
+        done = subprocess.run([str(ROOT / "scripts" / "mailgate"), "--listener", f"127.0.0.1:{port}"], input=raw,
+                              capture_output=True, env=env)
         reply = done.stdout.decode().split()
         outcomes[reply[2] if done.returncode == 0 and len(reply) > 2 else f"exit {done.returncode}"] += 1
     return outcomes
