@@ -2,8 +2,9 @@
 SQLAlchemy and psycopg (issue 19 item 6: a command within 2× that).
 
 Each command runs --runs times in a fresh interpreter, the commands taking turns; the figure is the median of the
-child's user + system CPU seconds (from wait4), which the other engineers' load on a shared machine changes far less than wall time; the
-median wall time is printed beside it. --against DIR measures another checkout's commands too (before/after).
+child's user + system CPU seconds (from wait4), which the other engineers' load on a shared machine changes far less
+than wall time; the median wall time is printed beside it. --against DIR measures another checkout's commands too
+(before/after).
 
 Python runs from byte-code caches, as a deployed portal does (pip compiles site-packages; the portal's own modules
 get theirs at their first import, or from `python -m compileall`): the caches go to a private PYTHONPYCACHEPREFIX,
