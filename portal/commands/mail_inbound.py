@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 import time
 import traceback
-from typing import BinaryIO, NoReturn
+from typing import TYPE_CHECKING, BinaryIO, NoReturn
 
 import click
 from flask import current_app
@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 
 from .. import db
 from ..labels import MAIL_OUTCOMES, chinese
-from ..services.mail import imap as imap_fetch
 from ..services.mail import ingest as mail_ingest
 from ..services.mail.ingest import IngestResult, IngestSettings
+
+if TYPE_CHECKING:
+    from ..services.mail.imap import ImapSettings
 
 #: sysexits.h EX_TEMPFAIL: the MTA keeps the message and delivers it again later
 EX_TEMPFAIL = 75
@@ -92,6 +94,8 @@ def ingest(source: BinaryIO) -> None:
 @click.option("--interval", type=click.IntRange(min=1), default=60, show_default=True, help="两次检查之间的秒数。")
 def fetch(loop: bool, interval: int) -> None:
     """从 IMAP 邮箱收取未读邮件，分批入库；入库提交后才标为已读。"""
+    from ..services.mail import imap as imap_fetch  # imap_tools loads for this command, not for the MTA's pipe
+
     try:
         imap = imap_fetch.ImapSettings.from_config(current_app.config)
     except imap_fetch.ImapConfigError as exc:
@@ -126,7 +130,9 @@ def stored_outcomes(session: Session, raws: list[bytes], source: str, settings: 
     return [r.outcome for r in results if isinstance(r, IngestResult)]
 
 
-def _fetch_once(imap: imap_fetch.ImapSettings, settings: IngestSettings) -> None:
+def _fetch_once(imap: ImapSettings, settings: IngestSettings) -> None:
+    from ..services.mail import imap as imap_fetch
+
     session = db.session()
     total = 0
     batches = imap_fetch.fetch(imap, lambda raws: stored_outcomes(session, raws, "imap", settings))

@@ -10,6 +10,7 @@ import pytest
 from werkzeug.routing import Rule
 
 from portal.commands import COMMANDS, LazyCommand
+from portal.commands.mail import SUBCOMMANDS
 from portal.routing import LazyBuildRule
 
 #: what no command's help, and no page, needs at start-up
@@ -38,6 +39,27 @@ def test_help_loads_nothing_heavy_and_compiles_no_url_builder(tmp_path, args):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     compiled, heavy = result.stdout.strip().splitlines()[-2:]
     assert json.loads(heavy) == [] and json.loads(compiled) == []
+
+
+@pytest.mark.parametrize(("args", "absent"), [
+    (["mail", "ingest", "--help"], ["imap_tools", "portal.commands.mail_outbound", "portal.commands.mail_lmtp",
+                                    "portal.services.mail.imap", "portal.services.follow.sender"]),
+    (["db", "--help"], ["alembic"]),
+])
+def test_a_command_loads_only_what_it_needs(tmp_path, args, absent):
+    """The MTA pipe (`flask mail ingest`) loads neither the sender, the listener nor the IMAP client; `flask db
+    --help` lists the migration commands without Alembic."""
+    code = PROBE % {"db": tmp_path / "probe.db", "instance": str(tmp_path), "args": args, "heavy": absent}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+@pytest.mark.parametrize("name", sorted(SUBCOMMANDS))
+def test_each_mail_command_listed_is_the_real_one_with_its_help(app, name):
+    listed = app.cli.get_command(None, "mail").real().get_command(None, name)
+    assert isinstance(listed, LazyCommand)
+    real = listed.real()
+    assert real.name == name and (real.help or "").splitlines()[0] == listed.help
 
 
 def test_every_url_is_built_as_werkzeug_builds_it(app):
