@@ -6,7 +6,6 @@ import asyncio
 import logging
 import queue
 import threading
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 
@@ -18,9 +17,6 @@ log = logging.getLogger(__name__)
 TEMPFAIL = "451 4.3.0 Temporary failure, message not stored; try again later"
 #: store(raws) commits the messages and gives, for each, the text of its 250 reply or the exception that stopped it
 StoreBatch = Callable[[list[bytes]], Sequence[str | BaseException]]
-#: seconds a writer waits for more deliveries after the first: the MTA's other connections, answered by the last
-#: commit, send their next message within a millisecond or two, and then share the next commit
-LINGER = 0.005
 
 
 class Writers:
@@ -28,8 +24,8 @@ class Writers:
     while it was busy (up to batch), so under load one commit serves many deliveries and when mail is quiet each
     message is stored at once, alone. A message's future is resolved only after the commit that holds it."""
 
-    def __init__(self, store: StoreBatch, workers: int, batch: int, linger: float = LINGER) -> None:
-        self.store, self.batch, self.linger = store, batch, linger
+    def __init__(self, store: StoreBatch, workers: int, batch: int) -> None:
+        self.store, self.batch = store, batch
         self.waiting: queue.Queue[tuple[bytes, Future] | None] = queue.Queue()
         self.threads = [threading.Thread(target=self._run, name=f"lmtp-store-{n}", daemon=True)
                         for n in range(workers)]
@@ -52,10 +48,9 @@ class Writers:
         while (first := self.waiting.get()) is not None:
             taken = [first]
             stopping = False
-            until = time.monotonic() + self.linger
             while len(taken) < self.batch:
                 try:
-                    more = self.waiting.get(timeout=max(until - time.monotonic(), 0))
+                    more = self.waiting.get_nowait()
                 except queue.Empty:
                     break
                 if more is None:
