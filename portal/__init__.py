@@ -5,6 +5,8 @@ import os
 
 from flask import Flask
 
+from .routing import LazyRulesFlask
+
 
 def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, CLI — nothing else.
@@ -12,9 +14,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     The instance folder (local config, SQLite database, uploads) is instance_path, else PORTAL_INSTANCE_PATH, else
     instance/ beside the package: two portals can run from one checkout.
     """
-    app = Flask(__name__, instance_path=instance_path or os.environ.get("PORTAL_INSTANCE_PATH") or None,
-                instance_relative_config=True,
-                template_folder="../templates", static_folder="../static")
+    app = LazyRulesFlask(__name__, instance_path=instance_path or os.environ.get("PORTAL_INSTANCE_PATH") or None,
+                         instance_relative_config=True, template_folder="../templates", static_folder="../static")
     from . import auth, config, db, errors, health, i18n, input_guard, labels, limits, logging_setup, security, sessions
     from .api import bp as api_bp
     from .commands import register as register_commands

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 import time
 import traceback
-from typing import BinaryIO, NoReturn
+from typing import TYPE_CHECKING, BinaryIO, NoReturn
 
 import click
 from flask import current_app
@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 
 from .. import db
 from ..labels import MAIL_OUTCOMES, chinese
-from ..services.mail import imap as imap_fetch
 from ..services.mail import ingest as mail_ingest
 from ..services.mail.ingest import IngestResult, IngestSettings
+
+if TYPE_CHECKING:
+    from ..services.mail.imap import ImapSettings
 
 #: sysexits.h EX_TEMPFAIL: the MTA keeps the message and delivers it again later
 EX_TEMPFAIL = 75
@@ -34,6 +36,33 @@ def receive(session: Session, raw: bytes, source: str, settings: IngestSettings)
         session.rollback()
         raise
     return result
+
+
+def receive_batch(session: Session, raws: list[bytes], source: str, settings: IngestSettings
+                  ) -> list[IngestResult | Exception]:
+    """Ingest several messages in one transaction: one commit and one public-version bump for all of them.
+
+    When any of them fails, the whole transaction is rolled back and each message is taken again in a transaction
+    of its own (receive), so a bad message costs only itself: the list holds its exception, the others their
+    results. Nothing in the list is true before the commit that stored it.
+    """
+    try:
+        results: list[IngestResult | Exception] = [mail_ingest.ingest(session, raw, source, settings) for raw in raws]
+        session.commit()
+        return results
+    except BaseException as exc:
+        session.rollback()
+        if not isinstance(exc, Exception):
+            raise
+        if len(raws) == 1:
+            return [exc]
+    alone: list[IngestResult | Exception] = []
+    for raw in raws:
+        try:
+            alone.append(receive(session, raw, source, settings))
+        except Exception as exc:  # noqa: BLE001 - reported in the list for this message alone
+            alone.append(exc)
+    return alone
 
 
 def _tempfail(message: str) -> NoReturn:
@@ -65,6 +94,8 @@ def ingest(source: BinaryIO) -> None:
 @click.option("--interval", type=click.IntRange(min=1), default=60, show_default=True, help="两次检查之间的秒数。")
 def fetch(loop: bool, interval: int) -> None:
     """从 IMAP 邮箱收取未读邮件，分批入库；入库提交后才标为已读。"""
+    from ..services.mail import imap as imap_fetch  # imap_tools loads for this command, not for the MTA's pipe
+
     try:
         imap = imap_fetch.ImapSettings.from_config(current_app.config)
     except imap_fetch.ImapConfigError as exc:
@@ -89,11 +120,23 @@ def _retry_later(message: str, loop: bool) -> None:
     click.echo(message, err=True)
 
 
-def _fetch_once(imap: imap_fetch.ImapSettings, settings: IngestSettings) -> None:
+def stored_outcomes(session: Session, raws: list[bytes], source: str, settings: IngestSettings) -> list[str]:
+    """The outcome of each message, stored in one transaction (receive_batch); the first failure is raised after the
+    others are committed, so the batch stays unread and the next run finds them stored."""
+    results = receive_batch(session, raws, source, settings)
+    failure = next((r for r in results if isinstance(r, Exception)), None)
+    if failure is not None:
+        raise failure
+    return [r.outcome for r in results if isinstance(r, IngestResult)]
+
+
+def _fetch_once(imap: ImapSettings, settings: IngestSettings) -> None:
+    from ..services.mail import imap as imap_fetch
+
     session = db.session()
     total = 0
-    for number, counts in enumerate(imap_fetch.fetch(imap, lambda raw: receive(session, raw, "imap", settings).outcome),
-                                    start=1):
+    batches = imap_fetch.fetch(imap, lambda raws: stored_outcomes(session, raws, "imap", settings))
+    for number, counts in enumerate(batches, start=1):
         total += sum(counts.values())
         parts = "，".join(f"{chinese('mail_outcome', key)}{counts[key]}" for key in MAIL_OUTCOMES)
         click.echo(f"第{number}批：收取{sum(counts.values())}封（{parts}）")

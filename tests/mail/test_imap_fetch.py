@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from tests.mail import corpus
 from portal import create_app, db
-from portal.commands.mail_inbound import receive
+from portal.commands.mail_inbound import receive, stored_outcomes
 from portal.models import FeedbackItem, InboundMessage
 from portal.services.mail import imap as imap_fetch
 from portal.services.mail.ingest import IngestSettings
@@ -42,10 +42,10 @@ def test_mail_arriving_during_a_run_is_fetched_by_that_run(app, imap_server):
     with app.app_context():
         settings, session = IngestSettings.from_config(app.config), db.session()
 
-        def handle(raw: bytes) -> str:
+        def handle(raws: list[bytes]) -> list[str]:
             if late:
                 imap_server.append(late.pop())
-            return receive(session, raw, "imap", settings).outcome
+            return stored_outcomes(session, raws, "imap", settings)
 
         batches = list(imap_fetch.fetch(imap_fetch.ImapSettings.from_config(app.config), handle))
     assert [sum(batch.values()) for batch in batches] == [2, 1, 2]
@@ -99,7 +99,7 @@ def test_two_fetchers_at_once_make_one_item_per_message(app, imap_server):
             settings, session = IngestSettings.from_config(app.config), db.session()
             try:
                 for batch in imap_fetch.fetch(imap_fetch.ImapSettings.from_config(app.config),
-                                              lambda raw: receive(session, raw, "imap", settings).outcome):
+                                              lambda raws: stored_outcomes(session, raws, "imap", settings)):
                     outcomes.append(batch)
             except Exception as exc:  # noqa: BLE001 - reported by the assertion below
                 errors.append(exc)

@@ -1,4 +1,5 @@
 """Ingesting email: new items with acknowledgements, follow-ups on their items, ignored and quarantined messages."""
+import time
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -10,7 +11,7 @@ from portal.models import AuditEvent, FeedbackItem, FollowUp, InboundMessage, Ou
 from portal.models.feedback import REPLIED, REVIEW
 from portal.services.feedback import attachments
 from portal.services.ledger.campaigns import create_campaign
-from portal.services.mail.ingest import DUPLICATE, IngestSettings, ingest
+from portal.services.mail.ingest import CAMPAIGN_SECONDS, DUPLICATE, IngestSettings, ingest
 
 
 @pytest.fixture
@@ -49,6 +50,19 @@ def test_an_email_item_is_filed_under_the_configured_campaign_else_the_newest(se
     result = ingest(session, corpus.tagged("GH-2099-000001", "li@example.cn", "<other@mail.example.cn>"), "pipe",
                     replace(settings, default_campaign=configured))
     assert result.item.campaign_id == campaigns[filed_under]
+
+
+def test_a_campaign_created_while_mail_comes_in_takes_mail_once_the_remembered_default_expires(session, settings,
+                                                                                              monkeypatch):
+    def opinion(number: int) -> bytes:
+        return corpus.message(corpus.text(corpus.OPINION), message_id=f"<memo-{number}@mail.example.cn>")
+
+    assert ingest(session, opinion(1), "pipe", settings).item.campaign_id is None
+    campaign = create_campaign(session, "later", "later", date(2020, 11, 16))
+    assert ingest(session, opinion(2), "pipe", settings).item.campaign_id is None
+    later = time.monotonic() + CAMPAIGN_SECONDS
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    assert ingest(session, opinion(3), "pipe", settings).item.campaign_id == campaign.id
 
 
 @pytest.mark.parametrize("make", corpus.NEW_ITEMS, ids=lambda m: m.__name__)

@@ -15,6 +15,7 @@ from tests.mail import corpus
 from portal import create_app
 from portal.commands.mail_lmtp import lmtp_store
 from portal.models import FeedbackItem, InboundMessage, OutboxMessage
+from portal.services.mail import ingest as mail_ingest
 from portal.services.mail.lmtp import LmtpServer
 from portal.services.mail.ingest import IngestSettings
 
@@ -35,7 +36,7 @@ def count(session, model) -> int:
 
 def listening(app, max_bytes: int | None = None) -> LmtpServer:
     settings = IngestSettings.from_config(app.config)
-    server = LmtpServer(lmtp_store(app, settings), "127.0.0.1", free_port(), max_bytes or settings.max_bytes, 2)
+    server = LmtpServer(lmtp_store(app, settings), "127.0.0.1", free_port(), max_bytes or settings.max_bytes, 1, 20)
     server.start()
     return server
 
@@ -81,6 +82,37 @@ def test_concurrent_deliveries_each_store_their_message(listener, session):
         replies = list(clients.map(lambda raw: deliver(listener.port, raw)[0][0], messages))
     assert replies == [250] * 24
     assert count(session, InboundMessage) == 24 and count(session, FeedbackItem) == corpus.items_in_varied(24)
+
+
+def test_a_message_that_cannot_be_stored_fails_alone_in_its_batch(app, session, monkeypatch):
+    good, bad, other = corpus.varied(3, tag="batch")
+    real = mail_ingest.ingest
+
+    def ingest(session, raw, *args, **kwargs):
+        if raw == bad:
+            raise RuntimeError("storage refused this message")
+        return real(session, raw, *args, **kwargs)
+
+    monkeypatch.setattr(mail_ingest, "ingest", ingest)
+    outcomes = lmtp_store(app, IngestSettings.from_config(app.config))([good, bad, other])
+    assert isinstance(outcomes[1], RuntimeError) and not isinstance(outcomes[0], Exception)
+    assert count(session, InboundMessage) == 2 and set(session.scalars(select(InboundMessage.raw))) == {good, other}
+
+
+def test_deliveries_waiting_for_a_busy_writer_are_answered_after_one_commit(app, session):
+    settings = IngestSettings.from_config(app.config)
+    batches = []
+    store = lmtp_store(app, settings)
+    server = LmtpServer(lambda raws: batches.append(len(raws)) or store(raws), "127.0.0.1", free_port(),
+                        settings.max_bytes, 1, 20)
+    server.start()
+    try:
+        with ThreadPoolExecutor(6) as clients:
+            replies = list(clients.map(lambda raw: deliver(server.port, raw)[0][0], corpus.varied(30, tag="wait")))
+    finally:
+        server.stop()
+    assert replies == [250] * 30 and count(session, InboundMessage) == 30
+    assert sum(batches) == 30 and len(batches) < 30
 
 
 def test_database_unavailable_answers_451_and_the_redelivery_is_stored(app, session, listener, tmp_path):

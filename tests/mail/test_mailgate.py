@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -16,9 +17,11 @@ MAILGATE = ROOT / "scripts" / "mailgate"
 
 
 def pipe(raw: bytes, listener: str, **env: str) -> subprocess.CompletedProcess:
-    """One delivery as Postfix's pipe makes it: the message on stdin, SENDER and RECIPIENT in the environment."""
-    environment = {"PATH": os.environ["PATH"], "SENDER": "citizen@example.cn", "RECIPIENT": "gsghzys@163.com", **env}
-    return subprocess.run([sys.executable, "-I", str(MAILGATE), "--listener", listener, "--timeout", "30"],
+    """One delivery as Postfix's pipe makes it: the script run by its own #! line, the message on stdin, SENDER and
+    RECIPIENT in the environment."""
+    environment = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+                   "SENDER": "citizen@example.cn", "RECIPIENT": "gsghzys@163.com", **env}
+    return subprocess.run([str(MAILGATE), "--listener", listener, "--timeout", "30"],
                           input=raw, capture_output=True, env=environment, timeout=60)
 
 
@@ -33,6 +36,18 @@ def test_a_piped_message_is_stored_once_and_a_redelivery_is_recognised(app, sess
     assert first.returncode == 0 and first.stdout.decode().strip() == f"250 2.0.0 item {item.case_number}"
     assert again.returncode == 0 and "duplicate" in again.stdout.decode()
     assert count(session, InboundMessage) == 1 and session.scalar(select(InboundMessage.source)) == "lmtp"
+
+
+def test_lines_starting_with_a_dot_and_bare_newlines_arrive_as_written(app, session):
+    raw = corpus.message(corpus.text(corpus.OPINION, cte="8bit"), message_id="<dots@mail.example.cn>")
+    raw += b"\r\n.\r\n..two dots\r\n.hidden\r\nthe end"
+    server = listening(app)
+    try:
+        done = pipe(raw.replace(b"the end", b"the end\n"), f"127.0.0.1:{server.port}")
+    finally:
+        server.stop()
+    assert done.returncode == 0, done.stderr
+    assert session.scalar(select(InboundMessage.raw)) == raw + b"\r\n"
 
 
 def test_parallel_pipes_each_store_their_message(app, session):

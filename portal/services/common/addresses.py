@@ -8,7 +8,11 @@ domain (RFC 6761, what the tests and benchmarks use) is accepted; other reserved
 """
 from __future__ import annotations
 
+from functools import lru_cache
 
+
+#: an ingested email checks its sender's address five times (intake, contact, acknowledgement, outbox): remembered
+@lru_cache(maxsize=4096)
 def normalized(address: str | None) -> str | None:
     """The address as stored and mailed to (domain lowercased, in ASCII), or None when it is not one valid mailbox."""
     from email_validator import EmailNotValidError, validate_email  # loaded on first use, not with every command

@@ -41,5 +41,6 @@ def acknowledge(session: Session, item: FeedbackItem, query_code: str, settings:
     with submitters_language(item):
         subject = _("[%(case)s] 您的意见已收到", case=item.case_number)
         text, html = render_template("email/ack.txt", **context), render_template("email/ack.html", **context)
+    # added, not flushed: the caller's flush or commit writes it with the rest of the new item
     return outbox.enqueue(session, settings.mail, to=address, kind="ack", item=item, in_reply_to=in_reply_to,
-                          subject=subject, text=text, html=html)
+                          subject=subject, text=text, html=html, flush=False)

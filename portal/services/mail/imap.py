@@ -73,12 +73,13 @@ def connect(settings: ImapSettings) -> BaseMailBox:
     return mailbox
 
 
-def fetch(settings: ImapSettings, handle: Callable[[bytes], str]) -> Iterator[Counter]:
-    """Yield the outcomes of each batch of unseen messages; handle(raw) must commit before it returns.
+def fetch(settings: ImapSettings, handle: Callable[[list[bytes]], list[str]]) -> Iterator[Counter]:
+    """Yield the outcomes of each batch of unseen messages; handle(raws) stores a batch, commits and returns each
+    message's outcome (or raises).
 
     The folder is searched once for unseen messages, which are then fetched in batches (a search costs the server
     a pass over the folder, too much to repeat per batch), and searched again for mail that arrived meanwhile.
-    A message is marked seen (or moved) only after handle returned, so a dropped connection or a database
+    A batch is marked seen (or moved) only after handle returned, so a dropped connection or a database
     failure leaves it unseen and the next run reads it again; the stored Message-ID makes that a duplicate.
     Flag changes by another session arrive as untagged FETCH responses without a body: they are skipped.
     """
@@ -87,15 +88,13 @@ def fetch(settings: ImapSettings, handle: Callable[[bytes], str]) -> Iterator[Co
             progressed = False
             for start in range(0, len(unseen), settings.batch):
                 uids = unseen[start:start + settings.batch]
-                counts: Counter = Counter()
-                done = []
+                fetched: dict[str, bytes] = {}
                 for message in mailbox.fetch(uid_list=uids, mark_seen=False, bulk=True):
-                    if isinstance(message, RawMessage) and message.raw and message.uid in uids \
-                            and message.uid not in done:
-                        counts[handle(message.raw)] += 1
-                        done.append(message.uid)
-                if done:
-                    _processed(mailbox, done, settings)
+                    if isinstance(message, RawMessage) and message.raw and message.uid in uids:
+                        fetched.setdefault(message.uid, message.raw)
+                if fetched:
+                    counts = Counter(handle(list(fetched.values())))
+                    _processed(mailbox, list(fetched), settings)
                     progressed = True
                     yield counts
             if not progressed:
