@@ -39,6 +39,8 @@ class Defaults:
     PUBLIC_MAX_AGE = 60
     #: bytes of rendered public pages each process keeps (least recently used go first)
     PUBLIC_CACHE_BYTES = 64 * 1024 * 1024
+    #: a streamed open-data body up to this size is kept in that cache once sent whole; a longer one streams anew
+    PUBLIC_STREAM_STORE_BYTES = 4 * 1024 * 1024
     #: rate limits per client address (Flask-Limiter syntax)
     FORM_RATE_LIMIT = "5 per minute"
     LOOKUP_RATE_LIMIT = "10 per minute"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from functools import wraps
@@ -119,16 +119,23 @@ def cached_response(*scopes: str) -> Callable[[Callable[P, Any]], Callable[P, We
 
 
 def streamed_response(*scopes: str) -> Callable[[Callable[P, Any]], Callable[P, WerkzeugResponse]]:
-    """cached_response for a body too long to keep in memory (an open data CSV): the same key, ETag, Last-Modified,
-    304 and shared Cache-Control, but a 200 streams the view's body afresh each time and nothing is stored here (a
-    reverse proxy may keep it for PUBLIC_MAX_AGE)."""
+    """cached_response for a body that may be too long to keep in memory (an open data CSV): the same key, ETag,
+    Last-Modified, 304 and shared Cache-Control; a 200 streams the view's body as it is made, and a body of at most
+    STREAM_STORE_BYTES is kept once it has streamed whole, so the next requests are served like cached_response's.
+    A longer one streams afresh each time (a reverse proxy may keep it for PUBLIC_MAX_AGE)."""
     def decorate(view: Callable[P, Any]) -> Callable[P, WerkzeugResponse]:
         @wraps(view)
         def streamed(*args: P.args, **kwargs: P.kwargs) -> WerkzeugResponse:
             if request.method not in ("GET", "HEAD") or _has_private_cookie():
                 return current_app.make_response(view(*args, **kwargs))
             versions = request.environ[PAGE_VERSIONS] = current_versions()
-            etag = _etag(_page_key(scopes, versions))
+            key = _page_key(scopes, versions)
+            cache: ResponseCache = current_app.extensions[RESPONSES_KEY]
+            stored: StoredResponse | None = cache.get(key)
+            if stored is not None:
+                request.environ[_SHARED] = True
+                return stored.not_modified() if _unchanged_for_client(stored) else stored.response()
+            etag = _etag(key)
             since = request.if_modified_since
             if (etag in request.if_none_match if request.if_none_match
                     else since is not None and _last_modified(versions) <= since):
@@ -138,9 +145,40 @@ def streamed_response(*scopes: str) -> Callable[[Callable[P, Any]], Callable[P, 
             if response.status_code != 200 or _private(response):
                 return response
             request.environ[_SHARED] = True
-            return _validated(response, etag, versions)
+            _validated(response, etag, versions)
+            if request.method == "GET":
+                limit = int(current_app.config["PUBLIC_STREAM_STORE_BYTES"])
+                response.response = _kept(response.response, cache, key, limit,
+                                          tuple(response.headers.items()), etag, _last_modified(versions))
+            return response
         return streamed
     return decorate
+
+
+def _kept(chunks: Iterable[bytes | str], cache: ResponseCache, key: Hashable, limit: int,
+          headers: tuple[tuple[str, str], ...], etag: str, last_modified: datetime) -> Iterator[bytes]:
+    """The chunks as they are made; once the last has been sent, the whole body stored when it is at most limit
+    bytes (an interrupted download stores nothing, and closing this closes the view's own iterator)."""
+    iterator = iter(chunks)
+    kept: list[bytes] | None = []
+    size = 0
+    try:
+        for chunk in iterator:
+            data = chunk.encode() if isinstance(chunk, str) else chunk
+            if kept is not None:
+                size += len(data)
+                if size <= limit:
+                    kept.append(data)
+                else:
+                    kept = None
+            yield data
+    finally:
+        close = getattr(iterator, "close", None)
+        if close is not None:
+            close()
+    if kept is not None:
+        body = b"".join(kept)
+        cache.put(key, StoredResponse(headers, body, etag, last_modified), len(body))
 
 
 def page_with_fills(scopes: tuple[str, ...], render: Callable[[dict[str, str]], str],

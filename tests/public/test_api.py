@@ -8,7 +8,7 @@ from portal import db
 from portal.models import Campaign
 from portal.services.ledger import open_data
 from portal.services.ledger.figures import campaign_figures
-from tests.public.factory import committed, seed, seed_demo
+from tests.public.factory import committed, count_queries, seed, seed_demo
 
 
 def read_csv(response) -> list[dict]:
@@ -183,3 +183,47 @@ def test_a_streamed_csv_gives_its_database_connection_back(app, client, kind):
         assert b"".join(response.response).count(b"\r\n") == 1 + (6 if kind == "measures" else 3)
         response.close()
         assert pool.checkedout() == 0
+
+
+@pytest.mark.parametrize("kind", ["measures", "problems"])
+def test_a_csv_that_streamed_whole_is_served_again_without_the_database(app, client, kind):
+    """Kept once sent (it is short): the next download is the same bytes with no statement but the data versions'."""
+    slug = seed(app, problems=3, measures=2)
+    first = client.get(f"/api/v1/campaigns/{slug}/{kind}.csv")
+    body = first.get_data()  # sent whole, as a server sends it before its next request
+    with count_queries(app) as statements:
+        again = client.get(f"/api/v1/campaigns/{slug}/{kind}.csv")
+    assert again.status_code == 200
+    assert again.get_data() == body and again.headers["ETag"] == first.headers["ETag"]
+    assert len(statements) <= 1
+    assert client.get(f"/api/v1/campaigns/{slug}/{kind}.csv",
+                      headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def test_a_csv_longer_than_the_store_limit_streams_every_time(app, client):
+    slug = seed(app, problems=3, measures=2)
+    app.config["PUBLIC_STREAM_STORE_BYTES"] = 100
+    body = client.get(f"/api/v1/campaigns/{slug}/measures.csv").get_data()
+    assert len(body) > 100
+    with count_queries(app) as statements:
+        again = client.get(f"/api/v1/campaigns/{slug}/measures.csv", buffered=False)
+        assert b"".join(again.response) == body
+        again.close()
+    assert len(statements) > 1
+
+
+def test_an_interrupted_download_is_not_kept(app, client, monkeypatch):
+    seed_demo(app)
+    monkeypatch.setattr(open_data, "CHUNK", 20)
+    url = "/api/v1/campaigns/gansu-2020/measures.csv"
+    cut = client.get(url, buffered=False)
+    next(iter(cut.response))
+    cut.close()
+    with count_queries(app) as statements:
+        whole = client.get(url, buffered=False)
+        body = b"".join(whole.response)
+        whole.close()
+    assert len(statements) > 1  # read from the database again: nothing was kept of the cut download
+    with count_queries(app) as statements:
+        assert client.get(url).get_data() == body
+    assert len(statements) <= 1
