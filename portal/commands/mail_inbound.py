@@ -47,7 +47,7 @@ def receive_batch(session: Session, raws: list[bytes], source: str, settings: In
     results. Nothing in the list is true before the commit that stored it.
     """
     try:
-        results: list[IngestResult | Exception] = [mail_ingest.ingest(session, raw, source, settings) for raw in raws]
+        results: list[IngestResult | Exception] = [*mail_ingest.ingest_many(session, raws, source, settings)]
         session.commit()
         return results
     except BaseException as exc:

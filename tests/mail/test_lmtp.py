@@ -86,14 +86,14 @@ def test_concurrent_deliveries_each_store_their_message(listener, session):
 
 def test_a_message_that_cannot_be_stored_fails_alone_in_its_batch(app, session, monkeypatch):
     good, bad, other = corpus.varied(3, tag="batch")
-    real = mail_ingest.ingest
+    real = mail_ingest.parse
 
-    def ingest(session, raw, *args, **kwargs):
+    def parse(raw, *args, **kwargs):
         if raw == bad:
             raise RuntimeError("storage refused this message")
-        return real(session, raw, *args, **kwargs)
+        return real(raw, *args, **kwargs)
 
-    monkeypatch.setattr(mail_ingest, "ingest", ingest)
+    monkeypatch.setattr(mail_ingest, "parse", parse)
     outcomes = lmtp_store(app, IngestSettings.from_config(app.config))([good, bad, other])
     assert isinstance(outcomes[1], RuntimeError) and not isinstance(outcomes[0], Exception)
     assert count(session, InboundMessage) == 2 and set(session.scalars(select(InboundMessage.raw))) == {good, other}

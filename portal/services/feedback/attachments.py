@@ -137,6 +137,13 @@ def check_uploads(uploads: list[Upload]) -> list[str]:
     return [check_upload(u) for u in uploads]
 
 
+def checked_count(uploads: list[Upload], types: list[str]) -> list[str]:
+    """The types of uploads each already checked by check_upload, or UploadRejected when there are too many."""
+    if len(uploads) > MAX_FILES:
+        raise UploadRejected(_("最多上传%(count)s个附件。", count=MAX_FILES))
+    return types
+
+
 def store(session: Session, item: FeedbackItem, upload: Upload, content_type: str, upload_dir: Path) -> Attachment:
     """Write the file under a random name (never the submitter's) and record it on the item."""
     upload_dir.mkdir(parents=True, exist_ok=True)

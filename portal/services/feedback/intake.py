@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flask_babel import gettext as _
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from portal.models import Campaign, FeedbackContact, FeedbackItem, User
@@ -22,6 +23,9 @@ MIN_CONTENT, MAX_CONTENT = 10, 5000
 #: longest value each contact field holds (the columns' sizes)
 CONTACT_LIMITS = {"name": 100, "phone": 50, "email": 254, "address": 300}
 PHONE_RE = re.compile(r"^[0-9+()\- ]{5,20}$")
+#: ids for the new items of a batch, in one round trip (PostgreSQL)
+_RESERVE_IDS = text("SELECT nextval(pg_get_serial_sequence('feedback_item', 'id')) FROM generate_series(1, :count) "
+                    "ORDER BY 1")
 
 
 class IntakeError(ServiceError):
@@ -63,6 +67,9 @@ class NewItem:
     phone_line: str | None = None
     postmark_date: date | None = None
     uploads: list[attachments.Upload] = field(default_factory=list)
+    #: the content types of uploads when the caller has already checked each of them (mail does, to refuse a bad
+    #: attachment alone); None: intake checks them
+    upload_types: list[str] | None = None
     #: the language it was written in (portal.services.feedback.language): its mails are written in it
     language: str = CHINESE
 
@@ -82,6 +89,11 @@ class IntakeSettings:
 
 def validate(new: NewItem) -> dict[str, str]:
     """Field name → what is wrong, in the request's language (Chinese outside one); empty when it can be created."""
+    return _validated(new)[0]
+
+
+def _validated(new: NewItem) -> tuple[dict[str, str], list[str]]:
+    """What is wrong (validate), and the content type of each upload when they are all acceptable."""
     errors: dict[str, str] = {}
     for name, limit in CONTACT_LIMITS.items():
         if len(getattr(new.contact, name) or "") > limit:
@@ -109,20 +121,30 @@ def validate(new: NewItem) -> dict[str, str]:
         errors["phone_line"] = _("来电线路无效。")
     if new.call_duration_seconds is not None and not 0 <= new.call_duration_seconds <= 24 * 3600:
         errors["call_duration"] = _("通话时长无效。")
+    types: list[str] = []
     try:
-        attachments.check_uploads(new.uploads)
+        types = (attachments.check_uploads(new.uploads) if new.upload_types is None
+                 else attachments.checked_count(new.uploads, new.upload_types))
     except attachments.UploadRejected as exc:
         errors["attachments"] = str(exc)
-    return errors
+    return errors, types
 
 
-def create_item(session: Session, new: NewItem, settings: IntakeSettings, *, actor: User | None = None,
-                now: datetime | None = None) -> tuple[FeedbackItem, str]:
-    """Create an item from any channel; returns it with its query code (shown once, stored only hashed)."""
+@dataclass(frozen=True)
+class CheckedItem:
+    """A NewItem that create_checked can store: cleaned, validated, its targets resolved, its uploads typed."""
+
+    new: NewItem
+    targets: list
+    upload_types: list[str]
+
+
+def check(session: Session, new: NewItem) -> CheckedItem:
+    """Clean new in place and validate it; IntakeError with every field that is wrong."""
     new.content, new.subject = clean_text(new.content), clean_text(new.subject)
     for name in CONTACT_LIMITS:
         setattr(new.contact, name, clean_text(getattr(new.contact, name)))
-    errors = validate(new)
+    errors, types = _validated(new)
     new.contact.email = addresses.normalized(new.contact.email) or ""
     targets = []
     if new.campaign_id is not None:
@@ -134,10 +156,34 @@ def create_item(session: Session, new: NewItem, settings: IntakeSettings, *, act
                 targets.append(target)
     if errors:
         raise IntakeError(errors)
+    return CheckedItem(new, targets, types)
+
+
+def reserve_ids(session: Session, count: int) -> list[int] | None:
+    """count new item ids from the database's sequence in one statement, in increasing order (PostgreSQL), for
+    create_checked to write each item with its case number in one INSERT; None where ids come only from the INSERT
+    (SQLite). Like any id the sequence gave, one not used (a rolled back transaction) is skipped."""
+    if count == 0 or session.get_bind().dialect.name != "postgresql":
+        return None
+    return list(session.connection().scalars(_RESERVE_IDS, {"count": count}))
+
+
+def create_item(session: Session, new: NewItem, settings: IntakeSettings, *, actor: User | None = None,
+                now: datetime | None = None) -> tuple[FeedbackItem, str]:
+    """Create an item from any channel; returns it with its query code (shown once, stored only hashed)."""
+    return create_checked(session, check(session, new), settings, actor=actor, now=now)
+
+
+def create_checked(session: Session, checked: CheckedItem, settings: IntakeSettings, *, actor: User | None = None,
+                   now: datetime | None = None, item_id: int | None = None) -> tuple[FeedbackItem, str]:
+    """Create a checked item; with item_id (from reserve_ids) nothing is flushed: the caller's next flush writes
+    the item, its case number included, with the rest of its rows. Without, the item is flushed for its id."""
+    new, targets = checked.new, checked.targets
     now = now or datetime.now(UTC)
     received_at = new.received_at or now
     code = case_codes.new_query_code()
     item = FeedbackItem(
+        id=item_id,
         query_code_hash=case_codes.hash_query_code(code, settings.code_key), campaign_id=new.campaign_id,
         channel=new.channel, kind=new.kind, subject=new.subject or None, content=new.content, state=RECEIVED,
         received_at=received_at,
@@ -154,12 +200,15 @@ def create_item(session: Session, new: NewItem, settings: IntakeSettings, *, act
     if new.campaign_id is not None:
         campaign = session.get(Campaign, new.campaign_id)
         if campaign is not None:
-            item.suggestions = suggest.suggest(session, campaign, f"{new.subject} {new.content}").as_dict()
+            # the items pending in this session change no campaign's index: no flush for its queries
+            with session.no_autoflush:
+                item.suggestions = suggest.suggest(session, campaign, f"{new.subject} {new.content}").as_dict()
     session.add(item)
-    session.flush()
+    if item_id is None:
+        session.flush()
     year = settings.clocks.local_date(received_at).year
     item.case_number = case_codes.case_number(settings.case_prefix, year, item.id)
-    for upload, ctype in zip(new.uploads, attachments.check_uploads(new.uploads), strict=True):
+    for upload, ctype in zip(new.uploads, checked.upload_types, strict=True):
         attachments.store(session, item, upload, ctype, settings.upload_dir)
     audit.record(session, actor, "item.create", "feedback_item", item.id, item_id=item.id,
                  actor_label=None if actor else audit.CITIZEN, channel=new.channel, kind=new.kind,

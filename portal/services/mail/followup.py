@@ -57,18 +57,20 @@ def new_part(text: str) -> str:
     return clean_text(masked(text[:start.start()] if start else text))
 
 
-def checked_uploads(uploads: list[attachments.Upload]) -> tuple[list[attachments.Upload], list[str]]:
-    """The attachments the web form would accept (first 5 good ones), and why each other one was refused."""
-    accepted: list[attachments.Upload] = []
+def checked_uploads(uploads: list[attachments.Upload]
+                    ) -> tuple[list[tuple[attachments.Upload, str]], list[str]]:
+    """The attachments the web form would accept (first 5 good ones) with their content types, and why each other
+    one was refused."""
+    accepted: list[tuple[attachments.Upload, str]] = []
     refused: list[str] = []
     for upload in uploads:
         try:
-            attachments.check_upload(upload)
+            content_type = attachments.check_upload(upload)
         except attachments.UploadRejected as exc:
             refused.append(str(exc))
             continue
         if len(accepted) < attachments.MAX_FILES:
-            accepted.append(upload)
+            accepted.append((upload, content_type))
         else:
             refused.append(f"文件“{attachments.clean_filename(upload.filename)}”超出每封{attachments.MAX_FILES}个附件的上限。")
     return accepted, refused
@@ -87,8 +89,8 @@ def add_follow_up(session: Session, item: FeedbackItem, inbound: InboundMessage,
                   settings: IntakeSettings, now: datetime) -> FollowUp:
     """Add the message to its item: text, attachments, attention flag; an answered item is reopened for review."""
     uploads, refused = checked_uploads(mail.attachments)
-    for upload in uploads:
-        attachments.store(session, item, upload, attachments.check_upload(upload), settings.upload_dir)
+    for upload, content_type in uploads:
+        attachments.store(session, item, upload, content_type, settings.upload_dir)
     follow_up = FollowUp(item_id=item.id, inbound_id=inbound.id, received_at=now, subject=mail.subject[:300] or None,
                          text=new_part(mail.text) or NO_TEXT)
     session.add(follow_up)

@@ -95,11 +95,45 @@ class IngestResult:
     item: FeedbackItem | None = None
 
 
+@dataclass(frozen=True)
+class _Waiting:
+    """A message that becomes a new item, checked by intake, waiting for its id."""
+
+    inbound: InboundMessage
+    mail: ParsedMail
+    checked: intake.CheckedItem
+    refused: list[str]
+    now: datetime
+
+
 def ingest(session: Session, raw: bytes, source: str, settings: IngestSettings,
            now: datetime | None = None) -> IngestResult:
     """Store the raw message first (a copy already stored, or being stored right now, makes it a duplicate), then
     decide."""
-    now = now or datetime.now(UTC)
+    return ingest_many(session, [raw], source, settings, now)[0]
+
+
+def ingest_many(session: Session, raws: list[bytes], source: str, settings: IngestSettings,
+                now: datetime | None = None) -> list[IngestResult]:
+    """Ingest several messages in the session's transaction, in order: each raw message is stored and decided in
+    turn, then the new items get their ids in one statement (intake.reserve_ids) and one flush writes them all."""
+    decided = [_decide(session, raw, source, settings, now or datetime.now(UTC)) for raw in raws]
+    waiting = [d for d in decided if isinstance(d, _Waiting)]
+    reserved = intake.reserve_ids(session, len(waiting))
+    ids: list[int | None] = [*reserved] if reserved else [None] * len(waiting)
+    created = [_new_item(session, w, settings, item_id) for w, item_id in zip(waiting, ids, strict=True)]
+    if created:
+        # the items first: the unit of work orders tables only by relationships, and the audit events, attachments
+        # and raw messages name their item by id alone
+        session.flush([result.item for result in created])
+    session.flush()
+    made = iter(created)
+    return [next(made) if isinstance(d, _Waiting) else d for d in decided]
+
+
+def _decide(session: Session, raw: bytes, source: str, settings: IngestSettings,
+            now: datetime) -> IngestResult | _Waiting:
+    """Store the raw message; what it became, or the checked item it is to become."""
     if len(raw) > settings.max_bytes:
         message_id, _missing = message_id_of(raw)
         too_big = f"邮件大小{len(raw) / 1048576:.1f}MB，超过上限{settings.max_bytes / 1048576:.1f}MB，只保存了邮件头。"
@@ -115,13 +149,12 @@ def ingest(session: Session, raw: bytes, source: str, settings: IngestSettings,
         return IngestResult(DUPLICATE, mail.message_id)
     if reason:
         audit.record(session, None, "inbound.ignored", "inbound_message", inbound.id, source=source)
-        session.flush()
         return IngestResult(IGNORED, mail.message_id, inbound)
     item = followup.thread_target(session, mail, settings.ack.mail)
     if item is not None:
         followup.add_follow_up(session, item, inbound, mail, settings.intake, now)
         return IngestResult(inbound.outcome, mail.message_id, inbound, item)
-    return _new_item(session, inbound, mail, settings, now)
+    return _checked(session, inbound, mail, settings, now)
 
 
 def _keep(session: Session, raw: bytes, message_id: str, source: str, outcome: str, now: datetime,
@@ -152,7 +185,6 @@ def _quarantine(session: Session, raw: bytes, message_id: str, source: str, reas
     if inbound is None:
         return IngestResult(DUPLICATE, message_id)
     audit.record(session, None, "inbound.quarantined", "inbound_message", inbound.id, source=source)
-    session.flush()
     return IngestResult(QUARANTINED, message_id, inbound)
 
 
@@ -186,26 +218,33 @@ def _content(mail: ParsedMail, has_files: bool) -> str:
     return text
 
 
-def _new_item(session: Session, inbound: InboundMessage, mail: ParsedMail, settings: IngestSettings,
-              now: datetime) -> IngestResult:
-    """A new 电子邮件 item through intake, acknowledged to the sender; quarantined when intake refuses it."""
+def _checked(session: Session, inbound: InboundMessage, mail: ParsedMail, settings: IngestSettings,
+             now: datetime) -> IngestResult | _Waiting:
+    """The new 电子邮件 item as intake checked it; quarantined when intake refuses it."""
     uploads, refused = followup.checked_uploads(mail.attachments)
     address = addresses.normalized(mail.from_address) or ""
     new = intake.NewItem(channel=EMAIL, kind=_kind(mail.subject), content=_content(mail, bool(uploads)),
                          subject=mail.subject[:200], contact=intake.Contact(name=mail.from_name[:100], email=address),
                          wants_reply=bool(address),
                          campaign_id=settings.campaigns.campaign_id(session, settings.default_campaign),
-                         received_at=now, uploads=uploads, language=language.guess(f"{mail.subject}\n{mail.text}"))
+                         received_at=now, uploads=[upload for upload, _type in uploads],
+                         upload_types=[content_type for _upload, content_type in uploads],
+                         language=language.guess(f"{mail.subject}\n{mail.text}"))
     try:
-        item, code = intake.create_item(session, new, settings.intake, now=now)
+        checked = intake.check(session, new)
     except intake.IntakeError as exc:
         inbound.outcome, inbound.reason = QUARANTINED, f"无法登记为件：{exc}"
         audit.record(session, None, "inbound.quarantined", "inbound_message", inbound.id, source=inbound.source)
-        session.flush()
         return IngestResult(QUARANTINED, mail.message_id, inbound)
-    inbound.outcome, inbound.item_id = AS_ITEM, item.id
-    followup.note_refused(session, inbound, item, refused)
+    return _Waiting(inbound, mail, checked, refused, now)
+
+
+def _new_item(session: Session, waiting: _Waiting, settings: IngestSettings, item_id: int | None) -> IngestResult:
+    """The item, its raw message linked to it, acknowledged to the sender; written by the caller's flush."""
+    inbound, mail = waiting.inbound, waiting.mail
+    item, code = intake.create_checked(session, waiting.checked, settings.intake, now=waiting.now, item_id=item_id)
+    inbound.item_id = item.id
+    followup.note_refused(session, inbound, item, waiting.refused)
     acknowledgements.acknowledge(session, item, code, settings.ack,
                                  in_reply_to=None if mail.message_id_missing else mail.message_id)
-    session.flush()
     return IngestResult(AS_ITEM, mail.message_id, inbound, item)
