@@ -33,9 +33,17 @@ def receive(session: Session, raw: bytes, source: str, settings: IngestSettings)
         result = mail_ingest.ingest(session, raw, source, settings)
         session.commit()
     except BaseException:
-        session.rollback()
+        _forget(session)
         raise
     return result
+
+
+def _forget(session: Session) -> None:
+    """Roll back, and drop every object of the session: a raw message is attached as already stored (ingest's
+    _keep), so the rollback would leave it in the session, where a later message given the same id (SQLite reuses
+    it) could not be attached."""
+    session.rollback()
+    session.expunge_all()
 
 
 def receive_batch(session: Session, raws: list[bytes], source: str, settings: IngestSettings
@@ -51,7 +59,7 @@ def receive_batch(session: Session, raws: list[bytes], source: str, settings: In
         session.commit()
         return results
     except BaseException as exc:
-        session.rollback()
+        _forget(session)
         if not isinstance(exc, Exception):
             raise
         if len(raws) == 1:

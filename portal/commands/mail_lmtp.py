@@ -46,8 +46,10 @@ def _reply_text(result: IngestResult) -> str:
 def lmtp(host: str, port: int, workers: int, batch: int) -> None:
     """常驻的 LMTP 收件服务，供 MTA 投递（免去每封邮件启动一个进程）；数据库不可用时答复 451，MTA 稍后重投。"""
     from ..services.mail.lmtp import LmtpServer  # aiosmtpd loads for the listener, not for every mail command
+    from ..warmup import warm_up
 
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    warm_up(app)  # the segmenter's dictionaries and the campaigns' indexes before the first message, not during it
     settings = IngestSettings.from_config(app.config)
     server = LmtpServer(lmtp_store(app, settings), host, port, settings.max_bytes, workers, batch)
     stop = threading.Event()

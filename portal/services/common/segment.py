@@ -10,7 +10,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,8 @@ _TERM = re.compile(r"^(?:[\u4e00-\u9fff]{2,}|[a-z0-9][a-z0-9'+-]*)$")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 #: words in quotation marks in a ledger (“八大群体” “货车司机之家”) are terms of the campaign
 QUOTED = re.compile(r"[“\"]([\u4e00-\u9fff0-9]{2,12})[”\"]")
+#: moves whenever the segmenter learns words: a text segmented before is segmented again
+_dictionary_version = 0
 
 
 def _lexicon_lines(name: str) -> list[list[str]]:
@@ -88,10 +90,12 @@ def load() -> None:
 
 def add_terms(words: Iterable[str], tokenizer: jieba.Tokenizer | None = None) -> None:
     """Teach the segmenter words of a campaign (its quoted terms), so that they stay whole."""
+    global _dictionary_version
     tokenizer = tokenizer or _tokenizer()
     for word in words:
         if _HAN_RUN.fullmatch(word):
             tokenizer.add_word(word, freq=20_000)
+    _dictionary_version += 1
 
 
 def normalise(text: str) -> str:
@@ -107,14 +111,18 @@ def terms(text: str, keep_stopwords: bool = False) -> list[str]:
     """The search terms of a text, in order, repeated as often as they occur (for term frequencies); stop words
     kept on request (the queue search finds 职工 too)."""
     stop = frozenset() if keep_stopwords else stopwords()
+    tokens, related = _segmented(text, _dictionary_version)
+    return [token for token in tokens if token not in stop] + list(related)
+
+
+@lru_cache(maxsize=16)
+def _segmented(text: str, _version: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The terms of a text with its stop words, and the ledger terms it calls up; kept for the last texts (a new
+    item's text is segmented for its fingerprint and again for its search words) and the dictionary's version."""
     text = normalise(text)
-    found = []
-    for token in _tokenizer().lcut_for_search(text):
-        token = token.strip()
-        if token and token not in stop and _TERM.match(token):
-            found.append(token)
-    found += [term for term, words in _related() if any(word in text for word in words)]
-    return found
+    tokens = (token.strip() for token in _tokenizer().lcut_for_search(text))
+    return (tuple(token for token in tokens if token and _TERM.match(token)),
+            tuple(term for term, words in _related() if any(word in text for word in words)))
 
 
 def ledger_words() -> list[str]:

@@ -205,7 +205,7 @@ def create_checked(session: Session, checked: CheckedItem, settings: IntakeSetti
                 item.suggestions = suggest.suggest(session, campaign, f"{new.subject} {new.content}").as_dict()
     session.add(item)
     if item_id is None:
-        session.flush()
+        session.flush([item])
     year = settings.clocks.local_date(received_at).year
     item.case_number = case_codes.case_number(settings.case_prefix, year, item.id)
     for upload, ctype in zip(new.uploads, checked.upload_types, strict=True):
