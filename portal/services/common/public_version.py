@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
 
-from sqlalchemy import Connection, bindparam, event, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, bindparam, event, select, text
 from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
 
 from portal.models import (
@@ -53,6 +52,13 @@ _SCOPE_OF: dict[type, str] = {
                      SendBack, AnswerRating, CallbackAttempt), FEEDBACK),
 }
 _PENDING = "portal.public_version.pending"
+#: INSERT … ON CONFLICT DO UPDATE, valid on PostgreSQL and SQLite; written as text because SQLAlchemy 2.0 compiles its
+#: dialects' insert() anew for every execution (sqlalchemy/sqlalchemy#10445), a tenth of a mailed opinion's CPU
+_BUMP = text(
+    "INSERT INTO public_version (scope, version, changed_at) VALUES (:scope, 1, :now) "
+    "ON CONFLICT (scope) DO UPDATE SET version = public_version.version + 1, changed_at = excluded.changed_at"
+).bindparams(bindparam("scope", type_=PublicVersion.__table__.c.scope.type),
+             bindparam("now", type_=PublicVersion.__table__.c.changed_at.type))
 _READ = select(PublicVersion.scope, PublicVersion.version, PublicVersion.changed_at)
 
 
@@ -114,10 +120,5 @@ def _forget_marked(session: Session, transaction: SessionTransaction) -> None:
 
 
 def _bump(connection: Connection, scopes: list[str]) -> None:
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(PublicVersion).values(scope=bindparam("scope"), version=1, changed_at=bindparam("now"))
-    statement = statement.on_conflict_do_update(
-        index_elements=[PublicVersion.scope],
-        set_={"version": PublicVersion.version + 1, "changed_at": statement.excluded.changed_at})
     now = utcnow()
-    connection.execute(statement, [{"scope": scope, "now": now} for scope in scopes])
+    connection.execute(_BUMP, [{"scope": scope, "now": now} for scope in scopes])
