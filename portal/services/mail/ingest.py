@@ -116,7 +116,8 @@ def ingest(session: Session, raw: bytes, source: str, settings: IngestSettings,
 def ingest_many(session: Session, raws: list[bytes], source: str, settings: IngestSettings,
                 now: datetime | None = None) -> list[IngestResult]:
     """Ingest several messages in the session's transaction, in order: each raw message is stored and decided in
-    turn, then the new items get their ids in one statement (intake.reserve_ids) and one flush writes them all."""
+    turn, then the new items get their ids in one statement (intake.reserve_ids, PostgreSQL), and two flushes write
+    every item and then every row that names one (one statement per table on PostgreSQL)."""
     decided = [_decide(session, raw, source, settings, now or datetime.now(UTC)) for raw in raws]
     waiting = [d for d in decided if isinstance(d, _Waiting)]
     reserved = intake.reserve_ids(session, len(waiting))
