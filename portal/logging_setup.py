@@ -62,9 +62,9 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {"time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
                  "level": record.levelname, "logger": record.name, "message": record.getMessage()}
-        if has_request_context() and "request_id" in g:
+        if not hasattr(record, "request_id") and has_request_context() and "request_id" in g:
             entry["request_id"] = g.request_id
-        entry.update({name: getattr(record, name) for name in REQUEST_FIELDS if hasattr(record, name)})
+        entry.update({name: record.__dict__[name] for name in REQUEST_FIELDS if name in record.__dict__})
         if record.exc_info:
             entry["exception"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False, default=str)
@@ -128,7 +128,10 @@ def _finish_request(response: Response) -> Response:
     if current_app.config["LOG_REQUESTS"] and _request_log.isEnabledFor(logging.INFO):
         elapsed = time.perf_counter() - context.get("request_started", time.perf_counter())
         method, path = request.method, redact(request.path)
-        _request_log.info("%s %s %s", method, path, response.status_code,
-                          extra={"request_id": request_id, "method": method, "path": path, "masked": True,
-                                 "status": response.status_code, "duration_ms": round(elapsed * 1000, 1)})
+        # made and handled as Logger.info would, less its search of the stack for the caller (not logged)
+        record = _request_log.makeRecord(
+            REQUEST_LOGGER, logging.INFO, "(unknown file)", 0, "%s %s %s", (method, path, response.status_code),
+            None, extra={"request_id": request_id, "method": method, "path": path, "masked": True,
+                         "status": response.status_code, "duration_ms": round(elapsed * 1000, 1)})
+        _request_log.handle(record)
     return response
