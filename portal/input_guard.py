@@ -37,8 +37,13 @@ def init_app(app: Flask) -> None:
 
 
 def refuse_control_characters() -> None:
-    if CONTROL.search(request.path) or _has_control(request.args) or _has_control(request.form) \
-            or any(CONTROL.search(f.filename or "") for _, f in request.files.items(multi=True)):
+    """The path, the query and, when the request has a body type (without one werkzeug parses no form), the form."""
+    environ = request.environ
+    if CONTROL.search(request.path) or (environ.get("QUERY_STRING") and _has_control(request.args)):
+        abort(400)
+    if environ.get("CONTENT_TYPE") and (
+            _has_control(request.form)
+            or any(CONTROL.search(f.filename or "") for _, f in request.files.items(multi=True))):
         abort(400)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from functools import cache
 
 from limits.storage import Storage
 from sqlalchemy import Table, case, delete, select, text
@@ -18,14 +19,21 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from portal.db import make_engine
-from portal.models import RateLimitCounter
 
 SCHEME = "portal+db"
 #: how often (seconds) a process deletes the windows that have ended
 SWEEP_SECONDS = 60
-_counters: Table = RateLimitCounter.__table__  # type: ignore[assignment]  # a mapped class's is a Table
 #: one engine per database and process: pooled connections must not cross a fork
 _engines: dict[tuple[str, int], Engine] = {}
+
+
+@cache
+def _table() -> Table:
+    """The counters' table, from its model: the models load with the first limited request, not with every command
+    (Flask-Limiter makes the storage when the app is created)."""
+    from portal.models import RateLimitCounter
+
+    return RateLimitCounter.__table__  # type: ignore[return-value]  # a mapped class's is a Table
 
 
 def storage_uri(database_url: str) -> str:
@@ -60,15 +68,16 @@ class DatabaseStorage(Storage):
 
     def incr(self, key: str, expiry: float, amount: int = 1) -> int:
         """Add amount to key's window, starting a new window of expiry seconds when the last one has ended."""
+        counters = _table()
         now = time.time()
         engine = self.engine
-        insert = (sqlite.insert if engine.dialect.name == "sqlite" else postgresql.insert)(_counters)
+        insert = (sqlite.insert if engine.dialect.name == "sqlite" else postgresql.insert)(counters)
         insert = insert.values(key=key, expires_at=now + expiry, count=amount)
-        ended = _counters.c.expires_at <= now
-        statement = insert.on_conflict_do_update(index_elements=[_counters.c.key], set_={
-            "count": case((ended, insert.excluded["count"]), else_=_counters.c.count + insert.excluded["count"]),
-            "expires_at": case((ended, insert.excluded.expires_at), else_=_counters.c.expires_at),
-        }).returning(_counters.c.count)
+        ended = counters.c.expires_at <= now
+        statement = insert.on_conflict_do_update(index_elements=[counters.c.key], set_={
+            "count": case((ended, insert.excluded["count"]), else_=counters.c.count + insert.excluded["count"]),
+            "expires_at": case((ended, insert.excluded.expires_at), else_=counters.c.expires_at),
+        }).returning(counters.c.count)
         with engine.begin() as connection:
             count = connection.execute(statement).scalar_one()
         if now >= self.next_sweep:
@@ -78,17 +87,20 @@ class DatabaseStorage(Storage):
 
     def _sweep(self, now: float) -> None:
         """Delete the windows that have ended, so the table holds only the last minutes' clients."""
+        counters = _table()
         with self.engine.begin() as connection:
-            connection.execute(delete(_counters).where(_counters.c.expires_at <= now))
+            connection.execute(delete(counters).where(counters.c.expires_at <= now))
 
     def get(self, key: str) -> int:
-        query = select(_counters.c.count).where(_counters.c.key == key, _counters.c.expires_at > time.time())
+        counters = _table()
+        query = select(counters.c.count).where(counters.c.key == key, counters.c.expires_at > time.time())
         with self.engine.connect() as connection:
             return connection.scalar(query) or 0
 
     def get_expiry(self, key: str) -> float:
+        counters = _table()
         now = time.time()
-        query = select(_counters.c.expires_at).where(_counters.c.key == key, _counters.c.expires_at > now)
+        query = select(counters.c.expires_at).where(counters.c.key == key, counters.c.expires_at > now)
         with self.engine.connect() as connection:
             return connection.scalar(query) or now
 
@@ -101,9 +113,11 @@ class DatabaseStorage(Storage):
         return True
 
     def reset(self) -> int | None:
+        counters = _table()
         with self.engine.begin() as connection:
-            return connection.execute(delete(_counters)).rowcount
+            return connection.execute(delete(counters)).rowcount
 
     def clear(self, key: str) -> None:
+        counters = _table()
         with self.engine.begin() as connection:
-            connection.execute(delete(_counters).where(_counters.c.key == key))
+            connection.execute(delete(counters).where(counters.c.key == key))

@@ -8,6 +8,7 @@ import secrets
 import sys
 import time
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask.logging import default_handler
@@ -29,6 +30,10 @@ def redact(text: str) -> str:
     for pattern, replacement in PERSONAL_DATA:
         text = pattern.sub(replacement, text)
     return text
+
+
+#: a request path as the request line shows it; the same few paths come again and again (at most 1,024 kept)
+_redacted_path = lru_cache(maxsize=1024)(redact)
 
 
 class RedactFilter(logging.Filter):
@@ -56,18 +61,22 @@ _DROP_CLIENT_LINES = DropClientLines()
 _request_log = logging.getLogger(REQUEST_LOGGER)
 
 
+#: json.dumps(…, ensure_ascii=False, default=str) without making its encoder anew for every line
+_encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time (UTC), level, logger, message, request id and the request fields."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {"time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
                  "level": record.levelname, "logger": record.name, "message": record.getMessage()}
-        if has_request_context() and "request_id" in g:
+        if not hasattr(record, "request_id") and has_request_context() and "request_id" in g:
             entry["request_id"] = g.request_id
-        entry.update({name: getattr(record, name) for name in REQUEST_FIELDS if hasattr(record, name)})
+        entry.update({name: record.__dict__[name] for name in REQUEST_FIELDS if name in record.__dict__})
         if record.exc_info:
             entry["exception"] = redact(self.formatException(record.exc_info))
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return _encode(entry)
 
 
 class StderrHandler(logging.Handler):
@@ -127,8 +136,11 @@ def _finish_request(response: Response) -> Response:
     response.headers["X-Request-ID"] = request_id
     if current_app.config["LOG_REQUESTS"] and _request_log.isEnabledFor(logging.INFO):
         elapsed = time.perf_counter() - context.get("request_started", time.perf_counter())
-        method, path = request.method, redact(request.path)
-        _request_log.info("%s %s %s", method, path, response.status_code,
-                          extra={"request_id": request_id, "method": method, "path": path, "masked": True,
-                                 "status": response.status_code, "duration_ms": round(elapsed * 1000, 1)})
+        method, path = request.method, _redacted_path(request.path)
+        # made and handled as Logger.info would, less its search of the stack for the caller (not logged)
+        record = _request_log.makeRecord(
+            REQUEST_LOGGER, logging.INFO, "(unknown file)", 0, "%s %s %s", (method, path, response.status_code),
+            None, extra={"request_id": request_id, "method": method, "path": path, "masked": True,
+                         "status": response.status_code, "duration_ms": round(elapsed * 1000, 1)})
+        _request_log.handle(record)
     return response

@@ -1,5 +1,5 @@
-"""Warming a serving process before its first request: jieba's dictionary, the measure and public search indexes of
-the campaigns and the compiled templates.
+"""Warming a serving process before its first request: the views, jieba's dictionary, the measure and public search
+indexes of the campaigns and the compiled templates.
 
 Without it the first opinion a worker stores waits seconds for them, and each page's first view waits for its
 templates to compile. gunicorn calls warm_up in each worker before it takes requests (portal/gunicorn_conf.py); tests
@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import db
 from .models import Campaign
+from .routing import LazyRulesFlask
 from .services.common import segment
 from .services.common.clocks import ClockSettings
 from .services.feedback import suggest
@@ -28,10 +29,12 @@ WARM_CAMPAIGNS = 16
 
 
 def warm_up(app: Flask, alive: Callable[[], None] = lambda: None) -> None:
-    """Compile the templates, load the segmenter and build the indexes of the newest campaigns (as many as a process
-    keeps); alive is called after each step, so a supervisor that watches the process knows it is not stuck. A
-    database that cannot be read is logged and left for the first request, as without warming."""
+    """Register the views, compile the templates, load the segmenter and build the indexes of the newest campaigns
+    (as many as a process keeps); alive is called after each step, so a supervisor that watches the process knows it
+    is not stuck. A database that cannot be read is logged and left for the first request, as without warming."""
     started = time.perf_counter()
+    if isinstance(app, LazyRulesFlask):
+        app.register_views()
     for name in app.jinja_env.list_templates():
         app.jinja_env.get_template(name)
     alive()
@@ -53,5 +56,5 @@ def warm_up(app: Flask, alive: Callable[[], None] = lambda: None) -> None:
             log.warning("warm-up could not read the campaigns: %s", type(exc).__name__)
         finally:
             session.rollback()
-    log.info("warmed up: templates, segmenter and %d campaigns' measure and search indexes in %.1f s", built,
+    log.info("warmed up: views, templates, segmenter and %d campaigns' measure and search indexes in %.1f s", built,
              time.perf_counter() - started)

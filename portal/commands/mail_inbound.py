@@ -1,4 +1,7 @@
-"""flask mail ingest (one raw message from the MTA pipe) and flask mail fetch (the mailbox by IMAP)."""
+"""flask mail ingest (one raw message from the MTA pipe) and flask mail fetch (the mailbox by IMAP).
+
+The mail services (and the models) load when a message is taken in, not for `flask mail ingest --help`.
+"""
 from __future__ import annotations
 
 import sys
@@ -11,15 +14,15 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.orm import Session
 
 from .. import db
 from ..labels import MAIL_OUTCOMES, chinese
-from ..services.mail import ingest as mail_ingest
-from ..services.mail.ingest import IngestResult, IngestSettings
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from ..services.mail.imap import ImapSettings
+    from ..services.mail.ingest import IngestResult, IngestSettings
 
 #: sysexits.h EX_TEMPFAIL: the MTA keeps the message and delivers it again later
 EX_TEMPFAIL = 75
@@ -29,6 +32,8 @@ DATABASE_ERRORS = (DBAPIError, PoolTimeout)
 
 def receive(session: Session, raw: bytes, source: str, settings: IngestSettings) -> IngestResult:
     """Ingest one message in its own transaction and commit it (a copy stored concurrently makes it a duplicate)."""
+    from ..services.mail import ingest as mail_ingest
+
     try:
         result = mail_ingest.ingest(session, raw, source, settings)
         session.commit()
@@ -54,6 +59,8 @@ def receive_batch(session: Session, raws: list[bytes], source: str, settings: In
     of its own (receive), so a bad message costs only itself: the list holds its exception, the others their
     results. Nothing in the list is true before the commit that stored it.
     """
+    from ..services.mail import ingest as mail_ingest
+
     try:
         results: list[IngestResult | Exception] = [*mail_ingest.ingest_many(session, raws, source, settings)]
         session.commit()
@@ -83,6 +90,8 @@ def _tempfail(message: str) -> NoReturn:
 @click.argument("source", type=click.File("rb"), default="-")
 def ingest(source: BinaryIO) -> None:
     """读入一封原始邮件（文件或标准输入，供 MTA 管道投递）；数据库不可用时退出码为 75。"""
+    from ..services.mail.ingest import IngestSettings
+
     settings = IngestSettings.from_config(current_app.config)
     raw = source.read()
     try:
@@ -103,6 +112,7 @@ def ingest(source: BinaryIO) -> None:
 def fetch(loop: bool, interval: int) -> None:
     """从 IMAP 邮箱收取未读邮件，分批入库；入库提交后才标为已读。"""
     from ..services.mail import imap as imap_fetch  # imap_tools loads for this command, not for the MTA's pipe
+    from ..services.mail.ingest import IngestSettings
 
     try:
         imap = imap_fetch.ImapSettings.from_config(current_app.config)
@@ -135,7 +145,7 @@ def stored_outcomes(session: Session, raws: list[bytes], source: str, settings: 
     failure = next((r for r in results if isinstance(r, Exception)), None)
     if failure is not None:
         raise failure
-    return [r.outcome for r in results if isinstance(r, IngestResult)]
+    return [r.outcome for r in results if not isinstance(r, Exception)]
 
 
 def _fetch_once(imap: ImapSettings, settings: IngestSettings) -> None:

@@ -8,7 +8,7 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .. import db, intake_receipts
-from ..limits import form_limit, limiter
+from ..limits import form_limit, post_limit
 from ..models import Campaign, FeedbackItem
 from ..services.common.public_version import LEDGER
 from ..services.feedback import attachments, receipts
@@ -50,7 +50,7 @@ def retention_years() -> int:
 
 
 @bp.route("/feedback", methods=["GET", "POST"])
-@limiter.limit(form_limit, methods=["POST"], on_breach=form_too_many_requests)
+@post_limit(form_limit, on_breach=form_too_many_requests)
 def feedback() -> Response | WerkzeugResponse:
     """The form (its page rendered once per ledger version, the tokens filled in per request); a successful POST
     answers 303 to the result page, and the same form sent again files nothing."""

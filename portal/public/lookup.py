@@ -11,7 +11,7 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .. import db
-from ..limits import case_guesses_left, count_wrong_code, limiter, lookup_limit
+from ..limits import case_guesses_left, count_wrong_code, lookup_limit, post_limit
 from ..services.common.public_version import LEDGER
 from ..services.feedback.case_codes import normalise_case_number
 from ..services.feedback.intake import IntakeSettings
@@ -27,7 +27,7 @@ CASE_KEY = "case"
 
 
 @bp.route("/lookup", methods=["GET", "POST"])
-@limiter.limit(lookup_limit, methods=["POST"], on_breach=too_many_requests)
+@post_limit(lookup_limit, on_breach=too_many_requests)
 def lookup() -> Response | WerkzeugResponse:
     """The form (?case=GH-… fills in the number, as the confirmation page and the mails link to it), its page
     rendered once per ledger version with the CSRF token filled in per request."""

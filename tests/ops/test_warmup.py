@@ -33,6 +33,8 @@ def test_warm_up_without_a_readable_database_leaves_the_index_to_the_first_reque
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}", "SECRET_KEY": "test"},
                      instance_path=str(tmp_path / "instance"))
     steps = []
+    assert not app.blueprints  # registered at the first request (portal.routing) …
     warm_up(app, alive=lambda: steps.append("alive"))  # no tables: logged, not raised (the worker still starts)
     assert steps == ["alive"] * 2
+    assert set(app.blueprints) == {"public", "api", "staff", "health"}  # … or before it, by the warm-up
     app.extensions["portal.db"].kw["bind"].dispose()

@@ -289,6 +289,7 @@ def fetch(site: Site, user: User | None, rule, values: dict, text: str):
     """GET rule with values in its path and text in every query parameter (next as a path on this site)."""
     query = {name: ("/" + text if name == "next" else text) for name in QUERY_PARAMETERS}
     response = site.browser(user).get(url_of(rule, values) + "?" + urlencode(query))
+    response.get_data()  # a streamed body (the open-data CSV) is read whole and its generator closed
     site.session.rollback()
     return response
 

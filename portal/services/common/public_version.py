@@ -5,61 +5,83 @@ on any host is seen by all of them at their next read of the version row. The bu
 inserts, changes or deletes a row of a model below marks its kind, and the commit moves the marked numbers, as the
 transaction's last statement (the row lock is then held only for the commit, and always taken last, so two
 transactions cannot deadlock on it). Code that changes such rows with bulk statements calls mark_changed().
+
+The models load at the first flush or read of the versions, not with this module: db.init_app watches every session
+when the app is created, and a `flask` command that needs no model (its --help) need not map them all.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from itertools import chain
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, bindparam, event, select, text
+from sqlalchemy import Connection, Select, TextClause, bindparam, event, select, text
 from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
 
-from portal.models import (
-    AnswerRating,
-    CallbackAttempt,
-    Campaign,
-    Category,
-    Department,
-    ExtensionRequest,
-    FeedbackItem,
-    FeedbackLink,
-    FollowUp,
-    Measure,
-    MeasureUpdate,
-    Problem,
-    ProgressReport,
-    PublicVersion,
-    Recheck,
-    Reply,
-    ReplyAttachment,
-    ReplyEdit,
-    SendBack,
-    utcnow,
-)
+if TYPE_CHECKING:
+    from portal.models import Base
 
 #: the ledger, the progress reports, 回头看 results (in the feeds), campaign details and department names
 LEDGER = "ledger"
 #: opinions as the public sees them: counters, published answers, on-time and satisfaction rates
 FEEDBACK = "feedback"
 SCOPES = (LEDGER, FEEDBACK)
-
-_SCOPE_OF: dict[type, str] = {
-    **dict.fromkeys((Campaign, Category, Problem, Measure, MeasureUpdate, ProgressReport, Department, Recheck),
-                    LEDGER),
-    **dict.fromkeys((FeedbackItem, FeedbackLink, Reply, ReplyAttachment, ReplyEdit, FollowUp, ExtensionRequest,
-                     SendBack, AnswerRating, CallbackAttempt), FEEDBACK),
-}
 _PENDING = "portal.public_version.pending"
-#: INSERT … ON CONFLICT DO UPDATE, valid on PostgreSQL and SQLite; written as text because SQLAlchemy 2.0 compiles its
-#: dialects' insert() anew for every execution (sqlalchemy/sqlalchemy#10445), a tenth of a mailed opinion's CPU
-_BUMP = text(
-    "INSERT INTO public_version (scope, version, changed_at) VALUES (:scope, 1, :now) "
-    "ON CONFLICT (scope) DO UPDATE SET version = public_version.version + 1, changed_at = excluded.changed_at"
-).bindparams(bindparam("scope", type_=PublicVersion.__table__.c.scope.type),
-             bindparam("now", type_=PublicVersion.__table__.c.changed_at.type))
-_READ = select(PublicVersion.scope, PublicVersion.version, PublicVersion.changed_at)
+
+@cache
+def _scope_of() -> dict[type[Base], str]:
+    """The scope each model's rows belong to."""
+    from portal.models import (
+        AnswerRating,
+        CallbackAttempt,
+        Campaign,
+        Category,
+        Department,
+        ExtensionRequest,
+        FeedbackItem,
+        FeedbackLink,
+        FollowUp,
+        Measure,
+        MeasureUpdate,
+        Problem,
+        ProgressReport,
+        Recheck,
+        Reply,
+        ReplyAttachment,
+        ReplyEdit,
+        SendBack,
+    )
+
+    return {
+        **dict.fromkeys((Campaign, Category, Problem, Measure, MeasureUpdate, ProgressReport, Department, Recheck),
+                        LEDGER),
+        **dict.fromkeys((FeedbackItem, FeedbackLink, Reply, ReplyAttachment, ReplyEdit, FollowUp, ExtensionRequest,
+                         SendBack, AnswerRating, CallbackAttempt), FEEDBACK),
+    }
+
+
+@cache
+def _read() -> Select:
+    from portal.models import PublicVersion
+
+    return select(PublicVersion.scope, PublicVersion.version, PublicVersion.changed_at)
+
+
+@cache
+def _bump_statement() -> TextClause:
+    """INSERT … ON CONFLICT DO UPDATE, valid on PostgreSQL and SQLite; written as text because SQLAlchemy 2.0
+    compiles its dialects' insert() anew for every execution (sqlalchemy/sqlalchemy#10445), a tenth of the CPU of
+    storing a mailed opinion."""
+    from portal.models import PublicVersion
+
+    return text(
+        "INSERT INTO public_version (scope, version, changed_at) VALUES (:scope, 1, :now) "
+        "ON CONFLICT (scope) DO UPDATE SET version = public_version.version + 1, changed_at = excluded.changed_at"
+    ).bindparams(bindparam("scope", type_=PublicVersion.__table__.c.scope.type),
+                 bindparam("now", type_=PublicVersion.__table__.c.changed_at.type))
 
 
 @dataclass(frozen=True)
@@ -75,7 +97,7 @@ class Versions:
 
 def read(connection: Connection) -> Versions:
     """Every scope's number in one small query (a scope never bumped is 0)."""
-    rows = {row.scope: row for row in connection.execute(_READ)}
+    rows = {row.scope: row for row in connection.execute(_read())}
     stamps = [row.changed_at for row in rows.values()]
     return Versions(tuple(rows[scope].version if scope in rows else 0 for scope in SCOPES),
                     max(stamps) if stamps else None)
@@ -96,9 +118,10 @@ def watch() -> None:
 
 def _note_flushed(session: Session, _context: UOWTransaction) -> None:
     """Mark the scopes of what this flush wrote (the session still lists it as new, dirty or deleted here)."""
-    scopes = {_SCOPE_OF[type(obj)] for obj in chain(session.new, session.deleted) if type(obj) in _SCOPE_OF}
-    scopes.update(_SCOPE_OF[type(obj)] for obj in session.dirty
-                  if type(obj) in _SCOPE_OF and session.is_modified(obj, include_collections=False))
+    scope_of = _scope_of()
+    scopes = {scope_of[type(obj)] for obj in chain(session.new, session.deleted) if type(obj) in scope_of}
+    scopes.update(scope_of[type(obj)] for obj in session.dirty
+                  if type(obj) in scope_of and session.is_modified(obj, include_collections=False))
     if scopes:
         mark_changed(session, *scopes)
 
@@ -120,5 +143,7 @@ def _forget_marked(session: Session, transaction: SessionTransaction) -> None:
 
 
 def _bump(connection: Connection, scopes: list[str]) -> None:
+    from portal.models import utcnow
+
     now = utcnow()
-    connection.execute(_BUMP, [{"scope": scope, "now": now} for scope in scopes])
+    connection.execute(_bump_statement(), [{"scope": scope, "now": now} for scope in scopes])
