@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
 import pytest
 from flask_babel import refresh
 from sqlalchemy import func, select
 from tests.ledger_files import ROWS, campaign, write_csv
 from tests.reports.test_drafts import GARBLED, RIGHT, WRONG
+from tests.reports.test_drafts import TODAY as DAY
 from tests.reports.test_sources import docx_bytes
 
 from portal.i18n import LOCALE_COOKIE
 from portal.models import ProgressReport, ReportDraft
 from portal.services.ledger.importer import import_ledger
 
-TODAY = date.today().isoformat()
+TODAY = DAY.isoformat()
 REVISION = re.compile(r'id="revision" name="revision" type="hidden" value="(\d+)"')
 
 
@@ -68,7 +68,7 @@ def test_pasting_a_report_stores_a_draft_and_shows_its_marks_and_disagreements(c
     assert "已保存为草稿，尚未发布" in page
     assert '<a href="#line-3">第3行</a>：…全总下<mark class="unrepaired">【待核对：' in page
     assert '<p id="line-3">全总下<mark class="unrepaired">【待核对：' in page
-    assert f"通报称已整改3条，台账截至{date.today().year}年" in page and "为2条。" in page
+    assert f"通报称已整改3条，台账截至{DAY.year}年" in page and "为2条。" in page
     assert "通报称已整改3条，台账目前为2条。" not in page  # as of today the ledger already had 2: told once
     assert '<tr class="mismatch">' in page
     listing = client.get(base(ledger)).get_data(as_text=True)

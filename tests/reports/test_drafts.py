@@ -13,6 +13,7 @@ from portal.services.common.authz import PermissionDenied
 from portal.services.common.errors import ServiceError
 from portal.services.ledger.figures import campaign_figures
 from portal.services.ledger.importer import import_ledger
+from portal.services.ledger.pages import today
 from portal.services.reports import drafts
 from portal.services.reports.comparison import disagreement
 from portal.services.reports.drafts import DraftDetails, DraftMovedOn
@@ -20,7 +21,7 @@ from portal.services.reports.importer import import_report
 from portal.services.reports.repair.engine import repair_report
 from tests.reports.test_import import DECLARED, RAW
 
-TODAY = date.today()
+TODAY = today("Asia/Shanghai")  # the portal's date: after 16:00 UTC it is already tomorrow there
 #: the test ledger (2 categories, 2 problems, 3 measures of which 2 done) described right, then with 已整改 wrong
 RIGHT = "关于巡视整改进展情况的通报\n共2个方面2个问题，整改措施3条，已整改2条，正在整改1条，整改率66.67%。\n"
 WRONG = RIGHT.replace("已整改2条", "已整改3条")
