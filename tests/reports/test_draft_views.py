@@ -9,14 +9,14 @@ import re
 import pytest
 from flask_babel import refresh
 from sqlalchemy import func, select
-from tests.ledger_files import ROWS, campaign, write_csv
-from tests.reports.test_drafts import GARBLED, RIGHT, WRONG
-from tests.reports.test_drafts import TODAY as DAY
-from tests.reports.test_sources import docx_bytes
 
 from portal.i18n import LOCALE_COOKIE
 from portal.models import ProgressReport, ReportDraft
 from portal.services.ledger.importer import import_ledger
+from tests.ledger_files import ROWS, campaign, write_csv
+from tests.reports.test_drafts import GARBLED, RIGHT, WRONG
+from tests.reports.test_drafts import TODAY as DAY
+from tests.reports.test_sources import docx_bytes
 
 TODAY = DAY.isoformat()
 REVISION = re.compile(r'id="revision" name="revision" type="hidden" value="(\d+)"')

@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
-from tests.ledger_files import ROWS, campaign, write_csv
 
 from portal.models import AuditEvent, FollowEvent, ProgressReport, ReportDraft
 from portal.services.common.authz import PermissionDenied
@@ -19,6 +18,7 @@ from portal.services.reports.comparison import disagreement
 from portal.services.reports.drafts import DraftDetails, DraftMovedOn
 from portal.services.reports.importer import import_report
 from portal.services.reports.repair.engine import repair_report
+from tests.ledger_files import ROWS, campaign, write_csv
 from tests.reports.test_import import DECLARED, RAW
 
 TODAY = today("Asia/Shanghai")  # the portal's date: after 16:00 UTC it is already tomorrow there
