@@ -17,7 +17,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     """
     app = LazyRulesFlask(__name__, instance_path=instance_path or os.environ.get("PORTAL_INSTANCE_PATH") or None,
                          instance_relative_config=True, template_folder="../templates", static_folder="../static")
-    from . import auth, config, db, i18n, input_guard, labels, limits, logging_setup, security, sessions
+    from . import auth, config, db, front_cache, i18n, input_guard, labels, limits, logging_setup, security, sessions
     from .commands import register as register_commands
 
     config.load(app, test_config)
@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     i18n.init_app(app)
     labels.init_app(app)
     security.init_app(app)
+    front_cache.init_app(app)
     sessions.init_app(app)
     limits.init_app(app)
     auth.init_app(app)

@@ -84,9 +84,12 @@ class StderrHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            sys.stderr.write(self.format(record) + "\n")
+            self.stream_line(self.format(record))
         except Exception:
             self.handleError(record)
+
+    def stream_line(self, line: str) -> None:
+        sys.stderr.write(line + "\n")
 
     def handleError(self, record: logging.LogRecord) -> None:
         """Name the broken logging call, but never print its arguments as logging's default does."""
@@ -134,13 +137,55 @@ def _finish_request(response: Response) -> Response:
     context = g._get_current_object()
     request_id = context.get("request_id") or secrets.token_hex(8)
     response.headers["X-Request-ID"] = request_id
-    if current_app.config["LOG_REQUESTS"] and _request_log.isEnabledFor(logging.INFO):
-        elapsed = time.perf_counter() - context.get("request_started", time.perf_counter())
-        method, path = request.method, _redacted_path(request.path)
-        # made and handled as Logger.info would, less its search of the stack for the caller (not logged)
-        record = _request_log.makeRecord(
-            REQUEST_LOGGER, logging.INFO, "(unknown file)", 0, "%s %s %s", (method, path, response.status_code),
-            None, extra={"request_id": request_id, "method": method, "path": path, "masked": True,
-                         "status": response.status_code, "duration_ms": round(elapsed * 1000, 1)})
-        _request_log.handle(record)
+    log_request(current_app, request_id, request.method, request.path, response.status_code,
+                context.get("request_started"))
     return response
+
+
+def log_request(app: Flask, request_id: str, method: str, path: str, status: int, started: float | None) -> None:
+    """The request line (LOG_REQUESTS): method, masked path, status and milliseconds since started (perf_counter).
+
+    Made as Logger.info would make it, less its search of the stack for the caller (not logged); and when the
+    portal's own handler is the only one the line would reach (as _install leaves it), written by that handler
+    directly, without a LogRecord: the same JSON line at a third of the cost, on every page view."""
+    if not app.config["LOG_REQUESTS"] or not _request_log.isEnabledFor(logging.INFO):
+        return
+    now = time.perf_counter()
+    path = _redacted_path(path)
+    fields = {"request_id": request_id, "method": method, "path": path, "status": status,
+              "duration_ms": round((now - (started or now)) * 1000, 1)}
+    handler = _only_handler()
+    if handler is not None:
+        line = _encode({"time": datetime.now(UTC).isoformat(timespec="milliseconds"), "level": "INFO",
+                        "logger": REQUEST_LOGGER, "message": f"{method} {path} {status}", **fields})
+        handler.acquire()
+        try:
+            handler.stream_line(line)
+            return
+        except Exception:  # noqa: BLE001 - logged below as logging logs a failing handler: never into the request
+            pass
+        finally:
+            handler.release()
+    record = _request_log.makeRecord(REQUEST_LOGGER, logging.INFO, "(unknown file)", 0, "%s %s %s",
+                                     (method, path, status), None, extra={**fields, "masked": True})
+    _request_log.handle(record)
+
+
+_portal_log = logging.getLogger("portal")
+
+
+def _only_handler() -> StderrHandler | None:
+    """The portal's JSON handler when a request line would reach it alone, unfiltered but for RedactFilter (which
+    passes request lines as they are), else None (a test's or an operator's handler or filter is in the way)."""
+    handlers = logging.getLogger().handlers
+    if len(handlers) != 1:
+        return None
+    handler = handlers[0]
+    if (type(handler) is not StderrHandler or handler.name != HANDLER_NAME or handler.level > logging.INFO
+            or type(handler.formatter) is not JsonFormatter
+            or [type(f) for f in handler.filters] != [RedactFilter]):
+        return None
+    for logger in (_request_log, _portal_log):
+        if logger.handlers or logger.filters or not logger.propagate:
+            return None
+    return handler

@@ -5,10 +5,10 @@ from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
 
-from flask import abort, current_app, request
+from flask import Flask, abort, current_app, request
 from flask.blueprints import BlueprintSetupState
 
-from .. import db
+from .. import db, front_cache
 from ..models import Campaign
 from ..services.common import public_version
 from ..services.common.clocks import ClockSettings
@@ -19,8 +19,8 @@ from ..services.stats.public import PublicFigures, campaign_public
 from .versioned_cache import VersionedCache
 
 CACHE_KEY = "portal.public_cache"
-#: where cached_response leaves the versions a page is keyed by (the WSGI environ: tests share g between requests)
-PAGE_VERSIONS = "portal.page_versions"
+#: where the versions a page is keyed by are left (the WSGI environ: tests share g between requests)
+PAGE_VERSIONS = front_cache.PAGE_VERSIONS
 
 
 def install_cache(state: BlueprintSetupState) -> None:
@@ -42,16 +42,23 @@ def default_campaign() -> Campaign | None:
 
 def current_versions() -> Versions:
     """The public data versions, read once per PUBLIC_VERSION_SECONDS per process (0: on every request)."""
+    return app_versions(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def app_versions(app: Flask) -> Versions:
+    """current_versions of app, also outside its contexts (the front layer, portal.front_cache, reads them before
+    Flask has made any)."""
     def lookup() -> Versions:
-        with db.engine().connect() as connection:
+        with app.app_context(), db.engine().connect() as connection:
             return public_version.read(connection)
 
-    cache = current_app.extensions[CACHE_KEY]
-    return cache.recent("public_versions", current_app.config["PUBLIC_VERSION_SECONDS"], lookup)
+    cache = app.extensions[CACHE_KEY]
+    return cache.recent("public_versions", app.config["PUBLIC_VERSION_SECONDS"], lookup)
 
 
 def page_versions() -> Versions:
-    """The versions the current page is keyed by (read once per request by cached_response), else current_versions."""
+    """The versions the current page is keyed by (read once per request, by the front layer or cached_response),
+    else current_versions."""
     versions = request.environ.get(PAGE_VERSIONS)
     return versions if versions is not None else current_versions()
 

@@ -54,7 +54,7 @@ def retention_years() -> int:
 def feedback() -> Response | WerkzeugResponse:
     """The form (its page rendered once per ledger version, the tokens filled in per request); a successful POST
     answers 303 to the result page, and the same form sent again files nothing."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         tokens = {"csrf": generate_csrf, "submission": receipts.new_token}
         return no_store(page_with_fills((LEDGER,), _empty_form, tokens))
     campaign = chosen_campaign(request.values.get("campaign"))

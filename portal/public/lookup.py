@@ -31,7 +31,7 @@ CASE_KEY = "case"
 def lookup() -> Response | WerkzeugResponse:
     """The form (?case=GH-… fills in the number, as the confirmation page and the mails link to it), its page
     rendered once per ledger version with the CSRF token filled in per request."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return no_store(page_with_fills((LEDGER,), lambda _tokens: _html(_prefilled()), {"csrf": generate_csrf}))
     form = _prefilled()
     if not form.validate_on_submit():

@@ -25,7 +25,7 @@ def rate(token: str) -> Response:
     found = ratings.target(session, token, RatingSettings.from_config(current_app.config))
     if found is None:
         return _page(None, token, None, status=404)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         current = found.rating.level if found.rating else None
         form = RatingForm(formdata=None, level=request.args.get("level") or current, via=request.args.get("via"))
         return _page(found, token, form, saved=request.args.get("saved") == "1", status=200 if found.is_open else 410)

@@ -16,17 +16,20 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from functools import wraps
-from typing import Any, ParamSpec
+from typing import Any, ParamSpec, cast
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, request, session
+from flask import Flask, Response, current_app, request, session
 from flask.blueprints import BlueprintSetupState
 from flask_babel import get_locale
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from ..front_cache import FRONT_FILLS, FRONT_VALIDITY, READS_KEY, FrontReads, FrontValidity
+from ..front_fills import FillsValidity
 from ..i18n import LOCALE_COOKIE
 from ..services.common.public_version import Versions
-from .common import PAGE_VERSIONS, current_versions, local_today
+from ..services.ledger.pages import today
+from .common import PAGE_VERSIONS, app_versions, local_today, page_versions
 
 RESPONSES_KEY = "portal.public_responses"
 #: marks (in the WSGI environ: tests share g between requests) a request whose response shared caches may keep
@@ -80,10 +83,14 @@ class ResponseCache:
 
 
 def install(state: BlueprintSetupState) -> None:
-    """One response cache per app (the public site and the open data API share it) and the Cache-Control policy."""
-    if RESPONSES_KEY not in state.app.extensions:
-        state.app.extensions[RESPONSES_KEY] = ResponseCache(int(state.app.config["PUBLIC_CACHE_BYTES"]))
-        state.app.after_request(_cache_policy)
+    """One response cache per app (the public site and the open data API share it), the Cache-Control policy and
+    the front layer that serves its shareable pages again (portal.front_cache)."""
+    app = cast(Flask, state.app)
+    if RESPONSES_KEY not in app.extensions:
+        cache = app.extensions[RESPONSES_KEY] = ResponseCache(int(app.config["PUBLIC_CACHE_BYTES"]))
+        app.after_request(_cache_policy)
+        app.extensions[READS_KEY] = FrontReads(cache, lambda: app_versions(app),
+                                               lambda: today(app.config["BABEL_DEFAULT_TIMEZONE"]))
 
 
 def cached_response(*scopes: str) -> Callable[[Callable[P, Any]], Callable[P, WerkzeugResponse]]:
@@ -97,7 +104,7 @@ def cached_response(*scopes: str) -> Callable[[Callable[P, Any]], Callable[P, We
         def cached(*args: P.args, **kwargs: P.kwargs) -> WerkzeugResponse:
             if request.method not in ("GET", "HEAD") or _has_private_cookie():
                 return current_app.make_response(view(*args, **kwargs))
-            versions = request.environ[PAGE_VERSIONS] = current_versions()
+            versions = request.environ[PAGE_VERSIONS] = page_versions()
             key = _page_key(scopes, versions)
             cache: ResponseCache = current_app.extensions[RESPONSES_KEY]
             stored: StoredResponse | None = cache.get(key)
@@ -113,7 +120,7 @@ def cached_response(*scopes: str) -> Callable[[Callable[P, Any]], Callable[P, We
             request.environ[_SHARED] = True
             if _unchanged_for_client(stored):
                 return stored.not_modified()
-            return stored.response()
+            return _front_served(stored, scopes, key)
         return cached
     return decorate
 
@@ -128,13 +135,13 @@ def streamed_response(*scopes: str) -> Callable[[Callable[P, Any]], Callable[P, 
         def streamed(*args: P.args, **kwargs: P.kwargs) -> WerkzeugResponse:
             if request.method not in ("GET", "HEAD") or _has_private_cookie():
                 return current_app.make_response(view(*args, **kwargs))
-            versions = request.environ[PAGE_VERSIONS] = current_versions()
+            versions = request.environ[PAGE_VERSIONS] = page_versions()
             key = _page_key(scopes, versions)
             cache: ResponseCache = current_app.extensions[RESPONSES_KEY]
             stored: StoredResponse | None = cache.get(key)
             if stored is not None:
                 request.environ[_SHARED] = True
-                return stored.not_modified() if _unchanged_for_client(stored) else stored.response()
+                return stored.not_modified() if _unchanged_for_client(stored) else _front_served(stored, scopes, key)
             etag = _etag(key)
             since = request.if_modified_since
             if (etag in request.if_none_match if request.if_none_match
@@ -190,7 +197,10 @@ def page_with_fills(scopes: tuple[str, ...], render: Callable[[dict[str, str]], 
     too). The page is stored with the values cut out, and each request gets its own values filled in.
     """
     values = {name: make() for name, make in fills.items()}
-    key = ("fills", *_page_key(scopes, current_versions()))
+    page_key = _page_key(scopes, page_versions())
+    request.environ[FRONT_FILLS] = FillsValidity(scopes, page_key[_VERSIONS], page_key[_TODAY],  # type: ignore[arg-type]
+                                                 request.path, values)
+    key = ("fills", *page_key)
     cache: ResponseCache = current_app.extensions[RESPONSES_KEY]
     parts: tuple[str | int, ...] | None = cache.get(key)
     if parts is None:
@@ -223,6 +233,17 @@ def _cut(page: str, values: dict[str, str], order: list[str]) -> tuple[str | int
                 cut.append(piece)
         parts = cut
     return tuple(parts)
+
+
+def _front_served(stored: StoredResponse, scopes: tuple[str, ...], key: tuple[Hashable, ...]) -> Response:
+    """stored's response, which the front layer (portal.front_cache) may keep and serve again while the date and
+    the versions of scopes in key stay the same."""
+    request.environ[FRONT_VALIDITY] = FrontValidity(scopes, key[_VERSIONS], key[_TODAY], request.path)  # type: ignore[arg-type]
+    return stored.response()
+
+
+#: positions in _page_key's key
+_TODAY, _VERSIONS = 4, 6
 
 
 def _page_key(scopes: tuple[str, ...], versions: Versions) -> tuple[Hashable, ...]:
