@@ -35,6 +35,11 @@ class Defaults:
     #: how long (seconds) a process reuses the public data versions (and the home page's campaign version) before
     #: asking the database again: a public page can lag a change by that much; 0 asks on every request
     PUBLIC_VERSION_SECONDS = 1.0
+    #: redis://host:6379/1 to copy the public data versions to Redis and read them there (portal.version_mirror);
+    #: then PUBLIC_VERSION_SECONDS = 0 shows a change on every host at its next request
+    PUBLIC_VERSION_REDIS_URL = ""
+    #: seconds a copied version lives in Redis after it was last written (the longest a missed copy is seen)
+    PUBLIC_VERSION_REDIS_TTL = 30
     #: seconds a browser, nginx or a CDN may reuse an anonymous public page or open data answer
     PUBLIC_MAX_AGE = 60
     #: bytes of rendered public pages each process keeps (least recently used go first)

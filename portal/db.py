@@ -6,13 +6,20 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import version_mirror
 from .services.common import public_version
 
 
 def init_app(app: Flask) -> None:
+    """The engine and sessions; with PUBLIC_VERSION_REDIS_URL, sessions also copy the public data versions their
+    commits move to Redis (portal.version_mirror)."""
     public_version.watch()
     engine = make_engine(app.config["DATABASE_URL"])
-    app.extensions["portal.db"] = sessionmaker(engine, expire_on_commit=False)
+    mirror = version_mirror.from_config(app.config)
+    app.extensions["portal.db"] = sessionmaker(engine, expire_on_commit=False,
+                                               info={public_version.MIRROR: mirror} if mirror else None)
+    if mirror is not None:
+        app.extensions[version_mirror.KEY] = mirror
     app.teardown_appcontext(_close_session)
 
 

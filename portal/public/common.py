@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, abort, current_app, request
 from flask.blueprints import BlueprintSetupState
 
-from .. import db, front_cache
+from .. import db, front_cache, version_mirror
 from ..models import Campaign
 from ..services.common import public_version
 from ..services.common.clocks import ClockSettings
@@ -49,8 +49,15 @@ def app_versions(app: Flask) -> Versions:
     """current_versions of app, also outside its contexts (the front layer, portal.front_cache, reads them before
     Flask has made any)."""
     def lookup() -> Versions:
+        mirror = app.extensions.get(version_mirror.KEY)
+        copied = mirror.read() if mirror is not None else None
+        if copied is not None:
+            return copied
         with app.app_context(), db.engine().connect() as connection:
-            return public_version.read(connection)
+            versions = public_version.read(connection)
+        if mirror is not None:
+            mirror.publish(versions)
+        return versions
 
     cache = app.extensions[CACHE_KEY]
     return cache.recent("public_versions", app.config["PUBLIC_VERSION_SECONDS"], lookup)

@@ -17,15 +17,19 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import redis
 from sqlalchemy import func, select
 
-from portal import db
+from portal import db, version_mirror
 from portal.models import Base, FeedbackItem, IntakeReceipt
+from portal.services.common import public_version
+from portal.services.common.public_version import FEEDBACK, SCOPES
 from tests.conftest import fresh_pg_database
 from tests.ops.app_servers import ROOT, TOKEN, Gunicorn, free_port
 
 DEPLOY = ROOT / "docs" / "deploy" / "nginx"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+VERSION_KEYS = [version_mirror.REDIS_KEY.format(scope=scope) for scope in SCOPES]
 SUBMISSION = re.compile(r'name="submission" type="hidden" value="([^"]+)"')
 CASE_NUMBER = re.compile(r'class="case-number">([A-Z]+-\d{4}-\d{6,})<')
 CLIENTS, OPINIONS_EACH = 8, 5
@@ -129,8 +133,11 @@ def _send_opinion(base: str, number: int) -> str:
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_opinions_sent_through_nginx_are_stored_once_while_an_app_host_dies_and_comes_back(tmp_path):
-    settings = {"FORM_RATE_LIMIT": "1000 per minute", "PROXY_FIX_X_FOR": "1",
-                "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:6379/{os.getpid() % 16}"}
+    redis_url = f"redis://127.0.0.1:6379/{os.getpid() % 16}"
+    settings = {"FORM_RATE_LIMIT": "1000 per minute", "PROXY_FIX_X_FOR": "1", "RATELIMIT_STORAGE_URI": redis_url,
+                "PUBLIC_VERSION_REDIS_URL": redis_url, "PUBLIC_VERSION_SECONDS": "0"}
+    copies = redis.Redis.from_url(redis_url)
+    copies.delete(*VERSION_KEYS)
     with fresh_pg_database(f"portal_hosts_{os.getpid()}") as url:
         _schema(url)
         hosts = [Gunicorn(url, tmp_path / name, workers=2, **settings) for name in ("host1", "host2")]
@@ -162,7 +169,11 @@ def test_opinions_sent_through_nginx_are_stored_once_while_an_app_host_dies_and_
             items = conn.scalar(select(func.count()).select_from(FeedbackItem))
             receipts = conn.scalar(select(func.count()).select_from(IntakeReceipt))
             stored = set(conn.scalars(select(FeedbackItem.case_number)))
+            versions = public_version.read(conn)
         engine.dispose()
+    # every commit copied the versions it moved to Redis, from whichever host: the copy is the database's
+    assert [int(value.split(b"|")[0]) for value in copies.mget(VERSION_KEYS)] == list(versions.numbers)
+    assert versions.numbers[SCOPES.index(FEEDBACK)] >= len(cases)
     # nginx saw the killed host fail requests it had taken, or refuse connections: the fault happened under load
     assert re.search(r"upstream prematurely closed|Connection reset by peer|connect\(\) failed",
                      nginx.error_log.read_text(encoding="utf-8"))

@@ -30,6 +30,9 @@ LEDGER = "ledger"
 FEEDBACK = "feedback"
 SCOPES = (LEDGER, FEEDBACK)
 _PENDING = "portal.public_version.pending"
+#: Session.info key of an object whose publish(versions) copies the numbers a commit moved (portal.version_mirror)
+MIRROR = "portal.public_version.mirror"
+_MOVED = "portal.public_version.moved"
 
 @cache
 def _scope_of() -> dict[type[Base], str]:
@@ -113,6 +116,7 @@ def watch() -> None:
     if not event.contains(Session, "after_flush", _note_flushed):
         event.listen(Session, "after_flush", _note_flushed)
         event.listen(Session, "before_commit", _bump_marked)
+        event.listen(Session, "after_commit", _publish_moved)
         event.listen(Session, "after_transaction_end", _forget_marked)
 
 
@@ -134,12 +138,22 @@ def _bump_marked(session: Session) -> None:
     scopes = session.info.pop(_PENDING, None)
     if scopes:
         _bump(session.connection(), sorted(scopes))
+        if session.info.get(MIRROR) is not None:
+            session.info[_MOVED] = read(session.connection())
+
+
+def _publish_moved(session: Session) -> None:
+    """After the commit, the numbers it moved to the session's mirror, if it has one."""
+    moved = session.info.pop(_MOVED, None)
+    if moved is not None:
+        session.info[MIRROR].publish(moved)
 
 
 def _forget_marked(session: Session, transaction: SessionTransaction) -> None:
     """A rolled-back transaction changed nothing; a committed one has bumped its marks already."""
     if transaction.parent is None:
         session.info.pop(_PENDING, None)
+        session.info.pop(_MOVED, None)
 
 
 def _bump(connection: Connection, scopes: list[str]) -> None:
