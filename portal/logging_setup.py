@@ -162,7 +162,7 @@ def log_request(app: Flask, request_id: str, method: str, path: str, status: int
         try:
             handler.stream_line(line)
             return
-        except Exception:  # noqa: BLE001 - logged below as logging logs a failing handler: never into the request
+        except Exception:  # a failing stream: the record below reports it through logging, never into the request
             pass
         finally:
             handler.release()
