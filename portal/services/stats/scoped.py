@@ -3,10 +3,10 @@ answers sent and their ratings, the problems and measures with the most items.
 
 All three start from the same few columns of the same items (the CTE scoped_item). On PostgreSQL they run as one
 statement, each result gathered by json_agg, so the wide item rows are read once into the materialized CTE instead
-of three times (with 100,000 items: 15 % less database CPU than three statements) and the plan stays serial — the
-answers' statement alone ran as a parallel hash join that built its hash tables in every worker, and the three
-together took 40 % longer than one under load on two cores. SQLite (no percentile_cont, no json_agg needed) runs
-them one by one over the same CTE."""
+of three times (with 100,000 items: 5-15 % less database CPU than three statements) and the plan stays serial: the
+answers' statement alone ran as a parallel hash join that built its hash tables in every worker, and under load on
+two cores the three statements took 25-40 % longer than the one. SQLite (no percentile_cont) runs them one by one
+over the same CTE."""
 from __future__ import annotations
 
 from collections import defaultdict
