@@ -122,7 +122,7 @@ def explain(app, client, url: str) -> None:
         engine = db.engine()
 
     def keep(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT") and "feedback_item" in statement:
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")) and "feedback_item" in statement:
             statements.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", keep)

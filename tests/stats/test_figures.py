@@ -10,6 +10,7 @@ from portal.services.common.authz import PermissionDenied
 from portal.services.common.clocks import ClockSettings
 from portal.services.stats.figures import StatsScope, compute
 from portal.services.stats.lights import LightThresholds
+from tests.public.factory import count_queries
 from tests.stats.conftest import TODAY
 
 CLOCKS = ClockSettings()
@@ -117,3 +118,12 @@ def test_json_names_the_documented_keys(stats, world):
     assert {k: data["satisfaction"][k] for k in ("satisfied", "basically_satisfied", "unsatisfied", "rated",
                                                  "answered")} == {
         "satisfied": 1, "basically_satisfied": 1, "unsatisfied": 1, "rated": 3, "answered": 4}
+
+
+def test_the_items_in_scope_are_read_twice_on_postgresql(app, session, stats, world):
+    """Once for the grouped counts, once for the percentiles, answers and top problems and measures together (one
+    statement on PostgreSQL, three on SQLite); the earliest and latest receipt come from an index."""
+    with count_queries(app) as statements:
+        stats(world.supervisor)
+    reading_items = [s for s in statements if "feedback_item" in s and "min(feedback_item" not in s]
+    assert len(reading_items) == (2 if session.get_bind().dialect.name == "postgresql" else 4)

@@ -7,24 +7,21 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ARRAY, ColumnElement, DateTime, String, bindparam, case, cast, func, literal, select, union_all
+from sqlalchemy import ARRAY, ColumnElement, DateTime, bindparam, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from portal.models import AnswerRating, Campaign, Department, FeedbackItem, FeedbackLink, Measure, Problem, Reply, User
-from portal.models.feedback import CHANNELS, KINDS, SENT
-from portal.models.rating import RATING_LEVELS
+from portal.models import Campaign, Department, FeedbackItem, User
+from portal.models.feedback import CHANNELS, KINDS
 from portal.services.common import authz
 from portal.services.common.clocks import ClockSettings, start_of_local_day
-from portal.services.ledger.figures import rate
 
 from . import _sql
 from .definitions import EXCLUDED_STATES
-from .handling import ALL, COUNTS, Clock, Handling, count_columns, percentiles
+from .handling import ALL, COUNTS, Clock, Handling, count_columns
 from .lights import LightThresholds
+from .scoped import Satisfaction, TargetFigures, scoped_figures
 
 PERIODS = ("month", "week")
-TOP = 10
-PROBLEM, MEASURE = "problem", "measure"
 
 
 @dataclass(frozen=True)
@@ -39,50 +36,12 @@ class StatsScope:
 
 
 @dataclass(frozen=True)
-class Satisfaction:
-    satisfied: int = 0
-    basically_satisfied: int = 0
-    unsatisfied: int = 0
-    #: answers sent to the items in scope
-    answered: int = 0
-
-    @property
-    def rated(self) -> int:
-        return self.satisfied + self.basically_satisfied + self.unsatisfied
-
-    @property
-    def response_rate(self) -> str | None:
-        """参评率: ratings ÷ answers sent."""
-        return rate(self.rated, self.answered) if self.answered else None
-
-    @property
-    def satisfaction_rate(self) -> str | None:
-        """满意率: (满意 + 基本满意) ÷ ratings."""
-        return rate(self.satisfied + self.basically_satisfied, self.rated) if self.rated else None
-
-    def as_json(self) -> dict:
-        return {**asdict(self), "rated": self.rated, "response_rate": self.response_rate,
-                "satisfaction_rate": self.satisfaction_rate}
-
-
-@dataclass(frozen=True)
 class DepartmentFigures:
     department: str
     department_id: int
     handling: Handling
     satisfaction: Satisfaction
     light: str
-
-
-@dataclass(frozen=True)
-class TargetFigures:
-    """A problem or measure among the most opinions: its number or code, its text, items received and answered."""
-
-    id: int
-    label: str
-    text: str
-    received: int
-    answered: int
 
 
 @dataclass(frozen=True)
@@ -166,27 +125,24 @@ def compute(session: Session, user: User | None, scope: StatsScope, clocks: Cloc
             thresholds: LightThresholds, today: date | None = None) -> StatsFigures:
     """Every figure of the scope, as user may see them (a handler: their department's items only).
 
-    Five queries whatever the number of items (six on PostgreSQL, which first reads the earliest and latest receipt
-    to number the periods): the counts grouped by department, channel, kind, period and excluded state (summed up
-    here: counts add up), the percentiles, the answers and their ratings, the departments' names, and the top
-    problems and measures."""
+    Four statements on PostgreSQL whatever the number of items: the earliest and latest receipt (to number the
+    periods), the counts grouped by department, channel, kind, period and excluded state (summed up here: counts add
+    up), the percentiles, answers and top problems and measures of the items in scope (scoped.py), and the
+    departments' names; five on SQLite, which needs no first one but runs scoped.py's three one by one."""
     if user is not None:
         authz.require(user, "view_stats")
     clock = Clock(session.get_bind().dialect.name, clocks.timezone, today or clocks.today())
-    conditions = scope_conditions(scope, user, clocks)
     groups = _grouped_counts(session, _range_conditions(scope, user, clocks), clock, scope.period)
     counted = [g for g in groups if g.excluded is None]
-    times = percentiles(session, conditions, clock)
-    totals = Handling(**_sum(counted), **times.get(ALL, {}))  # type: ignore[arg-type]
+    found = scoped_figures(session, scope_conditions(scope, user, clocks), clock)
+    totals = Handling(**_sum(counted), **found.times.get(ALL, {}))  # type: ignore[arg-type]
     department_ids = sorted({g.department_id for g in counted if g.department_id is not None})
     departments = {d: Handling(**_sum([g for g in counted if g.department_id == d]),
-                               **times.get(d, {}))  # type: ignore[arg-type]
+                               **found.times.get(d, {}))  # type: ignore[arg-type]
                    for d in department_ids}
-    satisfaction = _satisfaction(session, conditions)
     names = {i: n for i, n in session.execute(
         select(Department.id, Department.name).where(Department.id.in_(department_ids)))}
-    top_problems, top_measures = _top_targets(session, conditions)
-    rows = [DepartmentFigures(names[d], d, h, satisfaction.get(d, Satisfaction()),
+    rows = [DepartmentFigures(names[d], d, h, found.satisfaction.get(d, Satisfaction()),
                               thresholds.light(h.on_time_answer_rate, h.overdue_now))
             for d, h in departments.items()]
     return StatsFigures(
@@ -200,9 +156,9 @@ def compute(session: Session, user: User | None, scope: StatsScope, clocks: Cloc
         totals=totals,
         by_department=sorted(rows, key=lambda f: (-f.handling.received, f.department)),
         unassigned=totals.received - totals.assigned,
-        top_problems=top_problems,
-        top_measures=top_measures,
-        satisfaction=satisfaction.get(ALL, Satisfaction()),
+        top_problems=found.top_problems,
+        top_measures=found.top_measures,
+        satisfaction=found.satisfaction.get(ALL, Satisfaction()),
         thresholds=thresholds,
     )
 
@@ -259,60 +215,3 @@ def _tally(groups: list[_Group], attribute: str, codes: tuple[str, ...]) -> dict
     for g in groups:
         found[getattr(g, attribute)] = found.get(getattr(g, attribute), 0) + g.counts["received"]
     return {code: found.get(code, 0) for code in codes} | {k: v for k, v in found.items() if k not in codes}
-
-
-def _satisfaction(session: Session, conditions) -> dict[Any, Satisfaction]:
-    """ALL and each department id → the answers sent to its items and their ratings per level, in one query.
-
-    Only items with a reply date can have a sent answer (sending one sets it): saying so lets the database leave the
-    unanswered items out before the join."""
-    rows = session.execute(
-        select(FeedbackItem.department_id, AnswerRating.level, func.count(Reply.id)).select_from(Reply)
-        .join(FeedbackItem, FeedbackItem.id == Reply.item_id)
-        .outerjoin(AnswerRating, AnswerRating.reply_id == Reply.id)
-        .where(*conditions, FeedbackItem.replied_at.is_not(None), Reply.status == SENT)
-        .group_by(FeedbackItem.department_id, AnswerRating.level)).all()
-    result = {}
-    for group in {ALL, *(d for d, _level, _n in rows if d is not None)}:
-        mine = [(level, int(n)) for d, level, n in rows if group == ALL or d == group]
-        result[group] = Satisfaction(**{level: sum(n for lv, n in mine if lv == level) for level in RATING_LEVELS},
-                                     answered=sum(n for _level, n in mine))
-    return result
-
-
-def problem_key():
-    """The problem an item's link is about: the linked problem, or the linked measure's problem."""
-    return func.coalesce(FeedbackLink.problem_id, Measure.problem_id)
-
-
-def _top_targets(session: Session, conditions) -> tuple[list[TargetFigures], list[TargetFigures]]:
-    """The TOP problems and the TOP measures with the most items in scope, in one statement: the links of those
-    items are read once (a CTE) and counted by problem (an item counted once however many of the problem's measures
-    it names) and by measure before the counts meet the problems' and measures' texts; ties go to the lower problem
-    number or the earlier measure."""
-    links = (select(FeedbackLink.item_id, FeedbackLink.measure_id, problem_key().label("problem_id"),
-                    FeedbackItem.replied_at.is_not(None).label("answered"))
-             .select_from(FeedbackLink).join(FeedbackItem, FeedbackItem.id == FeedbackLink.item_id)
-             .outerjoin(Measure, Measure.id == FeedbackLink.measure_id).where(*conditions).cte("scoped_link"))
-    item_problems = select(links.c.item_id, links.c.problem_id, links.c.answered).distinct().subquery("item_problem")
-    by_problem = (select(item_problems.c.problem_id, func.count().label("received"),
-                         func.count().filter(item_problems.c.answered).label("answered"))
-                  .group_by(item_problems.c.problem_id).subquery("by_problem"))
-    by_measure = (select(links.c.measure_id, func.count(func.distinct(links.c.item_id)).label("received"),
-                         func.count(func.distinct(links.c.item_id)).filter(links.c.answered).label("answered"))
-                  .where(links.c.measure_id.is_not(None)).group_by(links.c.measure_id).subquery("by_measure"))
-    problems = (select(literal(PROBLEM).label("target"), Problem.id, cast(Problem.number, String).label("label"),
-                       Problem.description.label("text"), Problem.number.label("rank"), by_problem.c.received,
-                       by_problem.c.answered)
-                .join_from(by_problem, Problem, Problem.id == by_problem.c.problem_id)
-                .order_by(by_problem.c.received.desc(), Problem.number).limit(TOP))
-    measures = (select(literal(MEASURE).label("target"), Measure.id, Measure.code.label("label"),
-                       Measure.text.label("text"), Measure.position.label("rank"), by_measure.c.received,
-                       by_measure.c.answered)
-                .join_from(by_measure, Measure, Measure.id == by_measure.c.measure_id)
-                .order_by(by_measure.c.received.desc(), Measure.position).limit(TOP))
-    rows = session.execute(union_all(select(problems.subquery()), select(measures.subquery()))).all()
-    found: dict[str, list[TargetFigures]] = {PROBLEM: [], MEASURE: []}
-    for target, i, label, text, _rank, r, a in sorted(rows, key=lambda row: (-int(row[5]), int(row[4] or 0))):
-        found[target].append(TargetFigures(i, str(label), text, int(r), int(a)))
-    return found[PROBLEM], found[MEASURE]

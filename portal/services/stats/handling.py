@@ -1,13 +1,10 @@
-"""Counts and clocks of a set of items: the SQL aggregates of Handling and the percentiles of its durations."""
+"""Counts and clocks of a set of items: the SQL aggregates of Handling and the durations behind its percentiles."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, case, func, or_
 
 from portal.models import FeedbackItem
 from portal.models.feedback import ACCEPTED, HANDLING, RECEIVED
@@ -123,40 +120,16 @@ def count_columns(clock: Clock) -> dict[str, ColumnElement]:
     }
 
 
-def percentiles(session: Session, conditions: list, clock: Clock) -> dict[Any, dict[str, float | None]]:
-    """ALL and each department id → median and 90th percentile of the days to accept and to answer, in one query:
-    percentile_cont over GROUPING SETS on PostgreSQL; on SQLite (no ordered-set aggregates) the per-item durations
-    of the matching items, interpolated the same way here."""
-    accept = case((_decided(), _sql.days_between(_decision_at(), FeedbackItem.received_at, clock.dialect)))
-    answer = _sql.days_between(FeedbackItem.replied_at, FeedbackItem.received_at, clock.dialect)
-    department = FeedbackItem.department_id
-    # items with neither duration (undecided and unanswered) change no percentile: left out before the sorts
-    timed = or_(_decided(), FeedbackItem.replied_at.is_not(None))
-    result: dict[Any, dict[str, float | None]] = defaultdict(dict)
-    if clock.dialect == "postgresql":
-        query = select(func.grouping(department).label("total"), department,
-                       *(func.percentile_cont(fraction).within_group(duration.asc())
-                         for duration in (accept, answer) for fraction in (0.5, 0.9))
-                       ).where(*conditions, timed).group_by(func.grouping_sets(tuple_(), tuple_(department)))
-        for total, key, *values in session.execute(query):
-            if total or key is not None:
-                result[ALL if total else key] = dict(zip(_TIMES, map(_days, values), strict=True))
-        return result
-    durations: dict[Any, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
-    for key, accepted, answered in session.execute(select(department, accept, answer).where(*conditions, timed)):
-        for group in (ALL, key) if key is not None else (ALL,):
-            for values, days in zip(durations[group], (accepted, answered), strict=True):
-                if days is not None:
-                    values.append(float(days))
-    for group, (accepted_days, answered_days) in durations.items():
-        result[group] = dict(zip(_TIMES, (_days(_sql.percentile_cont(values, fraction)) for values in
-                                          (accepted_days, answered_days) for fraction in (0.5, 0.9)), strict=True))
-    return result
+def durations(clock: Clock) -> tuple[ColumnElement, ColumnElement]:
+    """The days from receipt to the decision (None while undecided) and to the answer (None while unanswered)."""
+    return (case((_decided(), _sql.days_between(_decision_at(), FeedbackItem.received_at, clock.dialect))),
+            _sql.days_between(FeedbackItem.replied_at, FeedbackItem.received_at, clock.dialect))
 
 
-_TIMES = ("accept_days_median", "accept_days_p90", "answer_days_median", "answer_days_p90")
+#: Handling's percentile fields, in the order the percentile queries give them
+TIMES = ("accept_days_median", "accept_days_p90", "answer_days_median", "answer_days_p90")
 
 
-def _days(value) -> float | None:
+def days(value) -> float | None:
     """Days with one decimal, rounded half up the same way whichever database computed them."""
     return None if value is None else round(float(value) + 1e-9, 1)
