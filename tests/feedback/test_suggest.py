@@ -112,3 +112,25 @@ def test_suggest_command_says_what_is_wrong(runner, demo, tmp_path):
     assert result.exit_code != 0 and "第2行不是 JSON" in result.output
     readable = runner.invoke(args=["feedback", "suggest", "--campaign", demo.slug, "--text", "工会会员卡丢了怎么补办"])
     assert "无把握匹配" in readable.output
+
+
+def test_a_built_index_is_found_again_with_one_primary_key_read_whatever_the_number_of_items(session, demo, new_item):
+    """Every new opinion asks for suggestions: finding the built index reads the links' version, never the items."""
+    from sqlalchemy import event
+
+    for _ in range(3):
+        new_item(content="劳模补助资金什么时候发放", campaign_id=demo.id)
+    session.commit()
+    suggest.suggest(session, demo, "劳模补助资金什么时候发放")
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        suggest.suggest(session, demo, "劳模补助资金什么时候发放")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len(statements) == 1 and "public_version" in statements[0] and "feedback_item" not in statements[0]

@@ -29,14 +29,17 @@ LEDGER = "ledger"
 #: opinions as the public sees them: counters, published answers, on-time and satisfaction rates
 FEEDBACK = "feedback"
 SCOPES = (LEDGER, FEEDBACK)
+#: the links between opinions and the ledger, which shape the measure suggestions' index
+#: (portal.services.feedback.suggest): moved with FEEDBACK, but read alone (number()), not by the public pages
+LINKS = "links"
 _PENDING = "portal.public_version.pending"
 #: Session.info key of an object whose publish(versions) copies the numbers a commit moved (portal.version_mirror)
 MIRROR = "portal.public_version.mirror"
 _MOVED = "portal.public_version.moved"
 
 @cache
-def _scope_of() -> dict[type[Base], str]:
-    """The scope each model's rows belong to."""
+def _scope_of() -> dict[type[Base], tuple[str, ...]]:
+    """The scopes each model's rows belong to."""
     from portal.models import (
         AnswerRating,
         CallbackAttempt,
@@ -60,9 +63,10 @@ def _scope_of() -> dict[type[Base], str]:
 
     return {
         **dict.fromkeys((Campaign, Category, Problem, Measure, MeasureUpdate, ProgressReport, Department, Recheck),
-                        LEDGER),
-        **dict.fromkeys((FeedbackItem, FeedbackLink, Reply, ReplyAttachment, ReplyEdit, FollowUp, ExtensionRequest,
-                         SendBack, AnswerRating, CallbackAttempt), FEEDBACK),
+                        (LEDGER,)),
+        **dict.fromkeys((FeedbackItem, Reply, ReplyAttachment, ReplyEdit, FollowUp, ExtensionRequest, SendBack,
+                         AnswerRating, CallbackAttempt), (FEEDBACK,)),
+        FeedbackLink: (FEEDBACK, LINKS),
     }
 
 
@@ -100,10 +104,17 @@ class Versions:
 
 def read(connection: Connection) -> Versions:
     """Every scope's number in one small query (a scope never bumped is 0)."""
-    rows = {row.scope: row for row in connection.execute(_read())}
+    rows = {row.scope: row for row in connection.execute(_read()) if row.scope in SCOPES}
     stamps = [row.changed_at for row in rows.values()]
     return Versions(tuple(rows[scope].version if scope in rows else 0 for scope in SCOPES),
                     max(stamps) if stamps else None)
+
+
+def number(session: Session, scope: str) -> int:
+    """One scope's number as the session's transaction sees it (0 when never bumped): one primary-key read."""
+    from portal.models import PublicVersion
+
+    return session.scalar(select(PublicVersion.version).where(PublicVersion.scope == scope)) or 0
 
 
 def mark_changed(session: Session, *scopes: str) -> None:
@@ -123,9 +134,9 @@ def watch() -> None:
 def _note_flushed(session: Session, _context: UOWTransaction) -> None:
     """Mark the scopes of what this flush wrote (the session still lists it as new, dirty or deleted here)."""
     scope_of = _scope_of()
-    scopes = {scope_of[type(obj)] for obj in chain(session.new, session.deleted) if type(obj) in scope_of}
-    scopes.update(scope_of[type(obj)] for obj in session.dirty
-                  if type(obj) in scope_of and session.is_modified(obj, include_collections=False))
+    scopes = {scope for obj in chain(session.new, session.deleted) for scope in scope_of.get(type(obj), ())}
+    scopes.update(scope for obj in session.dirty if type(obj) in scope_of
+                  and session.is_modified(obj, include_collections=False) for scope in scope_of[type(obj)])
     if scopes:
         mark_changed(session, *scopes)
 

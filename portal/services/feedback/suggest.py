@@ -12,11 +12,11 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models import Campaign, FeedbackItem, FeedbackLink, Measure, Problem
-from portal.services.common import segment
+from portal.services.common import public_version, segment
 from portal.services.feedback.ranking import Ranker
 
 #: at most this many suggestions
@@ -155,9 +155,12 @@ def suggest(session: Session, campaign: Campaign, text: str) -> Suggestions:
 
 
 def campaign_index(session: Session, campaign: Campaign) -> MeasureIndex:
-    """The campaign's index, built once per ledger version and state of the links, and kept per process (the
-    campaign's creation time tells apart campaigns of the same id in different databases, as in tests)."""
-    key = (campaign.id, campaign.created_at, campaign.data_version or 0, *_links_state(session, campaign.id))
+    """The campaign's index, built once per ledger version and version of the links (moved by every commit that
+    links or unlinks, public_version.LINKS: one primary-key read, where counting the campaign's links read every
+    item), and kept per process (the campaign's creation time tells apart campaigns of the same id in different
+    databases, as in tests)."""
+    key = (campaign.id, campaign.created_at, campaign.data_version or 0,
+           public_version.number(session, public_version.LINKS))
     with _lock:
         found = _cache.get(key)
         if found is not None:
@@ -169,17 +172,6 @@ def campaign_index(session: Session, campaign: Campaign) -> MeasureIndex:
         while len(_cache) > 1 and sum(len(cached.codes) for cached in _cache.values()) > CACHED_MEASURES:
             _cache.popitem(last=False)
     return index
-
-
-def _links_state(session: Session, campaign_id: int) -> tuple[int, int, int]:
-    """How many links the campaign's items have, the newest and the sum of their ids: changes when staff link or
-    unlink."""
-    row = session.execute(
-        select(func.count(FeedbackLink.id), func.coalesce(func.max(FeedbackLink.id), 0),
-               func.coalesce(func.sum(FeedbackLink.id), 0))
-        .join(FeedbackItem, FeedbackItem.id == FeedbackLink.item_id)
-        .where(FeedbackItem.campaign_id == campaign_id)).one()
-    return int(row[0]), int(row[1]), int(row[2])
 
 
 def build_index(session: Session, campaign_id: int) -> MeasureIndex:
