@@ -22,12 +22,13 @@ def write_pending(session: Session, *models: type[Base]) -> None:
     pending = [obj for obj in session.new if type(obj) in models]
     groups: dict[tuple[type[Base], frozenset[str]], list[dict]] = {}
     for obj in pending:
-        columns = _columns(type(obj))
+        model: type[Base] = type(obj)
+        columns = _columns(model)
         row = {key: value for key, value in vars(obj).items() if key in columns}
-        groups.setdefault((type(obj), frozenset(row)), []).append(row)
+        groups.setdefault((model, frozenset(row)), []).append(row)
     connection = session.connection()
-    for (model, _keys), rows in groups.items():
-        connection.execute(_insert(model), rows[0] if len(rows) == 1 else rows)
+    for (kind, _keys), rows in groups.items():
+        connection.execute(_insert(kind), rows[0] if len(rows) == 1 else rows)
     for obj in pending:
         session.expunge(obj)
 
