@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from portal.commands.mail_inbound import receive_batch
 from portal.models import AuditEvent, FeedbackItem, InboundMessage, OutboxMessage
+from portal.services.common import audit
 from portal.services.feedback import case_codes
 from portal.services.mail import acknowledgements
 from portal.services.mail.ingest import DUPLICATE, IngestSettings, ingest_many
@@ -85,3 +86,11 @@ def test_a_message_failing_when_the_batch_is_written_fails_alone(app, session, m
     monkeypatch.setattr(acknowledgements, "acknowledge", real)
     again = receive_batch(session, [opinion(2, "坏的一封"), opinion(1)], "lmtp", settings)
     assert [r.outcome for r in again] == ["item", DUPLICATE]
+
+
+def test_what_the_caller_left_pending_is_written_as_it_was_and_kept(app, session):
+    settings = IngestSettings.from_config(app.config)
+    noted = audit.record(session, None, "test.before_ingest", "inbound_message")
+    ingest_many(session, [opinion(1)], "lmtp", settings)
+    # flushed by the unit of work before the messages, not written and forgotten with the batch's own events
+    assert noted in session and noted.id is not None

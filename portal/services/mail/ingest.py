@@ -122,6 +122,7 @@ def ingest_many(session: Session, raws: list[bytes], source: str, settings: Inge
     turn, then the new items get their ids in one statement (intake.reserve_ids, PostgreSQL). A flush writes every
     item, then one statement each links the raw messages to them and inserts the audit events and acknowledgements
     (write_once: the unit of work would cost four times as much CPU), and a last flush writes the attachments."""
+    session.flush()  # what the caller left pending is written as it was added, not by write_once below
     decided = [_decide(session, raw, source, settings, now or datetime.now(UTC)) for raw in raws]
     waiting = [d for d in decided if isinstance(d, _Waiting)]
     reserved = intake.reserve_ids(session, len(waiting))
