@@ -2,7 +2,7 @@
 
 Target (email issue): at least 100 messages/s parsed and stored, then a re-run that
 creates no duplicates. The pipe path is the ingest service in this process, as `flask mail ingest` runs it (without
-the process start-up an MTA pipe pays per message); the LMTP path is a `flask mail lmtp` process (its defaults: four
+the process start-up an MTA pipe pays per message); the LMTP path is a `flask mail lmtp` process (its defaults: two
 writers, up to 20 waiting messages per commit) fed by --clients LMTP connections, as an MTA delivers; the IMAP path is
 `flask mail fetch`'s loop against pymap on loopback (one commit per IMAP batch). Messages
 come from tests/mail/corpus.py (every encoding case, attachments, HTML, auto-replies and bounces), each with its own
