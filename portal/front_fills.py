@@ -3,9 +3,9 @@
 These pages are the same for every visitor but for the values page_with_fills fills in (portal.public.
 response_cache): a CSRF token, whose raw value goes into a new session cookie, and the opinion form's submission
 token. Flask's answer to an anonymous visitor is kept cut at those values, with the headers around them, and the
-next visitor gets new values made here as Flask-WTF and Flask's session interface make them: a raw token of
-sha1(os.urandom(64)), signed with salt "wtf-csrf-token", and the session {field: raw} signed into the cookie with
-the interface's own serializer and cookie settings.
+next visitor gets new values made here as Flask-WTF and Flask's session interface make them: a raw token of 40
+random hexadecimal digits (Flask-WTF's sha1 of 64 random bytes has that form), signed with salt "wtf-csrf-token",
+and the session {field: raw} signed into the cookie with the interface's own serializer and cookie settings.
 
 A page is kept only once Flask's answer has been checked against what this module would make: the cookie header
 rebuilt from Flask's cookie value is Flask's header, the cookie holds exactly {field: the raw token of the page's
@@ -14,8 +14,7 @@ of the front layer, and Flask answers every visitor as before.
 """
 from __future__ import annotations
 
-import hashlib
-import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -119,7 +118,7 @@ def _cut(body: bytes, values: list[bytes]) -> tuple[bytes | int, ...] | None:
 
 def _csrf(app: Any, session: dict[str, str]) -> str:
     """Flask-WTF's generate_csrf for a visitor without a session: a new raw token in the session, signed."""
-    raw = hashlib.sha1(os.urandom(64)).hexdigest()
+    raw = secrets.token_hex(20)
     session[_csrf_field(app)] = raw
     return _csrf_serializer(_csrf_secret(app)).dumps(raw)
 
