@@ -59,7 +59,7 @@ class FrontValidity:
 
 @dataclass(frozen=True)
 class FrontReads:
-    """The response cache to keep entries in, and how to read the current versions of scopes and today's date."""
+    """The response cache to keep entries in, and how to read the current versions and today's date."""
 
     cache: Any
     #: the current versions (portal.services.common.public_version.Versions)
