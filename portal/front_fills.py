@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, AnyStr
 
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.http import dump_cookie
@@ -72,7 +72,7 @@ def filled_page(app: Any, validity: FillsValidity, status: str, headers: list[tu
     cookies = [value for name, value in headers if name == "Set-Cookie"]
     if len(cookies) != 1 or not _same_session(app, cookies[0], validity.values[CSRF]):
         return None
-    parts = _cut(body, [validity.values[name].encode() for name in names])
+    parts = cut(body, [validity.values[name].encode() for name in names])
     if parts is None:
         return None
     kept = tuple((name, None if name in _PER_VISITOR else value) for name, value in headers)
@@ -98,21 +98,23 @@ def _same_session(app: Any, header: str, signed_token: str) -> bool:
     return session == {_csrf_field(app): raw} and _cookie_header(app, value) == header
 
 
-def _cut(body: bytes, values: list[bytes]) -> tuple[bytes | int, ...] | None:
-    parts: list[bytes | int] = [body]
+def cut(page: AnyStr, values: list[AnyStr]) -> tuple[AnyStr | int, ...] | None:
+    """page as pieces and value positions (each value's index in values), or None when a value is empty or missing
+    from the page (page_with_fills cuts its text so, and this layer Flask's body)."""
+    parts: list[AnyStr | int] = [page]
     for index, value in enumerate(values):
-        if not value or value not in body:
+        if not value or value not in page:
             return None
-        cut: list[bytes | int] = []
+        pieces: list[AnyStr | int] = []
         for part in parts:
             if isinstance(part, int):
-                cut.append(part)
+                pieces.append(part)
                 continue
             for position, piece in enumerate(part.split(value)):
                 if position:
-                    cut.append(index)
-                cut.append(piece)
-        parts = cut
+                    pieces.append(index)
+                pieces.append(piece)
+        parts = pieces
     return tuple(parts)
 
 

@@ -155,20 +155,26 @@ def log_request(app: Flask, request_id: str, method: str, path: str, status: int
     fields = {"request_id": request_id, "method": method, "path": path, "status": status,
               "duration_ms": round((now - (started or now)) * 1000, 1)}
     handler = _only_handler()
-    if handler is not None:
-        line = _encode({"time": datetime.now(UTC).isoformat(timespec="milliseconds"), "level": "INFO",
-                        "logger": REQUEST_LOGGER, "message": f"{method} {path} {status}", **fields})
-        handler.acquire()
-        try:
-            handler.stream_line(line)
-            return
-        except Exception:  # a failing stream: the record below reports it through logging, never into the request
-            pass
-        finally:
-            handler.release()
+    if handler is not None and _written(handler, _encode({
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"), "level": "INFO", "logger": REQUEST_LOGGER,
+            "message": f"{method} {path} {status}", **fields})):
+        return
     record = _request_log.makeRecord(REQUEST_LOGGER, logging.INFO, "(unknown file)", 0, "%s %s %s",
                                      (method, path, status), None, extra={**fields, "masked": True})
     _request_log.handle(record)
+
+
+def _written(handler: StderrHandler, line: str) -> bool:
+    """line written by handler; False when its stream fails (the LogRecord path then reports it through logging,
+    never into the request)."""
+    handler.acquire()
+    try:
+        handler.stream_line(line)
+    except Exception:
+        return False
+    finally:
+        handler.release()
+    return True
 
 
 _portal_log = logging.getLogger("portal")

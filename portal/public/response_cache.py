@@ -25,7 +25,7 @@ from flask_babel import get_locale
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..front_cache import FRONT_FILLS, FRONT_VALIDITY, READS_KEY, FrontReads, FrontValidity
-from ..front_fills import FillsValidity
+from ..front_fills import FillsValidity, cut
 from ..i18n import LOCALE_COOKIE
 from ..services.common.public_version import Versions
 from ..services.ledger.pages import today
@@ -205,34 +205,12 @@ def page_with_fills(scopes: tuple[str, ...], render: Callable[[dict[str, str]], 
     parts: tuple[str | int, ...] | None = cache.get(key)
     if parts is None:
         page = render(values)
-        parts = _cut(page, values, list(fills))
+        parts = cut(page, [values[name] for name in fills])
         if parts is not None:
             cache.put(key, parts, len(page))
         return page
     order = list(fills)
     return "".join(part if isinstance(part, str) else values[order[part]] for part in parts)
-
-
-def _cut(page: str, values: dict[str, str], order: list[str]) -> tuple[str | int, ...] | None:
-    """page as text and value positions (the index of each value's name in order); None when a value is missing
-    from the page (then nothing is stored)."""
-    parts: list[str | int] = [page]
-    for index, name in enumerate(order):
-        value = values[name]
-        if not value or value not in page:
-            return None
-        cut: list[str | int] = []
-        for part in parts:
-            if isinstance(part, int):
-                cut.append(part)
-                continue
-            pieces = part.split(value)
-            for position, piece in enumerate(pieces):
-                if position:
-                    cut.append(index)
-                cut.append(piece)
-        parts = cut
-    return tuple(parts)
 
 
 def _front_served(stored: StoredResponse, scopes: tuple[str, ...], key: tuple[Hashable, ...]) -> Response:

@@ -237,3 +237,26 @@ def test_a_form_page_whose_cookie_the_front_layer_would_make_differently_is_not_
     for _ in range(4):
         assert app.test_client().get("/lookup").status_code == 200
     assert flask_requests == ["/lookup"] * 4
+
+
+def test_a_failing_log_stream_never_fails_the_request(app, session, small_campaign, capsys, monkeypatch):
+    """The direct write's stream fails: the request is answered, and logging reports the failure its own way."""
+    from portal.logging_setup import StderrHandler
+
+    def broken(_handler, _line: str) -> None:
+        raise OSError("disk full")
+
+    session.commit()
+    root = logging.getLogger()
+    others = [handler for handler in root.handlers if handler.name != HANDLER_NAME]
+    for handler in others:
+        root.removeHandler(handler)
+    monkeypatch.setattr(StderrHandler, "stream_line", broken)
+    try:
+        capsys.readouterr()
+        assert app.test_client().get("/privacy").status_code == 200
+        err = capsys.readouterr().err
+    finally:
+        for handler in others:
+            root.addHandler(handler)
+    assert "无法格式化的日志调用" in err
